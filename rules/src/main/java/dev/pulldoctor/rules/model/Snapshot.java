@@ -1,0 +1,163 @@
+package dev.pulldoctor.rules.model;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable picture of what matters in the cluster: the objects the rules read, secrets only as
+ * redacted {@link SecretInfo}s, and the reads that failed. The live collector, the manifest reader
+ * and the bundle reader all produce one.
+ */
+public record Snapshot(
+    Instant capturedAt,
+    Source source,
+    List<Deployment> deployments,
+    List<Pod> pods,
+    List<Event> events,
+    List<ConfigMap> configMaps,
+    List<ServiceAccount> serviceAccounts,
+    List<SecretInfo> secrets,
+    List<CollectionError> collectionErrors) {
+
+  public Snapshot {
+    Objects.requireNonNull(capturedAt, "capturedAt");
+    Objects.requireNonNull(source, "source");
+    deployments = sorted(deployments);
+    pods = sorted(pods);
+    events = List.copyOf(events);
+    configMaps = sorted(configMaps);
+    serviceAccounts = sorted(serviceAccounts);
+    secrets =
+        secrets.stream()
+            .sorted(Comparator.comparing(SecretInfo::namespace).thenComparing(SecretInfo::name))
+            .toList();
+    collectionErrors = List.copyOf(collectionErrors);
+  }
+
+  public static Builder builder(Instant capturedAt, Source source) {
+    return new Builder(capturedAt, source);
+  }
+
+  public Optional<SecretInfo> secret(String namespace, String name) {
+    return secrets.stream()
+        .filter(s -> s.namespace().equals(namespace) && s.name().equals(name))
+        .findFirst();
+  }
+
+  public List<SecretInfo> secretsIn(String namespace) {
+    return secrets.stream().filter(s -> s.namespace().equals(namespace)).toList();
+  }
+
+  public Optional<ConfigMap> configMap(String namespace, String name) {
+    return inNamespace(configMaps, namespace).stream()
+        .filter(c -> name.equals(c.getMetadata().getName()))
+        .findFirst();
+  }
+
+  public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
+    return inNamespace(serviceAccounts, namespace).stream()
+        .filter(c -> name.equals(c.getMetadata().getName()))
+        .findFirst();
+  }
+
+  /** The failed read of {@code resource} in {@code namespace} (or cluster-wide), if any. */
+  public Optional<CollectionError> collectionError(String resource, String namespace) {
+    return collectionErrors.stream()
+        .filter(e -> e.resource().equals(resource))
+        .filter(e -> e.namespace() == null || e.namespace().equals(namespace))
+        .findFirst();
+  }
+
+  public static <T extends HasMetadata> List<T> inNamespace(List<T> objects, String namespace) {
+    return objects.stream().filter(o -> namespace.equals(o.getMetadata().getNamespace())).toList();
+  }
+
+  private static <T extends HasMetadata> List<T> sorted(List<T> objects) {
+    return objects.stream()
+        .sorted(
+            Comparator.comparing(
+                    (T o) -> Objects.requireNonNullElse(o.getMetadata().getNamespace(), ""))
+                .thenComparing(o -> Objects.requireNonNullElse(o.getMetadata().getName(), "")))
+        .toList();
+  }
+
+  /** Collects objects of any supported kind; unknown kinds are ignored. */
+  public static final class Builder {
+    private final Instant capturedAt;
+    private final Source source;
+    private final List<Deployment> deployments = new ArrayList<>();
+    private final List<Pod> pods = new ArrayList<>();
+    private final List<Event> events = new ArrayList<>();
+    private final List<ConfigMap> configMaps = new ArrayList<>();
+    private final List<ServiceAccount> serviceAccounts = new ArrayList<>();
+    private final List<SecretInfo> secrets = new ArrayList<>();
+    private final List<CollectionError> collectionErrors = new ArrayList<>();
+
+    private Builder(Instant capturedAt, Source source) {
+      this.capturedAt = capturedAt;
+      this.source = source;
+    }
+
+    /**
+     * Adds one object. Secrets are reduced to {@link SecretInfo} at once, so no secret value
+     * outlives this call. Returns false for kinds pulldoctor does not read.
+     */
+    public boolean add(HasMetadata object) {
+      if (object instanceof Deployment d) {
+        deployments.add(d);
+      } else if (object instanceof Pod p) {
+        pods.add(p);
+      } else if (object instanceof Event e) {
+        events.add(e);
+      } else if (object instanceof ConfigMap c) {
+        configMaps.add(c);
+      } else if (object instanceof ServiceAccount s) {
+        serviceAccounts.add(s);
+      } else if (object instanceof Secret s) {
+        secrets.add(SecretInfo.from(s));
+      } else {
+        return false;
+      }
+      return true;
+    }
+
+    public Builder addAll(List<? extends HasMetadata> objects) {
+      objects.forEach(this::add);
+      return this;
+    }
+
+    public Builder secret(SecretInfo secret) {
+      secrets.add(secret);
+      return this;
+    }
+
+    public Builder collectionError(CollectionError error) {
+      collectionErrors.add(error);
+      return this;
+    }
+
+    public Snapshot build() {
+      return new Snapshot(
+          capturedAt,
+          source,
+          deployments,
+          pods,
+          events,
+          configMaps,
+          serviceAccounts,
+          secrets,
+          collectionErrors);
+    }
+  }
+}
