@@ -1,10 +1,85 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.collect.ClusterUnreachableException;
+import dev.pulldoctor.agent.collect.InputException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
 /** Entry point of the {@code pulldoctor} command. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(0);
+    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(out, err, args));
+  }
+
+  /** Runs one command line; the streams receive the report (out) and everything else (err). */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = commandLine(new PulldoctorCommand(), out, err);
+    return commandLine.execute(args);
+  }
+
+  static CommandLine commandLine(PulldoctorCommand root, PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(root);
+    commandLine.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    commandLine
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOut(out)
+        .setErr(err)
+        .setExecutionStrategy(parsed -> execute(root, parsed))
+        .setParameterExceptionHandler(Main::usageError)
+        .setExecutionExceptionHandler(Main::failure)
+        .setExitCodeExceptionMapper(Main::exitCode);
+    return commandLine;
+  }
+
+  private static int execute(PulldoctorCommand root, ParseResult parsed) {
+    root.logLevel.apply();
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println("pulldoctor: " + e.getMessage());
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+      err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+    }
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine command, ParseResult parsed) {
+    PrintWriter err = command.getErr();
+    if (e instanceof InputException || e instanceof ClusterUnreachableException) {
+      err.println("pulldoctor: " + e.getMessage());
+    } else if (e instanceof CommandLine.ParameterException p) {
+      return usageError(p, parsed.originalArgs().toArray(String[]::new));
+    } else {
+      // No message: exception text can quote input. The type and place are enough to report.
+      StackTraceElement[] trace = e.getStackTrace();
+      err.println(
+          "pulldoctor: internal error "
+              + e.getClass().getName()
+              + (trace.length > 0 ? " at " + trace[0] : "")
+              + "; please report it with the output of 'pulldoctor version'");
+    }
+    err.flush();
+    return exitCode(e);
+  }
+
+  private static int exitCode(Throwable e) {
+    if (e instanceof CommandLine.ParameterException || e instanceof InputException) {
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof ClusterUnreachableException) {
+      return ExitCodes.UNREADABLE;
+    }
+    return ExitCodes.INTERNAL;
   }
 }

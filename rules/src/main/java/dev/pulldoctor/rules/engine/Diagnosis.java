@@ -1,24 +1,40 @@
 package dev.pulldoctor.rules.engine;
 
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.airbyte.ImageInventory;
+import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
-/** Everything a rule may look at: the snapshot plus what the user asked for. */
+/**
+ * Everything a rule may look at: the snapshot, what the user asked for, and the models derived once
+ * from them (the Airbyte install and the images under diagnosis).
+ */
 public final class Diagnosis {
   private final Snapshot snapshot;
   private final Instant now;
   private final boolean offline;
-  private final List<String> requestedImages;
+  private final AirbyteInstall install;
+  private final List<TargetImage> images;
 
   private Diagnosis(Snapshot snapshot, Instant now, boolean offline, List<String> requestedImages) {
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
     this.now = Objects.requireNonNull(now, "now");
     this.offline = offline;
-    this.requestedImages = List.copyOf(requestedImages);
+    this.install = AirbyteInstall.from(snapshot, snapshot.source().namespace());
+    this.images = ImageInventory.collect(snapshot, install, requestedImages);
   }
 
+  /**
+   * Prepares a diagnosis: finds the Airbyte install and the images to check.
+   *
+   * @param snapshot what was collected
+   * @param now the clock for time-based rules ({@code --now}, else the capture time)
+   * @param offline whether rules may not make network calls (registry rules then skip)
+   * @param requestedImages images named with {@code --image}; empty to discover them
+   */
   public static Diagnosis of(
       Snapshot snapshot, Instant now, boolean offline, List<String> requestedImages) {
     return new Diagnosis(snapshot, now, offline, requestedImages);
@@ -36,7 +52,11 @@ public final class Diagnosis {
     return offline;
   }
 
-  public List<String> requestedImages() {
-    return requestedImages;
+  public AirbyteInstall install() {
+    return install;
+  }
+
+  public List<TargetImage> images() {
+    return images;
   }
 }

@@ -1,0 +1,137 @@
+package dev.pulldoctor.agent.cli;
+
+import dev.pulldoctor.agent.collect.ClusterCollector;
+import dev.pulldoctor.agent.collect.ClusterUnreachableException;
+import dev.pulldoctor.agent.collect.InputException;
+import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.render.OutputFormat;
+import dev.pulldoctor.agent.render.ReportRenderer;
+import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.model.Snapshot;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pulldoctor diagnose}: collect, run every rule, print the report. */
+@Command(
+    name = "diagnose",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Checks why connector job pods cannot pull custom connector images: the launcher's",
+      "pull-secret setting, the secrets themselves, the kubelet's registry matching and the image",
+      "names. Reads the current kubeconfig context, or files given with --manifests.",
+      "",
+      "stdout carries only the report; logs and progress go to stderr.",
+      ""
+    })
+final class DiagnoseCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ClusterOptions cluster = new ClusterOptions();
+
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "Connector image to check, as registered in Airbyte (repeatable). Default: the images"
+              + " of connector job pods (label airbyte=job-pod) and of their pull events.")
+  List<String> images = new ArrayList<>();
+
+  @Option(
+      names = "--manifests",
+      paramLabel = "PATH",
+      description =
+          "Read objects from YAML/JSON files or directories (kubectl get -o yaml output,"
+              + " multi-document YAML, kind: List, JSON lists) instead of a cluster (repeatable).")
+  List<Path> manifests = new ArrayList<>();
+
+  @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
+  boolean offline;
+
+  @Option(
+      names = "--now",
+      paramLabel = "RFC3339",
+      converter = TimeConverter.class,
+      description =
+          "Clock for time-based rules, e.g. 2026-11-23T12:00:00Z (default: snapshot time).")
+  @Nullable Instant now;
+
+  @Mixin OutputOptions output = new OutputOptions();
+
+  private final Clock clock;
+
+  DiagnoseCommand() {
+    this(Clock.systemUTC());
+  }
+
+  DiagnoseCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws InputException, ClusterUnreachableException {
+    if (!manifests.isEmpty() && (cluster.kubeconfig != null || cluster.context != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--manifests reads files and cannot be combined with --kubeconfig or --context");
+    }
+    Snapshot snapshot = manifests.isEmpty() ? fromCluster() : fromManifests();
+    Instant clockForRules = now != null ? now : snapshot.capturedAt();
+    Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
+    Report report = new RuleEngine(Rules.all()).run(diagnosis, now != null ? now : clock.instant());
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(ReportRenderer.of(output.format, useColor(output.format)).render(report));
+    out.flush();
+    return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
+  }
+
+  private Snapshot fromManifests() throws InputException {
+    progress("reading " + manifests.size() + " manifest path(s)");
+    return new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+  }
+
+  private Snapshot fromCluster() throws InputException, ClusterUnreachableException {
+    try (KubeClients.Connection connection =
+        KubeClients.connect(cluster.kubeconfig, cluster.context)) {
+      progress(
+          "reading cluster"
+              + (connection.context() == null ? "" : " context " + connection.context())
+              + (cluster.namespace == null ? "" : ", namespace " + cluster.namespace));
+      return new ClusterCollector(connection.client(), clock)
+          .collect(cluster.namespace, connection.context());
+    }
+  }
+
+  private void progress(String message) {
+    if (interactive()) {
+      spec.commandLine().getErr().println("pulldoctor: " + message + "…");
+      spec.commandLine().getErr().flush();
+    }
+  }
+
+  private static boolean useColor(OutputFormat format) {
+    return format == OutputFormat.TABLE && interactive() && System.getenv("NO_COLOR") == null;
+  }
+
+  // On the Java 17 we target, console() is null exactly when stdin/stdout are not a terminal.
+  @SuppressWarnings("SystemConsoleNull")
+  private static boolean interactive() {
+    return System.console() != null;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.pulldoctor.agent.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The root command: explains why Airbyte cannot pull a custom connector image. */
+@Command(
+    name = "pulldoctor",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    description = {
+      "Explains why Airbyte on Kubernetes cannot pull the image of a custom connector"
+          + " (ImagePullBackOff, ErrImagePull, a spec job that times out) and what to run to fix"
+          + " it.",
+      ""
+    },
+    subcommands = {
+      DiagnoseCommand.class,
+      RulesCommand.class,
+      ExplainCommand.class,
+      VersionCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      " 0:no result at or above --fail-on",
+      " 1:results at or above --fail-on exist",
+      " 2:usage error or bad input",
+      " 3:the cluster or the input could not be read",
+      "70:internal error"
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  pulldoctor diagnose                         # current kubeconfig context",
+      "  pulldoctor diagnose -n airbyte-abctl --image ghcr.io/acme/source-foo:1.2.0",
+      "  pulldoctor diagnose --manifests dump/ -o json",
+      "  pulldoctor explain pullsecret.registry-match"
+    })
+final class PulldoctorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--log-level",
+      scope = ScopeType.INHERIT,
+      paramLabel = "LEVEL",
+      defaultValue = "warn",
+      description =
+          "Log level on stderr: error, warn, info, debug, trace (default: ${DEFAULT-VALUE}).")
+  LogLevel logLevel = LogLevel.WARN;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return ExitCodes.OK;
+  }
+}

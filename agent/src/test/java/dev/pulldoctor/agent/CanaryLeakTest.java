@@ -1,0 +1,256 @@
+package dev.pulldoctor.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulldoctor.agent.collect.ManifestReader;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Secret values never reach stdout or stderr, in any output format and at any log level, whether
+ * the secrets are well-formed or broken in ways that make parsers quote their input
+ * (reliability-security-perf.md §8.3, CVE-2020-8564).
+ */
+@EnableKubernetesMockClient(crud = true)
+class CanaryLeakTest {
+  private static final String CANARY = "c4n4ry-P4ss-9f1e";
+  private static final String USER = "robot$acme";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @TempDir Path dir;
+
+  /** Every form in which the canary could leak: plain, and base64 of the payloads holding it. */
+  private static List<String> forbidden() {
+    List<String> forms = new ArrayList<>();
+    forms.add(CANARY);
+    forms.add(b64(CANARY));
+    forms.add(b64(USER + ":" + CANARY));
+    forms.add(b64(CANARY).substring(0, 12));
+    forms.add(b64(USER + ":" + CANARY).substring(4, 20));
+    return forms;
+  }
+
+  @BeforeEach
+  void writeManifests() throws IOException {
+    Path healthy = Path.of("..", "examples", "healthy-private-registry");
+    try (Stream<Path> files = Files.list(healthy)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Files.writeString(
+            dir.resolve(file.getFileName()),
+            text.replace(
+                "JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET: regcred",
+                "JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET: "
+                    + "regcred,canary-valid,canary-broken-json,canary-auth-not-base64,"
+                    + "canary-auth-no-colon,canary-mismatch,canary-opaque,canary-bad-data,"
+                    + "canary-string-data,canary-dockercfg-truncated"),
+            StandardCharsets.UTF_8);
+      }
+    }
+    Files.writeString(dir.resolve("canary-secrets.yaml"), canarySecrets(), StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"table,debug", "json,debug", "yaml,debug", "table,trace", "json,trace"})
+  void offline_diagnosis_never_prints_a_secret(String format, String logLevel) throws Exception {
+    Output output =
+        runPulldoctor(
+            "diagnose",
+            "--manifests",
+            dir.toString(),
+            "--image",
+            "registry.example.com/data-team/source-acme:1.2.0",
+            "-o",
+            format,
+            "--log-level",
+            logLevel);
+
+    assertThat(output.exitCode()).as(output.err()).isEqualTo(1);
+    assertThat(output.out()).contains("canary-broken-json");
+    assertNoCanary(output);
+  }
+
+  @Test
+  void live_diagnosis_never_prints_or_logs_a_secret() throws Exception {
+    for (HasMetadata object : new ManifestReader().read(List.of(dir)).objects()) {
+      String namespace = object.getMetadata().getNamespace();
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .createOr(existing -> existing.update());
+      client.resource(object).create();
+    }
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: %s
+            insecure-skip-tls-verify: true
+        contexts:
+        - name: mock
+          context: {cluster: mock, user: mock, namespace: airbyte}
+        current-context: mock
+        users:
+        - name: mock
+          user: {token: not-a-canary}
+        """
+            .formatted(client.getConfiguration().getMasterUrl()),
+        StandardCharsets.UTF_8);
+
+    for (String format : List.of("table", "json", "yaml")) {
+      Output output =
+          runPulldoctor(
+              "diagnose",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "-n",
+              "airbyte",
+              "-o",
+              format,
+              "--log-level",
+              "trace");
+
+      assertThat(output.exitCode()).as(output.err()).isEqualTo(1);
+      assertThat(output.err()).contains("DEBUG");
+      assertNoCanary(output);
+    }
+  }
+
+  private static void assertNoCanary(Output output) {
+    for (String form : forbidden()) {
+      assertThat(output.out()).as("stdout").doesNotContain(form);
+      assertThat(output.err()).as("stderr").doesNotContain(form);
+    }
+  }
+
+  record Output(int exitCode, String out, String err) {}
+
+  /** Runs the CLI in a new JVM, so that logging is configured exactly as for a user. */
+  private Output runPulldoctor(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.pulldoctor.agent.cli.Main");
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
+    return new Output(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static String canarySecrets() {
+    String valid =
+        "{\"auths\":{\"registry.example.com\":{\"username\":\"%s\",\"password\":\"%s\",\"auth\":\"%s\"}}}"
+            .formatted(USER, CANARY, b64(USER + ":" + CANARY));
+    String brokenJson = "{\"auths\":{\"registry.example.com\":{\"password\":\"" + CANARY + "\",}}";
+    String authNotBase64 = "{\"auths\":{\"registry.example.com\":{\"auth\":\"" + CANARY + "!!\"}}}";
+    String authNoColon =
+        "{\"auths\":{\"registry.example.com\":{\"auth\":\"" + b64(CANARY) + "\"}}}";
+    String mismatch =
+        "{\"auths\":{\"registry.example.com\":{\"username\":\"other\",\"password\":\"x\",\"auth\":\"%s\"}}}"
+            .formatted(b64(USER + ":" + CANARY));
+    String dockercfgTruncated = "{\"registry.example.com\":{\"auth\":\"" + b64(USER + ":" + CANARY);
+    return String.join(
+        "\n---\n",
+        secret("canary-valid", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", b64(valid)),
+        secret(
+            "canary-broken-json",
+            "kubernetes.io/dockerconfigjson",
+            ".dockerconfigjson",
+            b64(brokenJson)),
+        secret(
+            "canary-auth-not-base64",
+            "kubernetes.io/dockerconfigjson",
+            ".dockerconfigjson",
+            b64(authNotBase64)),
+        secret(
+            "canary-auth-no-colon",
+            "kubernetes.io/dockerconfigjson",
+            ".dockerconfigjson",
+            b64(authNoColon)),
+        secret(
+            "canary-mismatch",
+            "kubernetes.io/dockerconfigjson",
+            ".dockerconfigjson",
+            b64(mismatch)),
+        secret("canary-opaque", "Opaque", ".dockerconfigjson", b64(valid)),
+        secret(
+            "canary-bad-data",
+            "kubernetes.io/dockerconfigjson",
+            ".dockerconfigjson",
+            "{not base64 " + CANARY + "}"),
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: canary-string-data, namespace: airbyte}
+        type: kubernetes.io/dockerconfigjson
+        stringData:
+          .dockerconfigjson: '%s'
+        """
+            .formatted(brokenJson.replace("'", "''")),
+        secret(
+            "canary-dockercfg-truncated",
+            "kubernetes.io/dockercfg",
+            ".dockercfg",
+            b64(dockercfgTruncated)),
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: airbyte-db-password, namespace: airbyte}
+        type: Opaque
+        data:
+          DATABASE_PASSWORD: %s
+        """
+            .formatted(b64(CANARY)));
+  }
+
+  private static String secret(String name, String type, String key, String value) {
+    return """
+    apiVersion: v1
+    kind: Secret
+    metadata: {name: %s, namespace: airbyte}
+    type: %s
+    data:
+      %s: '%s'
+    """
+        .formatted(name, type, key, value);
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,141 @@
+package dev.pulldoctor.agent.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Live collection against fabric8's mock API server gives what the same objects give offline. */
+@EnableKubernetesMockClient(crud = true)
+class ClusterCollectorTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "healthy-private-registry",
+        "abctl-missing-pull-secret",
+        "worker-env-on-1x",
+        "space-padded-secret-list"
+      })
+  void cluster_and_manifests_give_the_same_results(String example) throws Exception {
+    Path dir = Path.of("..", "examples", example);
+    Snapshot offline = new ManifestSnapshots(CLOCK).read(List.of(dir), null);
+    seed(dir);
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect(null, "mock");
+
+    assertThat(live.source().namespace()).isEqualTo(offline.source().namespace());
+    assertThat(comparable(run(live))).isEqualTo(comparable(run(offline)));
+    assertThat(live.collectionErrors()).isEmpty();
+  }
+
+  @Test
+  void forbidden_secrets_make_the_secret_rules_error_and_leave_the_others_alone() throws Exception {
+    Path dir = Path.of("..", "examples", "healthy-private-registry");
+    seed(dir);
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/airbyte/secrets")
+        .andReturn(
+            403,
+            new StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage(
+                    "secrets is forbidden: User \"system:serviceaccount:airbyte:pulldoctor\""
+                        + " cannot list resource \"secrets\" in API group \"\" in the namespace"
+                        + " \"airbyte\"")
+                .build())
+        .always();
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
+    Map<String, Status> statuses = worstByRule(run(live));
+
+    assertThat(statuses)
+        .containsEntry("pullsecret.exists", Status.ERROR)
+        .containsEntry("pullsecret.format", Status.ERROR)
+        .containsEntry("pullsecret.registry-match", Status.ERROR)
+        .containsEntry("launcher.pull-secret-env", Status.PASS)
+        .containsEntry("image.reference", Status.PASS);
+    assertThat(run(live).stream().filter(r -> r.status() == Status.ERROR))
+        .allSatisfy(
+            r ->
+                assertThat(r.message())
+                    .contains("cannot list secrets in namespace airbyte: 403 Forbidden")
+                    .contains("grant 'list' on 'secrets'"));
+  }
+
+  private void seed(Path dir) throws InputException {
+    List<HasMetadata> objects = new ManifestReader().read(List.of(dir)).objects();
+    objects.stream()
+        .map(o -> o.getMetadata().getNamespace())
+        .filter(ns -> ns != null)
+        .distinct()
+        .forEach(
+            ns ->
+                client
+                    .namespaces()
+                    .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                    .createOr(existing -> existing.update()));
+    for (HasMetadata object : objects) {
+      client.resource(object).create();
+    }
+  }
+
+  private static List<Result> run(Snapshot snapshot) {
+    return new RuleEngine(Rules.all())
+        .run(Diagnosis.of(snapshot, NOW, true, List.of()), NOW)
+        .results();
+  }
+
+  /** Results without the evidence map, whose order of list items may differ by source. */
+  private static List<String> comparable(List<Result> results) {
+    return results.stream()
+        .map(
+            r ->
+                String.join(
+                    " | ",
+                    r.rule(),
+                    r.status().word(),
+                    String.valueOf(r.subject()),
+                    String.valueOf(r.image()),
+                    r.message(),
+                    String.valueOf(r.remediation())))
+        .toList();
+  }
+
+  private static Map<String, Status> worstByRule(List<Result> results) {
+    return results.stream()
+        .collect(
+            Collectors.toMap(
+                Result::rule, Result::status, (a, b) -> a.isAtLeast(b) ? a : b, TreeMap::new));
+  }
+}

@@ -1,0 +1,39 @@
+package dev.pulldoctor.rules;
+
+import dev.pulldoctor.rules.checks.ImageReferenceRule;
+import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
+import dev.pulldoctor.rules.checks.PullSecretExistsRule;
+import dev.pulldoctor.rules.checks.PullSecretFormatRule;
+import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import java.util.List;
+import java.util.Optional;
+
+/** Every built-in rule, sorted by id: one explicit list, no discovery. */
+public final class Rules {
+  private static final List<Rule> ALL =
+      List.of(
+          // keep-sorted start (by rule id)
+          new ImageReferenceRule(),
+          new LauncherPullSecretEnvRule(),
+          new PullSecretExistsRule(),
+          new PullSecretFormatRule(),
+          new PullSecretRegistryMatchRule()
+          // keep-sorted end
+          );
+
+  private Rules() {}
+
+  public static List<Rule> all() {
+    return ALL;
+  }
+
+  public static Optional<Rule> byId(String id) {
+    return ALL.stream().filter(r -> r.info().id().equals(id)).findFirst();
+  }
+
+  public static List<String> ids() {
+    return ALL.stream().map(Rule::info).map(RuleInfo::id).toList();
+  }
+}

@@ -1,0 +1,132 @@
+package dev.pulldoctor.rules.airbyte;
+
+import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Finds the connector images to check: those named by the user, else those of connector job pods
+ * ({@code airbyte=job-pod}, containers {@code main}, {@code source}, {@code destination}) and of
+ * their pull events. Airbyte's own images in job pods (init, sidecar, orchestrator) are not
+ * connector images and are left out.
+ */
+public final class ImageInventory {
+  public static final String JOB_POD_LABEL = "airbyte";
+  public static final String JOB_POD_VALUE = "job-pod";
+  private static final Set<String> CONNECTOR_CONTAINERS = Set.of("main", "source", "destination");
+  private static final Pattern CONTAINER_FIELD = Pattern.compile("spec\\.containers\\{([^}]+)}");
+  private static final Pattern IMAGE_IN_MESSAGE = Pattern.compile("[Ii]mage \"([^\"]{1,512})\"");
+  private static final Pattern JOB_POD_NAME =
+      Pattern.compile(
+          ".+-(spec|check|discover)-[0-9a-f-]+-\\d+-[a-z]{5}|replication-job-\\d+-attempt-\\d+");
+
+  private ImageInventory() {}
+
+  public static List<TargetImage> collect(
+      Snapshot snapshot, AirbyteInstall install, List<String> requested) {
+    if (!requested.isEmpty()) {
+      return requested.stream()
+          .distinct()
+          .map(
+              image ->
+                  new TargetImage(
+                      image,
+                      install.effectiveImage(image),
+                      TargetImage.Origin.FLAG,
+                      podsRunning(snapshot, install, install.effectiveImage(image))))
+          .toList();
+    }
+    Map<String, List<ObjectRef>> seen = new LinkedHashMap<>();
+    Map<String, TargetImage.Origin> origins = new LinkedHashMap<>();
+    for (Pod pod : jobPods(snapshot, install.jobNamespace())) {
+      for (Container container : connectorContainers(pod)) {
+        seen.computeIfAbsent(container.getImage(), k -> new ArrayList<>()).add(ObjectRef.of(pod));
+        origins.putIfAbsent(container.getImage(), TargetImage.Origin.POD);
+      }
+    }
+    for (Event event : Snapshot.inNamespace(snapshot.events(), install.jobNamespace())) {
+      String image = connectorImageOf(event, snapshot);
+      if (image != null && !seen.containsKey(image)) {
+        seen.put(image, new ArrayList<>());
+        origins.put(image, TargetImage.Origin.EVENT);
+      }
+    }
+    return seen.entrySet().stream()
+        .map(
+            e ->
+                new TargetImage(
+                    e.getKey(),
+                    e.getKey(),
+                    origins.getOrDefault(e.getKey(), TargetImage.Origin.EVENT),
+                    e.getValue().stream().distinct().sorted().toList()))
+        .toList();
+  }
+
+  /** Pods in the job namespace carrying Airbyte's job-pod label. */
+  public static List<Pod> jobPods(Snapshot snapshot, String jobNamespace) {
+    return Snapshot.inNamespace(snapshot.pods(), jobNamespace).stream()
+        .filter(
+            p ->
+                p.getMetadata().getLabels() != null
+                    && JOB_POD_VALUE.equals(p.getMetadata().getLabels().get(JOB_POD_LABEL)))
+        .toList();
+  }
+
+  private static List<Container> connectorContainers(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+      return List.of();
+    }
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> CONNECTOR_CONTAINERS.contains(c.getName()) && c.getImage() != null)
+        .toList();
+  }
+
+  private static List<ObjectRef> podsRunning(
+      Snapshot snapshot, AirbyteInstall install, String image) {
+    return jobPods(snapshot, install.jobNamespace()).stream()
+        .filter(p -> connectorContainers(p).stream().anyMatch(c -> image.equals(c.getImage())))
+        .map(ObjectRef::of)
+        .sorted()
+        .toList();
+  }
+
+  /** The connector image an event is about, or null when it is about something else. */
+  private static @Nullable String connectorImageOf(Event event, Snapshot snapshot) {
+    ObjectReference involved = event.getInvolvedObject();
+    if (involved == null || !"Pod".equals(involved.getKind()) || event.getMessage() == null) {
+      return null;
+    }
+    Matcher container =
+        CONTAINER_FIELD.matcher(involved.getFieldPath() == null ? "" : involved.getFieldPath());
+    if (!container.matches() || !CONNECTOR_CONTAINERS.contains(container.group(1))) {
+      return null;
+    }
+    Set<String> jobPodNames =
+        jobPods(snapshot, involved.getNamespace() == null ? "" : involved.getNamespace()).stream()
+            .map(p -> p.getMetadata().getName())
+            .collect(Collectors.toSet());
+    boolean podKnown =
+        Snapshot.inNamespace(snapshot.pods(), String.valueOf(involved.getNamespace())).stream()
+            .anyMatch(p -> p.getMetadata().getName().equals(involved.getName()));
+    boolean jobPod =
+        jobPodNames.contains(involved.getName())
+            || (!podKnown && JOB_POD_NAME.matcher(String.valueOf(involved.getName())).matches());
+    if (!jobPod) {
+      return null;
+    }
+    Matcher image = IMAGE_IN_MESSAGE.matcher(event.getMessage());
+    return image.find() ? image.group(1) : null;
+  }
+}

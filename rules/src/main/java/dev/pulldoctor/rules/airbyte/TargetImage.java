@@ -1,0 +1,57 @@
+package dev.pulldoctor.rules.airbyte;
+
+import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.image.InvalidImageReferenceException;
+import dev.pulldoctor.rules.model.ObjectRef;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connector image under diagnosis.
+ *
+ * @param requested the image as the user or Airbyte named it (for {@code --image}: the registered
+ *     {@code dockerRepository:tag})
+ * @param effective the image a job pod pulls, after the connector image registry rewrite
+ * @param origin how pulldoctor learned of it
+ * @param pods job pods that run it, if any were seen
+ */
+public record TargetImage(String requested, String effective, Origin origin, List<ObjectRef> pods) {
+
+  /** How an image came to be checked. */
+  public enum Origin {
+    /** Named with {@code --image}. */
+    FLAG,
+    /** Run by a connector job pod. */
+    POD,
+    /** Named in a pull event of a connector job pod that may be gone. */
+    EVENT
+  }
+
+  public TargetImage {
+    Objects.requireNonNull(requested, "requested");
+    Objects.requireNonNull(effective, "effective");
+    Objects.requireNonNull(origin, "origin");
+    pods = List.copyOf(pods);
+  }
+
+  /** The parsed effective image, empty when the reference is invalid. */
+  public Optional<ImageReference> reference() {
+    return ImageReference.tryParse(effective);
+  }
+
+  /** Why the effective reference is invalid, in distribution/reference's words; null when valid. */
+  public @Nullable String invalidReason() {
+    try {
+      ImageReference.parse(effective);
+      return null;
+    } catch (InvalidImageReferenceException e) {
+      return e.getMessage();
+    }
+  }
+
+  public boolean rewritten() {
+    return !requested.equals(effective);
+  }
+}

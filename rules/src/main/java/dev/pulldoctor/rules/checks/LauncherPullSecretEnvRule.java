@@ -1,0 +1,341 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.airbyte.Component;
+import dev.pulldoctor.rules.airbyte.EnvValue;
+import dev.pulldoctor.rules.airbyte.JobEnv;
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.airbyte.Workload;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Severity;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.image.RegistryHosts;
+import dev.pulldoctor.rules.image.RegistryKind;
+import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.ObjectRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** {@code JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET} is set where this Airbyte version reads it. */
+public final class LauncherPullSecretEnvRule implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "launcher.pull-secret-env",
+          "The job launcher passes pull secrets to connector pods",
+          Severity.CRITICAL,
+          """
+          Airbyte copies the comma-separated secret names in JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET \
+          into spec.imagePullSecrets of every connector job pod it creates. Since Airbyte 1.0 the \
+          airbyte-workload-launcher reads this variable; airbyte-worker stopped reading it in 0.64.7. \
+          Guides that say to set it on airbyte-worker (kubectl set env deployment/airbyte-worker, or \
+          worker.env in Helm values) therefore change nothing on 1.x and 2.x. The value is split on \
+          ',' without trimming: "a, b" names a second secret " b" (with a leading space) that cannot \
+          exist, and "a,,b" adds an entry with an empty name. A trailing comma is dropped, which is \
+          why the v2 chart's rendering "regcred," is harmless. The v1 chart reads \
+          global.jobs.kube.main_container_image_pull_secret, the v2 chart \
+          global.jobs.kube.mainContainerImagePullSecret; each chart ignores the other spelling.\
+          """,
+          """
+          Set the variable on the deployment that launches job pods (the workload-launcher on \
+          Airbyte 1.0 and later) through the Helm values key of your chart generation, with secret \
+          names separated by commas and no spaces.\
+          """,
+          List.of(
+              "shared/reference/airbyte-domain.md §0, §1.1-§1.2, §1.5",
+              "airbytehq/airbyte-platform"
+                  + " airbyte-workload-launcher/src/main/resources/application.yml",
+              "airbytehq/airbyte-platform charts/v2/airbyte/templates/_helpers.tpl"
+                  + " (airbyte.imagePullSecretNames)"));
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis) {
+    AirbyteInstall install = diagnosis.install();
+    Optional<Workload> launcher = install.jobLauncher();
+    if (launcher.isEmpty()) {
+      return List.of(noLauncher(diagnosis));
+    }
+    Workload workload = launcher.get();
+    EnvValue value = workload.env(JobEnv.PULL_SECRET);
+    if (value.problem() != null) {
+      return List.of(
+          result(Status.FAIL, workload, JobEnv.PULL_SECRET + ": " + value.problem())
+              .withRemediation(
+                  "Restore the key in the ConfigMap (helm upgrade re-renders it), then restart the"
+                      + " launcher: kubectl rollout restart deployment/"
+                      + Fixes.shellWord(workload.name())
+                      + " -n "
+                      + Fixes.shellWord(workload.namespace()))
+              .withEvidence(evidence(install, workload, value)));
+    }
+    Optional<Result> misplaced = setOnWorkerOnly(install, workload, value);
+    if (misplaced.isPresent()) {
+      return List.of(misplaced.get());
+    }
+    if (!value.hasValue()) {
+      return List.of(unset(diagnosis, workload, value));
+    }
+    return entries(install, workload, value);
+  }
+
+  private static Result noLauncher(Diagnosis diagnosis) {
+    String namespace = diagnosis.install().namespace();
+    Optional<CollectionError> error =
+        diagnosis.snapshot().collectionError("deployments", namespace);
+    String why =
+        error
+            .map(CollectionError::describe)
+            .orElse(
+                "no Airbyte deployment that launches job pods was found in namespace "
+                    + namespace
+                    + " (looked for a Deployment labelled app.kubernetes.io/name=workload-launcher,"
+                    + " or worker before Airbyte 1.0)");
+    return Result.of(
+            INFO,
+            Status.ERROR,
+            ObjectRef.of("Namespace", null, namespace),
+            null,
+            "the check could not run: " + why)
+        .withRemediation(
+            "Point pulldoctor at the Airbyte namespace with -n (abctl installs use airbyte-abctl),"
+                + " or include the launcher Deployment in --manifests (kubectl get deployments -n"
+                + " <namespace> -o yaml).");
+  }
+
+  /**
+   * Airbyte 1.x reads the launcher, but the value was put on airbyte-worker (the seed guide's
+   * advice).
+   */
+  private static Optional<Result> setOnWorkerOnly(
+      AirbyteInstall install, Workload launcher, EnvValue launcherValue) {
+    if (launcher.component() != Component.WORKLOAD_LAUNCHER || install.worker().isEmpty()) {
+      return Optional.empty();
+    }
+    Workload worker = install.worker().get();
+    EnvValue workerValue = worker.env(JobEnv.PULL_SECRET);
+    if (!workerValue.hasValue() || Objects.equals(workerValue.value(), launcherValue.value())) {
+      return Optional.empty();
+    }
+    String version = install.version().map(v -> "Airbyte " + v).orElse("This Airbyte version");
+    String launcherState =
+        launcherValue.hasValue()
+            ? "where it is '" + launcherValue.value() + "' (" + launcherValue.origin() + ")"
+            : launcherValue.isSet()
+                ? "where it is empty (" + launcherValue.origin() + ")"
+                : "where it is not set";
+    List<String> wanted = mergedNames(workerValue, launcherValue);
+    return Optional.of(
+        result(
+                launcherValue.hasValue() ? Status.WARN : Status.FAIL,
+                launcher,
+                JobEnv.PULL_SECRET
+                    + " is set on deployment/"
+                    + worker.name()
+                    + " to '"
+                    + workerValue.value()
+                    + "', but "
+                    + version
+                    + " reads it on deployment/"
+                    + launcher.name()
+                    + ", "
+                    + launcherState
+                    + ". The value on airbyte-worker has no effect; job pods "
+                    + (launcherValue.hasValue()
+                        ? "get only the launcher's list."
+                        : "get no imagePullSecrets and pull anonymously."))
+            .withRemediation(
+                Fixes.setPullSecretEnv(install, wanted)
+                    + "\nThen remove the variable from airbyte-worker: kubectl set env deployment/"
+                    + Fixes.shellWord(worker.name())
+                    + " -n "
+                    + Fixes.shellWord(worker.namespace())
+                    + " "
+                    + JobEnv.PULL_SECRET
+                    + "-")
+            .withEvidence(evidence(install, launcher, launcherValue))
+            .withEvidence("workerValue", Objects.requireNonNull(workerValue.value())));
+  }
+
+  /** The names the user meant: both lists, trimmed, without empties or repeats. */
+  private static List<String> mergedNames(EnvValue first, EnvValue second) {
+    return Stream.of(first.value(), second.value())
+        .filter(Objects::nonNull)
+        .flatMap(v -> Arrays.stream(v.split(",")))
+        .map(String::strip)
+        .filter(n -> !n.isEmpty())
+        .distinct()
+        .toList();
+  }
+
+  private static Result unset(Diagnosis diagnosis, Workload launcher, EnvValue value) {
+    AirbyteInstall install = diagnosis.install();
+    String state =
+        value.isSet()
+            ? "is empty on deployment/" + launcher.name() + " (" + value.origin() + ")"
+            : "is not set on deployment/" + launcher.name();
+    List<String> needy = new ArrayList<>();
+    List<String> cloud = new ArrayList<>();
+    for (TargetImage image : diagnosis.images()) {
+      Optional<ImageReference> ref = image.reference();
+      if (ref.isEmpty()) {
+        continue;
+      }
+      RegistryKind kind = RegistryHosts.kind(ref.get().domain());
+      if (RegistryHosts.isCloudRegistry(kind)) {
+        cloud.add(image.effective());
+      } else if (kind != RegistryKind.DOCKER_HUB && kind != RegistryKind.LOCAL) {
+        needy.add(image.effective());
+      }
+    }
+    String base = JobEnv.PULL_SECRET + " " + state + ", so job pods get no imagePullSecrets";
+    if (!install.jobPodPullSecrets().isEmpty()) {
+      return result(
+              Status.PASS,
+              launcher,
+              base
+                  + "; they inherit the imagePullSecrets of service account "
+                  + install.jobServiceAccount()
+                  + " ("
+                  + String.join(", ", install.jobPodPullSecrets())
+                  + ")")
+          .withEvidence(evidence(install, launcher, value));
+    }
+    if (!needy.isEmpty()) {
+      return result(
+              Status.FAIL,
+              launcher,
+              base
+                  + " and the kubelet pulls "
+                  + String.join(", ", needy)
+                  + " anonymously; a private registry answers 401/403.")
+          .withRemediation(
+              "Create a pull secret in namespace "
+                  + install.jobNamespace()
+                  + " and name it in the launcher:\n"
+                  + Fixes.setPullSecretEnv(install, List.of("<secret-name>")))
+          .withEvidence(evidence(install, launcher, value));
+    }
+    if (!cloud.isEmpty()) {
+      return result(
+              Status.WARN,
+              launcher,
+              base
+                  + "; "
+                  + String.join(", ", cloud)
+                  + " can only be pulled if the nodes' own cloud identity has pull access (node"
+                  + " IAM role, node service account or AKS kubelet identity).")
+          .withRemediation(
+              "Grant the node identity pull access to the registry, or create a pull secret and"
+                  + " name it in the launcher:\n"
+                  + Fixes.setPullSecretEnv(install, List.of("<secret-name>")))
+          .withEvidence(evidence(install, launcher, value));
+    }
+    return result(
+            Status.PASS,
+            launcher,
+            base
+                + "; that is fine for public images"
+                + (diagnosis.images().isEmpty()
+                    ? " (no connector image was found to judge)."
+                    : " (Docker Hub limits anonymous pulls to 10 per hour per IP)."))
+        .withEvidence(evidence(install, launcher, value));
+  }
+
+  private static List<Result> entries(AirbyteInstall install, Workload launcher, EnvValue value) {
+    String raw = Objects.requireNonNull(value.value());
+    List<String> names = install.pullSecretNames();
+    List<Result> results = new ArrayList<>();
+    List<String> cleaned = names.stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name.isEmpty()) {
+        results.add(
+            result(
+                    Status.WARN,
+                    launcher,
+                    "entry "
+                        + (i + 1)
+                        + " of "
+                        + JobEnv.PULL_SECRET
+                        + "='"
+                        + raw
+                        + "' is empty: job pods get an imagePullSecrets entry without a name, and"
+                        + " the kubelet reports FailedToRetrieveImagePullSecret for it.")
+                .withRemediation(Fixes.setPullSecretEnv(install, cleaned))
+                .withEvidence(evidence(install, launcher, value)));
+      } else if (!name.equals(name.strip())) {
+        results.add(
+            result(
+                    Status.FAIL,
+                    launcher,
+                    "entry '"
+                        + name
+                        + "' of "
+                        + JobEnv.PULL_SECRET
+                        + "='"
+                        + raw
+                        + "' has "
+                        + (Character.isWhitespace(name.charAt(0)) ? "a leading" : "a trailing")
+                        + " space: Airbyte does not trim, so job pods reference a secret named '"
+                        + name
+                        + "', which cannot exist (secret names have no spaces), and pull without"
+                        + " it.")
+                .withRemediation(Fixes.setPullSecretEnv(install, cleaned))
+                .withEvidence(evidence(install, launcher, value)));
+      }
+    }
+    if (results.isEmpty()) {
+      String note = raw.endsWith(",") ? " (the trailing comma is dropped by Airbyte)" : "";
+      results.add(
+          result(
+                  Status.PASS,
+                  launcher,
+                  JobEnv.PULL_SECRET
+                      + " is '"
+                      + raw
+                      + "' on deployment/"
+                      + launcher.name()
+                      + " ("
+                      + value.origin()
+                      + "): job pods get imagePullSecrets "
+                      + names
+                      + note)
+              .withEvidence(evidence(install, launcher, value)));
+    }
+    return results;
+  }
+
+  private static Result result(Status status, Workload launcher, String message) {
+    return Result.of(INFO, status, launcher.ref(), null, message);
+  }
+
+  private static Map<String, Object> evidence(
+      AirbyteInstall install, Workload launcher, EnvValue value) {
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("launcher", launcher.name());
+    evidence.put("component", launcher.component().shortName());
+    evidence.put("origin", value.origin());
+    if (value.value() != null) {
+      evidence.put("value", value.value());
+      evidence.put("secretNames", install.pullSecretNames());
+    }
+    install.version().ifPresent(v -> evidence.put("airbyteVersion", v.text()));
+    evidence.put("chart", install.chart().name().toLowerCase(Locale.ROOT));
+    return evidence;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Severity;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.SecretInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Each pull secret job pods name exists in the job namespace. */
+public final class PullSecretExistsRule implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "pullsecret.exists",
+          "Every pull secret named for job pods exists in the job namespace",
+          Severity.CRITICAL,
+          """
+          A pod can only use pull secrets from its own namespace. Connector job pods run in \
+          JOB_KUBE_NAMESPACE, which both Airbyte charts set to the launcher's own namespace. When a \
+          named secret is missing, the kubelet records a FailedToRetrieveImagePullSecret event \
+          ("Unable to retrieve some image pull secrets (<name>); attempting to pull the image may \
+          not succeed.") and pulls without it, so the registry's answer (401, "pull access \
+          denied", "insufficient_scope") hides the real cause. A secret created in another \
+          namespace, or under a slightly different name, is the usual reason.\
+          """,
+          """
+          Create the secret in the job namespace with kubectl create secret docker-registry, or fix \
+          the name in JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET.\
+          """,
+          List.of(
+              "shared/reference/k8s-pull-facts.md §1.1 (7), §1.9",
+              "kubernetes.io: Pull an Image from a Private Registry",
+              "kubernetes/kubernetes PR #117927 (FailedToRetrieveImagePullSecret)"));
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis) {
+    ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
+    String namespace = referenced.namespace();
+    if (referenced.isEmpty()) {
+      return List.of(
+          Result.of(
+              INFO,
+              Status.SKIP,
+              null,
+              null,
+              "no pull secret is named for job pods in namespace "
+                  + namespace
+                  + " (see launcher.pull-secret-env)"));
+    }
+    Optional<CollectionError> unreadable =
+        diagnosis.snapshot().collectionError("secrets", namespace);
+    if (unreadable.isPresent()) {
+      return List.of(
+          Result.of(
+                  INFO,
+                  Status.ERROR,
+                  ObjectRef.of("Namespace", null, namespace),
+                  null,
+                  "the check could not run: " + unreadable.get().describe())
+              .withEvidence("secretNames", referenced.names()));
+    }
+    List<Result> results = new ArrayList<>();
+    for (String name : referenced.names()) {
+      results.add(check(diagnosis, referenced, name));
+    }
+    return results;
+  }
+
+  private static Result check(Diagnosis diagnosis, ReferencedSecrets referenced, String name) {
+    String namespace = referenced.namespace();
+    ObjectRef subject = ObjectRef.of("Secret", namespace, name);
+    Optional<SecretInfo> secret = diagnosis.snapshot().secret(namespace, name);
+    if (secret.isPresent()) {
+      return Result.of(
+              INFO,
+              Status.PASS,
+              subject,
+              null,
+              "Secret "
+                  + name
+                  + " exists in namespace "
+                  + namespace
+                  + " (type "
+                  + secret.get().type()
+                  + "), named by "
+                  + referenced.origin(name))
+          .withEvidence("namedBy", referenced.origin(name));
+    }
+    List<String> sameNamespace =
+        diagnosis.snapshot().secretsIn(namespace).stream().map(SecretInfo::name).toList();
+    List<String> nearMisses = NearNames.near(name, sameNamespace);
+    List<String> elsewhere =
+        diagnosis.snapshot().secrets().stream()
+            .filter(s -> s.name().equals(name) && !s.namespace().equals(namespace))
+            .map(SecretInfo::namespace)
+            .toList();
+    StringBuilder message =
+        new StringBuilder("Secret '")
+            .append(name)
+            .append("' (named by ")
+            .append(referenced.origin(name))
+            .append(") does not exist in namespace ")
+            .append(namespace)
+            .append(
+                ", where job pods run: the kubelet reports FailedToRetrieveImagePullSecret and"
+                    + " pulls without it.");
+    if (!nearMisses.isEmpty()) {
+      message.append(" Did you mean ").append(quoted(nearMisses)).append('?');
+    }
+    if (!elsewhere.isEmpty()) {
+      message
+          .append(" A secret with this name exists in namespace ")
+          .append(String.join(", ", elsewhere))
+          .append("; pods can only use pull secrets from their own namespace.");
+    }
+    String stripped = name.strip();
+    String server =
+        diagnosis.images().stream()
+            .map(TargetImage::reference)
+            .flatMap(Optional::stream)
+            .findFirst()
+            .map(Fixes::dockerServer)
+            .orElse("<registry-host>");
+    String remediation =
+        stripped.equals(name)
+            ? Fixes.createPullSecret(name, namespace, server)
+            : "Remove the whitespace from the secret list:\n"
+                + Fixes.setPullSecretEnv(
+                    diagnosis.install(),
+                    diagnosis.install().pullSecretNames().stream()
+                        .map(String::strip)
+                        .filter(n -> !n.isEmpty())
+                        .toList());
+    if (!nearMisses.isEmpty() && stripped.equals(name)) {
+      remediation +=
+          "\nor, if '"
+              + nearMisses.get(0)
+              + "' is the right secret, name it instead:\n"
+              + Fixes.setPullSecretEnv(
+                  diagnosis.install(), replaced(diagnosis, name, nearMisses.get(0)));
+    }
+    Result result =
+        Result.of(INFO, Status.FAIL, subject, null, message.toString())
+            .withRemediation(remediation)
+            .withEvidence("namedBy", referenced.origin(name));
+    if (!nearMisses.isEmpty()) {
+      result = result.withEvidence("didYouMean", nearMisses);
+    }
+    if (!elsewhere.isEmpty()) {
+      result = result.withEvidence("existsInNamespaces", elsewhere);
+    }
+    return result;
+  }
+
+  private static List<String> replaced(Diagnosis diagnosis, String wrong, String right) {
+    List<String> names = diagnosis.install().pullSecretNames();
+    if (names.isEmpty()) {
+      return List.of(right);
+    }
+    return names.stream().map(n -> n.equals(wrong) ? right : n).filter(n -> !n.isEmpty()).toList();
+  }
+
+  private static String quoted(List<String> names) {
+    return String.join(" or ", names.stream().map(n -> "'" + n + "'").toList());
+  }
+}

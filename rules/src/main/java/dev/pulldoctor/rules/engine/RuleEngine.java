@@ -1,0 +1,64 @@
+package dev.pulldoctor.rules.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every rule in registry order. A rule that throws yields one {@code error} result instead of
+ * ending the run, and a rule that returns nothing yields a {@code skip}, so every rule is visible
+ * in every report.
+ */
+public final class RuleEngine {
+  private final List<Rule> rules;
+
+  public RuleEngine(List<Rule> rules) {
+    this.rules = List.copyOf(rules);
+  }
+
+  public Report run(Diagnosis diagnosis, Instant generatedAt) {
+    List<Result> results = new ArrayList<>();
+    for (Rule rule : rules) {
+      results.addAll(evaluateSafely(rule, diagnosis));
+    }
+    return new Report(
+        generatedAt,
+        diagnosis.snapshot().source(),
+        diagnosis.install(),
+        diagnosis.images(),
+        results,
+        Summary.of(results));
+  }
+
+  static List<Result> evaluateSafely(Rule rule, Diagnosis diagnosis) {
+    List<Result> results;
+    try {
+      results = rule.evaluate(diagnosis);
+    } catch (RuntimeException e) {
+      return List.of(crashed(rule.info(), e));
+    }
+    if (results.isEmpty()) {
+      return List.of(Result.of(rule.info(), Status.SKIP, null, null, "nothing to check"));
+    }
+    return results;
+  }
+
+  private static Result crashed(RuleInfo rule, RuntimeException e) {
+    // Only the exception type and where it was thrown: messages may quote input.
+    StackTraceElement[] trace = e.getStackTrace();
+    String where =
+        trace.length == 0 ? "unknown" : trace[0].getClassName() + ":" + trace[0].getLineNumber();
+    return Result.of(
+            rule,
+            Status.ERROR,
+            null,
+            null,
+            "the check could not run: internal error "
+                + e.getClass().getSimpleName()
+                + " in rule "
+                + rule.id()
+                + "; please report it with the output of 'pulldoctor version'")
+        .withEvidence(Map.of("exception", e.getClass().getName(), "at", where));
+  }
+}

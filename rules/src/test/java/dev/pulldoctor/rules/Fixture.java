@@ -1,0 +1,125 @@
+package dev.pulldoctor.rules;
+
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.model.Source;
+import dev.pulldoctor.rules.model.SourceType;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A rule fixture: {@code fixtures/<rule-id>/<status>.<case>.yaml}, multi-document YAML of
+ * Kubernetes objects plus header comments: {@code # image: REF} (repeatable, like --image), {@code
+ * # namespace: NS}, {@code # forbidden: RESOURCE} (a 403 on listing it), {@code # now: RFC3339},
+ * {@code # include: FILE} (objects shared by many fixtures, from {@code fixtures/_base}), and
+ * {@code # expect: TEXT} (repeatable: some result of the expected status must contain TEXT in its
+ * message or remediation).
+ */
+record Fixture(
+    Path file,
+    String ruleId,
+    Status expected,
+    List<String> images,
+    List<String> expectations,
+    Diagnosis diagnosis) {
+
+  static final Instant DEFAULT_NOW = Instant.parse("2026-11-23T12:00:00Z");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+
+  static Fixture load(Path file) throws IOException {
+    String ruleId = file.getParent().getFileName().toString();
+    String name = file.getFileName().toString();
+    Status expected = Status.valueOf(name.substring(0, name.indexOf('.')).toUpperCase(Locale.ROOT));
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    List<String> images = new ArrayList<>();
+    List<String> expectations = new ArrayList<>();
+    List<String> included = new ArrayList<>();
+    List<String> forbidden = new ArrayList<>();
+    String namespace = null;
+    Instant now = DEFAULT_NOW;
+    for (String line : text.lines().toList()) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("# image:")) {
+        images.add(value(trimmed));
+      } else if (trimmed.startsWith("# expect:")) {
+        expectations.add(value(trimmed));
+      } else if (trimmed.startsWith("# namespace:")) {
+        namespace = value(trimmed);
+      } else if (trimmed.startsWith("# include:")) {
+        Path base = file.getParent().getParent().resolve("_base").resolve(value(trimmed));
+        included.add(Files.readString(base, StandardCharsets.UTF_8));
+      } else if (trimmed.startsWith("# forbidden:")) {
+        forbidden.add(value(trimmed));
+      } else if (trimmed.startsWith("# now:")) {
+        now = Instant.parse(value(trimmed));
+      }
+    }
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String base : included) {
+      objects.addAll(parse(base));
+    }
+    objects.addAll(parse(text));
+    String airbyteNamespace = namespace != null ? namespace : guessNamespace(objects);
+    for (HasMetadata object : objects) {
+      if (object.getMetadata().getNamespace() == null) {
+        object.getMetadata().setNamespace(airbyteNamespace);
+      }
+    }
+    Snapshot.Builder builder =
+        Snapshot.builder(now, new Source(SourceType.MANIFESTS, file.toString(), airbyteNamespace))
+            .addAll(objects);
+    for (String resource : forbidden) {
+      builder.collectionError(
+          new CollectionError(resource, "", airbyteNamespace, "list", 403, "Forbidden"));
+    }
+    Snapshot snapshot = builder.build();
+    return new Fixture(
+        file, ruleId, expected, images, expectations, Diagnosis.of(snapshot, now, true, images));
+  }
+
+  private static String value(String headerLine) {
+    return headerLine.substring(headerLine.indexOf(':') + 1).strip();
+  }
+
+  private static List<HasMetadata> parse(String text) {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String document : DOCUMENT_SEPARATOR.split(text, -1)) {
+      if (document.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+        continue;
+      }
+      KubernetesResource resource = SERIALIZATION.unmarshal(document, KubernetesResource.class);
+      if (resource instanceof KubernetesList list) {
+        objects.addAll(list.getItems());
+      } else if (resource instanceof HasMetadata object) {
+        objects.add(object);
+      }
+    }
+    return objects;
+  }
+
+  private static String guessNamespace(List<HasMetadata> objects) {
+    List<String> launchers =
+        AirbyteInstall.launcherNamespaces(
+            objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .toList());
+    return launchers.isEmpty() ? "airbyte" : launchers.get(0);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.pulldoctor.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Runs every fixture through the real rule: a {@code fail.*} file must give a fail, a {@code
+ * warn.*} file a warning and no fail, a {@code pass.*} file a pass and nothing worse than skip.
+ * Adding a case means adding a file.
+ */
+class RuleFixtureTest {
+  static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+
+  @TestFactory
+  Stream<DynamicTest> fixtures() throws IOException {
+    return fixtureFiles()
+        .map(
+            file ->
+                DynamicTest.dynamicTest(
+                    FIXTURES.relativize(file).toString(),
+                    file.toUri(),
+                    () -> check(Fixture.load(file))));
+  }
+
+  static Stream<Path> fixtureFiles() throws IOException {
+    try (Stream<Path> walk = Files.walk(FIXTURES)) {
+      return walk
+          .filter(p -> p.toString().endsWith(".yaml"))
+          .filter(p -> !p.getParent().getFileName().toString().equals("_base"))
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  private static void check(Fixture fixture) {
+    Rule rule =
+        Rules.byId(fixture.ruleId())
+            .orElseThrow(() -> new AssertionError("no rule with id " + fixture.ruleId()));
+    List<Result> results = rule.evaluate(fixture.diagnosis());
+    String shown = describe(results);
+    assertThat(results).as("results").isNotEmpty();
+    assertThat(results).allSatisfy(r -> assertThat(r.rule()).isEqualTo(fixture.ruleId()));
+    switch (fixture.expected()) {
+      case FAIL -> assertThat(results).as(shown).anyMatch(r -> r.status() == Status.FAIL);
+      case WARN -> {
+        assertThat(results).as(shown).anyMatch(r -> r.status() == Status.WARN);
+        assertThat(results).as(shown).noneMatch(r -> r.status() == Status.FAIL);
+      }
+      case PASS -> {
+        assertThat(results).as(shown).anyMatch(r -> r.status() == Status.PASS);
+        assertThat(results)
+            .as(shown)
+            .allMatch(r -> r.status() == Status.PASS || r.status() == Status.SKIP);
+      }
+      case SKIP -> assertThat(results).as(shown).allMatch(r -> r.status() == Status.SKIP);
+      case ERROR -> assertThat(results).as(shown).anyMatch(r -> r.status() == Status.ERROR);
+    }
+    for (String expectation : fixture.expectations()) {
+      assertThat(results)
+          .as(
+              "a "
+                  + fixture.expected().word()
+                  + " result containing '"
+                  + expectation
+                  + "' in\n"
+                  + shown)
+          .anyMatch(
+              r ->
+                  r.status() == fixture.expected()
+                      && (r.message().contains(expectation)
+                          || (r.remediation() != null && r.remediation().contains(expectation))));
+    }
+  }
+
+  private static String describe(List<Result> results) {
+    StringBuilder out = new StringBuilder();
+    for (Result r : results) {
+      out.append(r.status().word()).append(": ").append(r.message());
+      if (r.remediation() != null) {
+        out.append("\n    fix: ").append(r.remediation());
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+}
