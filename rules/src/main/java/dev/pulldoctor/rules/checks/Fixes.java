@@ -54,21 +54,40 @@ final class Fixes {
         + helmPullSecretValues(install, secretNames);
   }
 
+  /** abctl installs Airbyte as Helm release airbyte-abctl in namespace airbyte-abctl. */
+  static boolean isAbctl(AirbyteInstall install) {
+    return install.namespace().equals("airbyte-abctl")
+        && install.release().map("airbyte-abctl"::equals).orElse(true);
+  }
+
   /** The Helm values that set the job pull secrets for the detected chart generation. */
   static String helmPullSecretValues(AirbyteInstall install, List<String> secretNames) {
     String value = String.join(",", secretNames);
     ChartGeneration chart = install.chart();
     String release = install.release().orElse("<release>");
     String key = chart.pullSecretValuesKey();
-    String set =
-        chart == ChartGeneration.UNKNOWN
-            ? "set " + key + " to " + shellWord(value)
-            : "helm upgrade "
-                + shellWord(release)
-                + " <chart> -n "
-                + shellWord(install.namespace())
-                + " --reuse-values --set "
-                + shellWord(key + "=" + value);
+    String set;
+    if (chart == ChartGeneration.UNKNOWN) {
+      set = "set " + key + " to " + shellWord(value);
+    } else if (isAbctl(install)) {
+      // abctl owns the Helm release and re-applies the user's values file on every install.
+      set =
+          "add "
+              + key
+              + ": "
+              + shellWord(value)
+              + " to your abctl values file and run: abctl local install --values values.yaml";
+    } else {
+      set =
+          "helm upgrade "
+              + shellWord(release)
+              + " "
+              + (chart == ChartGeneration.V2 ? "airbyte-v2/airbyte" : "airbyte/airbyte")
+              + " -n "
+              + shellWord(install.namespace())
+              + " --reuse-values --set "
+              + shellWord(key + "=" + value);
+    }
     boolean globalListWorks =
         chart == ChartGeneration.V2
             || install
