@@ -42,7 +42,17 @@ public enum ProblemCode {
   /** {@code credsStore} or {@code credHelpers}: the kubelet does not run credential helpers. */
   CREDENTIAL_HELPER_IGNORED(false),
   /** {@code identitytoken} or {@code registrytoken}: the kubelet does not read them. */
-  TOKEN_FIELD_IGNORED(false);
+  TOKEN_FIELD_IGNORED(false),
+  /**
+   * The payload is larger than a Secret may be (1 MiB), so it cannot come from the API server;
+   * pulldoctor does not parse it.
+   */
+  PAYLOAD_TOO_LARGE(false),
+  /**
+   * pulldoctor failed while analysing the secret (a pulldoctor bug, reported rather than thrown);
+   * the other findings for the secret are missing.
+   */
+  ANALYSIS_FAILED(false);
 
   private final boolean fatal;
 
