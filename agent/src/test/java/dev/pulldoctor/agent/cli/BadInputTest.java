@@ -35,12 +35,14 @@ class BadInputTest {
     Path file = dir.resolve("deploy.yaml");
     Files.writeString(
         file,
-        "apiVersion: apps/v1\n"
-            + "kind: Deployment\n"
-            + "metadata:\n"
-            + "  name: launcher\n"
-            + "spec:\n"
-            + "  replicas: many\n",
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: launcher
+        spec:
+          replicas: many
+        """,
         StandardCharsets.UTF_8);
 
     CliRun run = CliRun.of("diagnose", "--manifests", file.toString());
