@@ -7,9 +7,12 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.SecretInfo;
+import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
+import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -119,6 +122,20 @@ public final class PullSecretExistsRule implements Rule {
     if (!nearMisses.isEmpty()) {
       message.append(" Did you mean ").append(quoted(nearMisses)).append('?');
     }
+    Optional<String> coveringNearMiss =
+        nearMisses.stream()
+            .filter(n -> matchingKey(diagnosis, namespace, n).isPresent())
+            .findFirst();
+    coveringNearMiss.ifPresent(
+        n ->
+            message
+                .append(" Secret '")
+                .append(n)
+                .append("' holds credentials under key '")
+                .append(matchingKey(diagnosis, namespace, n).orElseThrow())
+                .append("', which the kubelet would use for ")
+                .append(diagnosis.images().get(0).effective())
+                .append(", so naming it fixes the pull."));
     if (!elsewhere.isEmpty()) {
       message
           .append(" A secret with this name exists in namespace ")
@@ -143,7 +160,16 @@ public final class PullSecretExistsRule implements Rule {
                         .map(String::strip)
                         .filter(n -> !n.isEmpty())
                         .toList());
-    if (!nearMisses.isEmpty() && stripped.equals(name)) {
+    if (coveringNearMiss.isPresent() && stripped.equals(name)) {
+      remediation =
+          "Name the existing secret '"
+              + coveringNearMiss.get()
+              + "' instead:\n"
+              + Fixes.setPullSecretEnv(
+                  diagnosis.install(), replaced(diagnosis, name, coveringNearMiss.get()))
+              + "\nor create the missing one:\n"
+              + remediation;
+    } else if (!nearMisses.isEmpty() && stripped.equals(name)) {
       remediation +=
           "\nor, if '"
               + nearMisses.get(0)
@@ -162,6 +188,27 @@ public final class PullSecretExistsRule implements Rule {
       result = result.withEvidence("existsInNamespaces", elsewhere);
     }
     return result;
+  }
+
+  /** The key of a secret that the kubelet would use for the first image under diagnosis. */
+  private static Optional<String> matchingKey(Diagnosis diagnosis, String namespace, String name) {
+    Optional<ImageReference> image =
+        diagnosis.images().stream()
+            .map(TargetImage::reference)
+            .flatMap(Optional::stream)
+            .findFirst();
+    Optional<PullSecretView> view =
+        diagnosis.snapshot().secret(namespace, name).map(SecretInfo::pullSecret);
+    if (image.isEmpty() || view.isEmpty() || !view.get().usable()) {
+      return Optional.empty();
+    }
+    List<KubeletKeyring.Entry> entries =
+        view.get().credentials().stream()
+            .map(c -> new KubeletKeyring.Entry(name, c.registryKey()))
+            .toList();
+    return KubeletKeyring.of(entries).lookup(image.get().name()).stream()
+        .findFirst()
+        .map(KubeletKeyring.Match::registryKey);
   }
 
   private static List<String> replaced(Diagnosis diagnosis, String wrong, String right) {
