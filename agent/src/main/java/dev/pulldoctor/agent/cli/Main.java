@@ -4,6 +4,7 @@ import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -43,15 +44,22 @@ public final class Main {
     return new CommandLine.RunLast().execute(parsed);
   }
 
+  /** One line: the problem, any "did you mean", and where to read more. */
   private static int usageError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    err.println("pulldoctor: " + e.getMessage());
-    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-      err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+    String hint = "see '" + command.getCommandSpec().qualifiedName() + " --help'";
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getSuggestions().isEmpty()) {
+      hint = "did you mean " + String.join(" or ", unmatched.getSuggestions()) + "? " + hint;
     }
+    err.println("pulldoctor: " + oneLine(e.getMessage()) + " (" + hint + ")");
     err.flush();
     return ExitCodes.USAGE;
+  }
+
+  private static String oneLine(@Nullable String message) {
+    return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", "; ");
   }
 
   private static int failure(Exception e, CommandLine command, ParseResult parsed) {

@@ -65,20 +65,27 @@ class BadInputTest {
         CliRun.of(
             "diagnose", "--manifests", CliRun.example("healthy-private-registry"), "-o", "xml");
 
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).contains("xml").contains("json").doesNotContain("\tat ");
-    assertThat(run.out()).isEmpty();
+    assertOneLineUsageError(run);
+    assertThat(run.err()).contains("xml").contains("json");
   }
 
   @Test
   void unknown_rule_id_for_explain() {
     CliRun run = CliRun.of("explain", "pullsecret.exist");
 
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertOneLineUsageError(run);
     assertThat(run.err())
         .contains("pullsecret.exist")
         .contains("pullsecret.exists")
         .doesNotContain("\tat ");
+  }
+
+  @Test
+  void a_mistyped_command_suggests_the_right_one() {
+    CliRun run = CliRun.of("diagnos");
+
+    assertOneLineUsageError(run);
+    assertThat(run.err()).contains("did you mean diagnose?");
   }
 
   @Test
