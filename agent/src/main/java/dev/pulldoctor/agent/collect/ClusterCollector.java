@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterCollector {
   private static final Logger logger = LoggerFactory.getLogger(ClusterCollector.class);
   private static final String FALLBACK_NAMESPACE = "airbyte";
+  private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
   private static final String[] LAUNCHER_NAMES = {
     "workload-launcher", "airbyte-workload-launcher", "worker", "airbyte-worker"
   };
@@ -78,6 +79,7 @@ public final class ClusterCollector {
       logger.debug("job pods run in namespace {}", jobNamespace);
       collectJobKinds(builder, jobNamespace);
     }
+    collectClusterKinds(builder);
     return builder.build();
   }
 
@@ -111,10 +113,51 @@ public final class ClusterCollector {
             "",
             namespace,
             () -> client.secrets().inNamespace(namespace).list().getItems());
+    builder.addAll(
+        list(
+            builder,
+            "roles",
+            RBAC_GROUP,
+            namespace,
+            () -> client.rbac().roles().inNamespace(namespace).list().getItems()));
+    builder.addAll(
+        list(
+            builder,
+            "rolebindings",
+            RBAC_GROUP,
+            namespace,
+            () -> client.rbac().roleBindings().inNamespace(namespace).list().getItems()));
+    builder.addAll(
+        list(
+            builder,
+            "networkpolicies",
+            "networking.k8s.io",
+            namespace,
+            () ->
+                client.network().v1().networkPolicies().inNamespace(namespace).list().getItems()));
     // Reduce at once; never log or keep a fabric8 Secret (its toString prints data).
     secrets.forEach(s -> builder.secret(SecretInfo.from(s)));
     logger.debug(
         "read {} secrets in namespace {} (kept as redacted views)", secrets.size(), namespace);
+  }
+
+  /** Cluster-scoped kinds: nodes (for kind detection and platforms) and cluster RBAC. */
+  private void collectClusterKinds(Snapshot.Builder builder) throws ClusterUnreachableException {
+    builder.addAll(list(builder, "nodes", "", null, () -> client.nodes().list().getItems()));
+    builder.addAll(
+        list(
+            builder,
+            "clusterroles",
+            RBAC_GROUP,
+            null,
+            () -> client.rbac().clusterRoles().list().getItems()));
+    builder.addAll(
+        list(
+            builder,
+            "clusterrolebindings",
+            RBAC_GROUP,
+            null,
+            () -> client.rbac().clusterRoleBindings().list().getItems()));
   }
 
   private String findNamespace() throws ClusterUnreachableException {
@@ -154,12 +197,16 @@ public final class ClusterCollector {
       Snapshot.Builder builder,
       String resource,
       String group,
-      String namespace,
+      @Nullable String namespace,
       Supplier<List<T>> call)
       throws ClusterUnreachableException {
     try {
       List<T> items = call.get();
-      logger.debug("listed {} {} in namespace {}", items.size(), resource, namespace);
+      logger.debug(
+          "listed {} {} {}",
+          items.size(),
+          resource,
+          namespace == null ? "cluster-wide" : "in namespace " + namespace);
       return items;
     } catch (KubernetesClientException e) {
       failIfUnreachable(e);

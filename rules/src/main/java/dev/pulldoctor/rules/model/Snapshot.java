@@ -3,10 +3,16 @@ package dev.pulldoctor.rules.model;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,8 +22,8 @@ import java.util.Optional;
 
 /**
  * An immutable picture of what matters in the cluster: the objects the rules read, secrets only as
- * redacted {@link SecretInfo}s, and the reads that failed. The live collector, the manifest reader
- * and the bundle reader all produce one.
+ * redacted {@link SecretInfo}s, what live collection observed (access reviews), and the reads that
+ * failed. The live collector, the manifest reader and the bundle reader all produce one.
  */
 public record Snapshot(
     Instant capturedAt,
@@ -28,6 +34,13 @@ public record Snapshot(
     List<ConfigMap> configMaps,
     List<ServiceAccount> serviceAccounts,
     List<SecretInfo> secrets,
+    List<Node> nodes,
+    List<Role> roles,
+    List<RoleBinding> roleBindings,
+    List<ClusterRole> clusterRoles,
+    List<ClusterRoleBinding> clusterRoleBindings,
+    List<NetworkPolicy> networkPolicies,
+    List<AccessReview> accessReviews,
     List<CollectionError> collectionErrors) {
 
   public Snapshot {
@@ -42,6 +55,13 @@ public record Snapshot(
         secrets.stream()
             .sorted(Comparator.comparing(SecretInfo::namespace).thenComparing(SecretInfo::name))
             .toList();
+    nodes = sorted(nodes);
+    roles = sorted(roles);
+    roleBindings = sorted(roleBindings);
+    clusterRoles = sorted(clusterRoles);
+    clusterRoleBindings = sorted(clusterRoleBindings);
+    networkPolicies = sorted(networkPolicies);
+    accessReviews = List.copyOf(accessReviews);
     collectionErrors = List.copyOf(collectionErrors);
   }
 
@@ -102,6 +122,13 @@ public record Snapshot(
     private final List<ConfigMap> configMaps = new ArrayList<>();
     private final List<ServiceAccount> serviceAccounts = new ArrayList<>();
     private final List<SecretInfo> secrets = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Role> roles = new ArrayList<>();
+    private final List<RoleBinding> roleBindings = new ArrayList<>();
+    private final List<ClusterRole> clusterRoles = new ArrayList<>();
+    private final List<ClusterRoleBinding> clusterRoleBindings = new ArrayList<>();
+    private final List<NetworkPolicy> networkPolicies = new ArrayList<>();
+    private final List<AccessReview> accessReviews = new ArrayList<>();
     private final List<CollectionError> collectionErrors = new ArrayList<>();
 
     private Builder(Instant capturedAt, Source source) {
@@ -126,6 +153,18 @@ public record Snapshot(
         serviceAccounts.add(s);
       } else if (object instanceof Secret s) {
         secrets.add(SecretInfo.from(s));
+      } else if (object instanceof Node n) {
+        nodes.add(n);
+      } else if (object instanceof Role r) {
+        roles.add(r);
+      } else if (object instanceof RoleBinding b) {
+        roleBindings.add(b);
+      } else if (object instanceof ClusterRole r) {
+        clusterRoles.add(r);
+      } else if (object instanceof ClusterRoleBinding b) {
+        clusterRoleBindings.add(b);
+      } else if (object instanceof NetworkPolicy p) {
+        networkPolicies.add(p);
       } else {
         return false;
       }
@@ -139,6 +178,11 @@ public record Snapshot(
 
     public Builder secret(SecretInfo secret) {
       secrets.add(secret);
+      return this;
+    }
+
+    public Builder accessReview(AccessReview review) {
+      accessReviews.add(review);
       return this;
     }
 
@@ -157,6 +201,13 @@ public record Snapshot(
           configMaps,
           serviceAccounts,
           secrets,
+          nodes,
+          roles,
+          roleBindings,
+          clusterRoles,
+          clusterRoleBindings,
+          networkPolicies,
+          accessReviews,
           collectionErrors);
     }
   }
