@@ -72,7 +72,16 @@ class CanaryLeakTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"table,debug", "json,debug", "yaml,debug", "table,trace", "json,trace"})
+  @CsvSource({
+    "table,debug",
+    "json,debug",
+    "yaml,debug",
+    "markdown,debug",
+    "sarif,debug",
+    "junit,debug",
+    "table,trace",
+    "json,trace"
+  })
   void offline_diagnosis_never_prints_a_secret(String format, String logLevel) throws Exception {
     Output output =
         runPulldoctor(

@@ -96,7 +96,9 @@ final class DiagnoseCommand implements Callable<Integer> {
     Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
     Report report = new RuleEngine(Rules.all()).run(diagnosis, now != null ? now : clock.instant());
     PrintWriter out = spec.commandLine().getOut();
-    out.print(ReportRenderer.of(output.format, useColor(output.format)).render(report));
+    out.print(
+        ReportRenderer.of(output.format, useColor(output.format), VersionInfo.version())
+            .render(report));
     out.flush();
     return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
   }

@@ -9,7 +9,10 @@ import java.util.Optional;
 public enum OutputFormat {
   TABLE,
   JSON,
-  YAML;
+  YAML,
+  MARKDOWN,
+  SARIF,
+  JUNIT;
 
   public String word() {
     return name().toLowerCase(Locale.ROOT);
