@@ -24,8 +24,6 @@ import java.util.List;
  */
 public final class SarifRenderer implements ReportRenderer {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-  // The project's home; the rule catalog (docs/rules.md) lives there too.
-  static final String INFORMATION_URI = "https://github.com/pulldoctor/pulldoctor";
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -71,7 +69,7 @@ public final class SarifRenderer implements ReportRenderer {
     ObjectNode driver = tool.putObject("driver");
     driver.put("name", "pulldoctor");
     driver.put("version", toolVersion);
-    driver.put("informationUri", INFORMATION_URI);
+    // No informationUri: the project has no public address yet, and the field is optional.
     ArrayNode rules = driver.putArray("rules");
     for (RuleInfo info : catalog) {
       ObjectNode rule = rules.addObject();

@@ -57,7 +57,7 @@ class SarifRendererTest {
     JsonNode driver = run.path("tool").path("driver");
     assertThat(driver.path("name").asText()).isEqualTo("pulldoctor");
     assertThat(driver.path("version").asText()).isEqualTo("1.2.3");
-    assertThat(driver.path("informationUri").asText()).startsWith("https://");
+    assertThat(driver.has("informationUri")).isFalse();
     assertThat(driver.path("rules")).hasSize(Rules.all().size());
     JsonNode rule = driver.path("rules").get(Rules.ids().indexOf("pullsecret.exists"));
     assertThat(rule.path("id").asText()).isEqualTo("pullsecret.exists");
