@@ -1,7 +1,11 @@
 package dev.pulldoctor.rules;
 
+import dev.pulldoctor.rules.checks.EgressPolicyRule;
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
+import dev.pulldoctor.rules.checks.KindImageLoadedRule;
+import dev.pulldoctor.rules.checks.KindPullPolicyRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
+import dev.pulldoctor.rules.checks.LauncherRolloutRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
@@ -16,7 +20,11 @@ public final class Rules {
       List.of(
           // keep-sorted start (by rule id)
           new ImageReferenceRule(),
+          new KindImageLoadedRule(),
+          new KindPullPolicyRule(),
           new LauncherPullSecretEnvRule(),
+          new LauncherRolloutRule(),
+          new EgressPolicyRule(),
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
           new PullSecretRegistryMatchRule()

@@ -1,0 +1,391 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.airbyte.ChartGeneration;
+import dev.pulldoctor.rules.airbyte.EnvValue;
+import dev.pulldoctor.rules.airbyte.JobEnv;
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.airbyte.Workload;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Severity;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.image.PullPolicy;
+import dev.pulldoctor.rules.image.RegistryHosts;
+import dev.pulldoctor.rules.image.RegistryKind;
+import io.fabric8.kubernetes.api.model.Node;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** The connector pull policy neither defeats a kind-loaded image nor demands a missing one. */
+public final class KindPullPolicyRule implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "kind.pull-policy",
+          "The connector pull policy fits images loaded into the nodes",
+          Severity.CRITICAL,
+          """
+          Airbyte gives connector containers the pull policy in \
+          JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_POLICY, IfNotPresent when unset; the Airbyte charts do \
+          not render it, so it only appears through extraEnv or a ConfigMap. IfNotPresent is why \
+          'kind load docker-image' works even for a :latest tag. With Always the kubelet contacts \
+          the registry on every start and ignores the loaded copy, so an image that exists only \
+          on the nodes fails with ErrImagePull ('pull access denied', 'not found'). With Never the \
+          kubelet never pulls: an image missing from the node gives ErrImageNeverPull ('Container \
+          image ... is not present with pull policy of Never'). Only Always, IfNotPresent and \
+          Never are valid; the API server rejects a job pod with any other value, even in another \
+          letter case.\
+          """,
+          """
+          Use IfNotPresent on the launcher (remove the variable or set it explicitly) and remove \
+          it from the launcher's extraEnv in your Helm values.\
+          """,
+          List.of(
+              "shared/reference/k8s-pull-facts.md §2.3, §6, §1.1",
+              "shared/reference/airbyte-domain.md §1.4, §2.2",
+              "kubernetes-sigs/kind site/content/docs/user/quick-start.md"));
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis) {
+    AirbyteInstall install = diagnosis.install();
+    Optional<Workload> launcher = install.jobLauncher();
+    if (launcher.isEmpty()) {
+      return List.of(
+          Result.of(
+              INFO,
+              Status.SKIP,
+              null,
+              null,
+              "no job launcher deployment was found, so the connector pull policy is unknown (see"
+                  + " launcher.pull-secret-env)"));
+    }
+    Workload workload = launcher.get();
+    EnvValue value = workload.env(JobEnv.PULL_POLICY);
+    List<Node> nodes = diagnosis.snapshot().nodes();
+    Optional<NodeImages.KindNode> kind = NodeImages.kindCluster(nodes);
+    String where = kind.map(k -> "kind cluster " + k.cluster()).orElse("this cluster");
+    if (value.problem() != null) {
+      return List.of(
+          result(Status.FAIL, workload, null, JobEnv.PULL_POLICY + ": " + value.problem())
+              .withRemediation(setPolicy(install, workload, value)));
+    }
+    String raw = value.value();
+    if (raw == null) {
+      return List.of(
+          result(
+              Status.PASS,
+              workload,
+              null,
+              JobEnv.PULL_POLICY
+                  + " is not set on deployment/"
+                  + workload.name()
+                  + ", so connector containers get Airbyte's default IfNotPresent: an image"
+                  + " already on a node (for example one loaded with kind load) is used as is"));
+    }
+    if (raw.isEmpty()) {
+      return emptyValue(diagnosis, workload, value, kind);
+    }
+    Optional<PullPolicy> policy =
+        Arrays.stream(PullPolicy.values()).filter(p -> p.kubernetesName().equals(raw)).findFirst();
+    if (policy.isEmpty()) {
+      return List.of(
+          result(
+                  Status.FAIL,
+                  workload,
+                  null,
+                  JobEnv.PULL_POLICY
+                      + "='"
+                      + raw
+                      + "' ("
+                      + where(workload, value)
+                      + ") is not a pull policy: the API server rejects every job pod with"
+                      + " 'Unsupported value: \""
+                      + raw
+                      + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"', so no"
+                      + " connector starts.")
+              .withRemediation(setPolicy(install, workload, value))
+              .withEvidence("value", raw));
+    }
+    return switch (policy.get()) {
+      case IF_NOT_PRESENT ->
+          List.of(
+              result(
+                      Status.PASS,
+                      workload,
+                      null,
+                      JobEnv.PULL_POLICY
+                          + "=IfNotPresent ("
+                          + where(workload, value)
+                          + "): an image already on a node of "
+                          + where
+                          + " is used as is")
+                  .withEvidence("value", raw));
+      case ALWAYS -> always(diagnosis, workload, value, kind);
+      case NEVER -> never(diagnosis, workload, value, kind);
+    };
+  }
+
+  private static List<Result> always(
+      Diagnosis diagnosis, Workload workload, EnvValue value, Optional<NodeImages.KindNode> kind) {
+    String base =
+        JobEnv.PULL_POLICY
+            + "=Always ("
+            + where(workload, value)
+            + "): the kubelet contacts the registry on every connector start";
+    if (kind.isEmpty()) {
+      return List.of(
+          result(
+                  Status.PASS,
+                  workload,
+                  null,
+                  base
+                      + ". That works while the registry is reachable and the pull secrets are"
+                      + " accepted, at the cost of a registry round trip per job; an image"
+                      + " copied onto the nodes by hand would be ignored.")
+              .withEvidence("value", "Always"));
+    }
+    String cluster = kind.get().cluster();
+    List<Node> nodes = NodeImages.schedulable(NodeImages.kindNodes(diagnosis.snapshot().nodes()));
+    List<Result> results = new ArrayList<>();
+    for (TargetImage image : diagnosis.images()) {
+      Optional<ImageReference> ref = image.reference();
+      if (ref.isEmpty()) {
+        continue;
+      }
+      Optional<String> loadedOn =
+          nodes.stream()
+              .filter(n -> NodeImages.loadedNotPulled(n, ref.get()))
+              .map(n -> n.getMetadata().getName())
+              .findFirst();
+      String local = localOnly(ref.get());
+      // A copy with a registry digest was pulled, so the registry has it and Always works.
+      if (loadedOn.isPresent() || !local.isEmpty()) {
+        String why =
+            loadedOn.isPresent()
+                ? "node "
+                    + loadedOn.get()
+                    + " of kind cluster "
+                    + cluster
+                    + " has it without a registry digest"
+                : local;
+        results.add(
+            result(
+                    Status.FAIL,
+                    workload,
+                    image.effective(),
+                    base
+                        + " and ignores the copy on the node. "
+                        + image.effective()
+                        + " looks kind-loaded ("
+                        + why
+                        + "), so the pull from "
+                        + ref.get().apiHost()
+                        + " fails with ErrImagePull.")
+                .withRemediation(setPolicy(diagnosis.install(), workload, value))
+                .withEvidence("value", "Always")
+                .withEvidence("kindCluster", cluster));
+      }
+    }
+    if (results.isEmpty()) {
+      results.add(
+          result(
+                  Status.WARN,
+                  workload,
+                  null,
+                  base
+                      + ", so on kind cluster "
+                      + cluster
+                      + " an image loaded with kind load is never used: every connector must be"
+                      + " pullable from its registry.")
+              .withRemediation(setPolicy(diagnosis.install(), workload, value))
+              .withEvidence("value", "Always")
+              .withEvidence("kindCluster", cluster));
+    }
+    return results;
+  }
+
+  private static List<Result> never(
+      Diagnosis diagnosis, Workload workload, EnvValue value, Optional<NodeImages.KindNode> kind) {
+    String base =
+        JobEnv.PULL_POLICY
+            + "=Never ("
+            + where(workload, value)
+            + "): the kubelet never pulls, so every connector image must already be on every"
+            + " node";
+    List<Node> all = diagnosis.snapshot().nodes();
+    List<Node> nodes = NodeImages.schedulable(kind.isPresent() ? NodeImages.kindNodes(all) : all);
+    List<Result> results = new ArrayList<>();
+    for (TargetImage image : diagnosis.images()) {
+      Optional<ImageReference> ref = image.reference();
+      if (ref.isEmpty() || nodes.isEmpty()) {
+        continue;
+      }
+      NodeImages.Census census = NodeImages.census(nodes, ref.get());
+      if (!census.absent().isEmpty()) {
+        String fix =
+            kind.map(
+                    k ->
+                        KindImageLoadedRule.loadCommands(image, ref.get(), k.cluster(), nodes)
+                            + "\nOr let the kubelet pull it:\n")
+                .orElse("Let the kubelet pull it:\n");
+        results.add(
+            result(
+                    Status.FAIL,
+                    workload,
+                    image.effective(),
+                    base
+                        + ". Node "
+                        + census.absent().get(0)
+                        + " does not have "
+                        + image.effective()
+                        + ", so job pods there fail with ErrImageNeverPull ('Container image \""
+                        + image.effective()
+                        + "\" is not present with pull policy of Never').")
+                .withRemediation(fix + setPolicy(diagnosis.install(), workload, value))
+                .withEvidence("value", "Never")
+                .withEvidence("nodesWithoutImage", census.absent()));
+      } else if (census.onAll()) {
+        results.add(
+            result(
+                    Status.PASS,
+                    workload,
+                    image.effective(),
+                    base + "; " + image.effective() + " is on all of them.")
+                .withEvidence("value", "Never"));
+      } else {
+        results.add(
+            result(
+                    Status.WARN,
+                    workload,
+                    image.effective(),
+                    base
+                        + "; whether node "
+                        + census.unknown().get(0)
+                        + " has "
+                        + image.effective()
+                        + " is unknown (its status.images is missing or capped at "
+                        + NodeImages.NODE_STATUS_MAX_IMAGES
+                        + " by nodeStatusMaxImages). Where it is missing, job pods fail with"
+                        + " ErrImageNeverPull.")
+                .withRemediation(setPolicy(diagnosis.install(), workload, value))
+                .withEvidence("value", "Never"));
+      }
+    }
+    if (results.isEmpty()) {
+      results.add(
+          result(
+                  Status.WARN,
+                  workload,
+                  null,
+                  base
+                      + "; a node without the image fails the job pod with ErrImageNeverPull"
+                      + " (no image or node image list to check here).")
+              .withRemediation(setPolicy(diagnosis.install(), workload, value))
+              .withEvidence("value", "Never"));
+    }
+    return results;
+  }
+
+  /**
+   * An empty value either falls back to Airbyte's default or reaches the pod as no policy, which
+   * the API server replaces with the tag default: Always for :latest or no tag.
+   */
+  private static List<Result> emptyValue(
+      Diagnosis diagnosis, Workload workload, EnvValue value, Optional<NodeImages.KindNode> kind) {
+    List<String> alwaysByTag =
+        diagnosis.images().stream()
+            .filter(
+                i ->
+                    i.reference()
+                        .map(r -> r.defaultPullPolicy() == PullPolicy.ALWAYS)
+                        .orElse(false))
+            .map(TargetImage::effective)
+            .toList();
+    String base =
+        JobEnv.PULL_POLICY
+            + " is set but empty ("
+            + where(workload, value)
+            + "): Airbyte then falls back to IfNotPresent or passes no policy, and the API server"
+            + " picks one by tag (Always for :latest or no tag)";
+    if (kind.isPresent() && !alwaysByTag.isEmpty()) {
+      return List.of(
+          result(
+                  Status.WARN,
+                  workload,
+                  alwaysByTag.get(0),
+                  base
+                      + ". "
+                      + String.join(", ", alwaysByTag)
+                      + " would then be pulled on every start and a copy loaded into kind"
+                      + " cluster "
+                      + kind.get().cluster()
+                      + " ignored.")
+              .withRemediation(setPolicy(diagnosis.install(), workload, value)));
+    }
+    return List.of(result(Status.PASS, workload, null, base + "; either way this works here."));
+  }
+
+  /** An image that can only exist on the nodes: a loopback registry or a bare local name. */
+  private static String localOnly(ImageReference ref) {
+    if (RegistryHosts.kind(ref.domain()) == RegistryKind.LOCAL) {
+      return "its registry " + ref.domain() + " is the node's loopback";
+    }
+    if (ref.isDockerHub() && ref.path().startsWith("library/")) {
+      return "a bare name like this is a local build, not Docker Hub's " + ref.name();
+    }
+    return "";
+  }
+
+  private static String where(Workload workload, EnvValue value) {
+    return (value.origin().equals("value") ? "set" : value.origin())
+        + " on deployment/"
+        + workload.name();
+  }
+
+  private static String setPolicy(AirbyteInstall install, Workload workload, EnvValue value) {
+    String origin =
+        value.origin().startsWith("ConfigMap ") || value.origin().startsWith("envFrom ConfigMap ")
+            ? "It comes from " + value.origin() + "; remove it there too. "
+            : "";
+    String extraEnv =
+        install.chart() == ChartGeneration.V2
+            ? "workloadLauncher.extraEnv"
+            : install.chart() == ChartGeneration.V1
+                ? "workload-launcher.extraEnv"
+                : "the launcher's extraEnv (v2 chart: workloadLauncher.extraEnv, v1 chart:"
+                    + " workload-launcher.extraEnv)";
+    String lasting =
+        Fixes.isAbctl(install)
+            ? "remove it from "
+                + extraEnv
+                + " in your abctl values file and run: abctl local install --values values.yaml"
+            : "remove it from " + extraEnv + " in your Helm values before the next helm upgrade";
+    return "kubectl set env deployment/"
+        + Fixes.shellWord(workload.name())
+        + " -n "
+        + Fixes.shellWord(workload.namespace())
+        + " "
+        + JobEnv.PULL_POLICY
+        + "=IfNotPresent\n"
+        + origin
+        + "The Airbyte charts do not render this variable; to make the fix last, "
+        + lasting
+        + ".";
+  }
+
+  private static Result result(
+      Status status, Workload workload, @Nullable String image, String message) {
+    return Result.of(INFO, status, workload.ref(), image, message);
+  }
+}
