@@ -116,9 +116,15 @@ class ClusterCollectorTest {
         .results();
   }
 
-  /** Results without the evidence map, whose order of list items may differ by source. */
+  /**
+   * Results without the evidence map, whose order of list items may differ by source. {@code
+   * launcher.rollout} compares a ConfigMap's creation time with the pods' start times, and the mock
+   * API server stamps objects with the wall-clock time it stores them, so that rule cannot agree
+   * between the two sources here; its own fixtures cover it.
+   */
   private static List<String> comparable(List<Result> results) {
     return results.stream()
+        .filter(r -> !r.rule().equals("launcher.rollout"))
         .map(
             r ->
                 String.join(
