@@ -1,6 +1,7 @@
 package dev.pulldoctor.rules;
 
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
+import dev.pulldoctor.rules.checks.JobLauncherRbacRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
@@ -19,7 +20,8 @@ public final class Rules {
           new LauncherPullSecretEnvRule(),
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
-          new PullSecretRegistryMatchRule()
+          new PullSecretRegistryMatchRule(),
+          new JobLauncherRbacRule()
           // keep-sorted end
           );
 
