@@ -2,6 +2,7 @@ package dev.pulldoctor.rules;
 
 import dev.pulldoctor.rules.checks.EgressPolicyRule;
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
+import dev.pulldoctor.rules.checks.JobLauncherRbacRule;
 import dev.pulldoctor.rules.checks.KindImageLoadedRule;
 import dev.pulldoctor.rules.checks.KindPullPolicyRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
@@ -27,7 +28,8 @@ public final class Rules {
           new EgressPolicyRule(),
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
-          new PullSecretRegistryMatchRule()
+          new PullSecretRegistryMatchRule(),
+          new JobLauncherRbacRule()
           // keep-sorted end
           );
 

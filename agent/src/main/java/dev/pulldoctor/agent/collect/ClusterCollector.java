@@ -74,11 +74,13 @@ public final class ClusterCollector {
     Set<String> namespaces = new LinkedHashSet<>();
     namespaces.add(airbyteNamespace);
     collectJobKinds(builder, airbyteNamespace);
-    String jobNamespace = AirbyteInstall.from(builder.build(), airbyteNamespace).jobNamespace();
+    AirbyteInstall install = AirbyteInstall.from(builder.build(), airbyteNamespace);
+    String jobNamespace = install.jobNamespace();
     if (namespaces.add(jobNamespace)) {
       logger.debug("job pods run in namespace {}", jobNamespace);
       collectJobKinds(builder, jobNamespace);
     }
+    new AccessReviewer(client).review(builder, install);
     collectClusterKinds(builder);
     return builder.build();
   }

@@ -9,6 +9,7 @@ import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.LabelSelectors;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.IntOrString;

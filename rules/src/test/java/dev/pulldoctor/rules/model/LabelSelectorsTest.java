@@ -1,4 +1,4 @@
-package dev.pulldoctor.rules.checks;
+package dev.pulldoctor.rules.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
