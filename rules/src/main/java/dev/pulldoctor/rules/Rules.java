@@ -1,10 +1,14 @@
 package dev.pulldoctor.rules;
 
+import dev.pulldoctor.rules.checks.CloudIdentityRule;
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
+import dev.pulldoctor.rules.checks.ServiceAccountExistsRule;
+import dev.pulldoctor.rules.checks.ShadowedPullSecretsRule;
+import dev.pulldoctor.rules.checks.TokenExpiryRule;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.util.List;
@@ -19,7 +23,11 @@ public final class Rules {
           new LauncherPullSecretEnvRule(),
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
-          new PullSecretRegistryMatchRule()
+          new PullSecretRegistryMatchRule(),
+          new TokenExpiryRule(),
+          new CloudIdentityRule(),
+          new ServiceAccountExistsRule(),
+          new ShadowedPullSecretsRule()
           // keep-sorted end
           );
 
