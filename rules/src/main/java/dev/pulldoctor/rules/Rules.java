@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules;
 
+import dev.pulldoctor.rules.checks.CloudIdentityRule;
 import dev.pulldoctor.rules.checks.EgressPolicyRule;
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
 import dev.pulldoctor.rules.checks.JobLauncherRbacRule;
@@ -10,6 +11,9 @@ import dev.pulldoctor.rules.checks.LauncherRolloutRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
+import dev.pulldoctor.rules.checks.ServiceAccountExistsRule;
+import dev.pulldoctor.rules.checks.ShadowedPullSecretsRule;
+import dev.pulldoctor.rules.checks.TokenExpiryRule;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.util.List;
@@ -29,7 +33,11 @@ public final class Rules {
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
           new PullSecretRegistryMatchRule(),
-          new JobLauncherRbacRule()
+          new TokenExpiryRule(),
+          new JobLauncherRbacRule(),
+          new CloudIdentityRule(),
+          new ServiceAccountExistsRule(),
+          new ShadowedPullSecretsRule()
           // keep-sorted end
           );
 

@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.pullsecret.DockerConfigParser;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +13,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * What pulldoctor keeps of a Secret: its identity, type and key names, and for secrets that look
  * like pull secrets a redacted {@link PullSecretView}. Secret values are never kept.
+ *
+ * @param createdAt {@code metadata.creationTimestamp}
+ * @param lastWrittenAt the newest {@code metadata.managedFields[].time}: a secret refreshed in
+ *     place ({@code kubectl apply}) keeps its creationTimestamp, so only this shows the refresh;
+ *     null when the input has no managedFields
  */
 public record SecretInfo(
     String namespace,
@@ -21,6 +25,7 @@ public record SecretInfo(
     String type,
     List<String> dataKeys,
     @Nullable Instant createdAt,
+    @Nullable Instant lastWrittenAt,
     @Nullable PullSecretView pullSecret) {
 
   public SecretInfo {
@@ -28,6 +33,25 @@ public record SecretInfo(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
     dataKeys = List.copyOf(dataKeys);
+  }
+
+  /** A view without a last-write time, for inputs that carry no managedFields. */
+  public SecretInfo(
+      String namespace,
+      String name,
+      String type,
+      List<String> dataKeys,
+      @Nullable Instant createdAt,
+      @Nullable PullSecretView pullSecret) {
+    this(namespace, name, type, dataKeys, createdAt, null, pullSecret);
+  }
+
+  /** The newest of {@link #lastWrittenAt} and {@link #createdAt}: when the payload last changed. */
+  public @Nullable Instant writtenAt() {
+    if (lastWrittenAt == null) {
+      return createdAt;
+    }
+    return createdAt == null || lastWrittenAt.isAfter(createdAt) ? lastWrittenAt : createdAt;
   }
 
   /**
@@ -47,18 +71,8 @@ public record SecretInfo(
         secret.getMetadata().getName(),
         type,
         List.copyOf(keys),
-        parseTime(secret.getMetadata().getCreationTimestamp()),
+        WriteTimes.created(secret.getMetadata()),
+        WriteTimes.lastWritten(secret.getMetadata()),
         DockerConfigParser.parse(type, data, stringData));
-  }
-
-  private static @Nullable Instant parseTime(@Nullable String timestamp) {
-    if (timestamp == null || timestamp.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(timestamp);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

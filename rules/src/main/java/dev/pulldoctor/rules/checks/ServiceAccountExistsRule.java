@@ -1,0 +1,373 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.airbyte.ChartGeneration;
+import dev.pulldoctor.rules.airbyte.EnvValue;
+import dev.pulldoctor.rules.airbyte.JobEnv;
+import dev.pulldoctor.rules.airbyte.Workload;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Severity;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The service account job pods run as exists in the job namespace. */
+public final class ServiceAccountExistsRule implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "serviceaccount.exists",
+          "The job service account exists in the job namespace",
+          Severity.CRITICAL,
+          """
+          The launcher creates every connector job pod with the service account named by \
+          JOB_KUBE_SERVICEACCOUNT (default airbyte-admin) in JOB_KUBE_NAMESPACE. When that \
+          ServiceAccount does not exist, the API server's ServiceAccount admission rejects the pod \
+          ("error looking up service account <ns>/<name>: serviceaccount "<name>" not found"), \
+          so no connector pod starts and no image is pulled. The v2 chart renders the variable from \
+          global.serviceAccountName but names the ServiceAccount it creates after \
+          serviceAccount.name; the two share a YAML anchor only in the default values, so \
+          overriding one splits them. The v1 chart (1.x) takes the job service account from \
+          global.jobs.kube.serviceAccountName. Both charts create the ServiceAccount as a \
+          pre-install Helm hook, so helm upgrade does not recreate one that was deleted.\
+          """,
+          """
+          Create the ServiceAccount in the job namespace (kubectl create serviceaccount), or point \
+          JOB_KUBE_SERVICEACCOUNT at one that exists, and make the chart's values agree.\
+          """,
+          List.of(
+              "shared/reference/airbyte-domain.md §1.4, §1.6",
+              "airbytehq/airbyte-platform charts/v2/airbyte/templates/serviceaccount.yaml",
+              "airbytehq/airbyte issue #68107, #7211"));
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis) {
+    AirbyteInstall install = diagnosis.install();
+    Optional<Workload> launcher = install.jobLauncher();
+    if (launcher.isEmpty()) {
+      return List.of(
+          Result.of(
+              INFO,
+              Status.SKIP,
+              null,
+              null,
+              "no deployment that launches job pods was found in namespace "
+                  + install.namespace()
+                  + ", so the job service account is unknown (see launcher.pull-secret-env)"));
+    }
+    Workload workload = launcher.get();
+    EnvValue value = workload.env(JobEnv.SERVICE_ACCOUNT);
+    if (value.problem() != null) {
+      return List.of(
+          Result.of(
+                  INFO,
+                  Status.FAIL,
+                  workload.ref(),
+                  null,
+                  JobEnv.SERVICE_ACCOUNT
+                      + " on deployment/"
+                      + workload.name()
+                      + " cannot be resolved: "
+                      + value.problem())
+              .withRemediation(
+                  "Restore the key in the ConfigMap (helm upgrade re-renders it), then restart the"
+                      + " launcher: kubectl rollout restart deployment/"
+                      + Fixes.shellWord(workload.name())
+                      + " -n "
+                      + Fixes.shellWord(workload.namespace()))
+              .withEvidence("origin", value.origin()));
+    }
+    String namespace = install.jobNamespace();
+    String name = install.jobServiceAccount();
+    ObjectRef subject = ObjectRef.of("ServiceAccount", namespace, name);
+    Optional<CollectionError> unreadable =
+        diagnosis.snapshot().collectionError("serviceaccounts", namespace);
+    if (unreadable.isPresent()) {
+      return List.of(
+          Result.of(
+                  INFO,
+                  Status.ERROR,
+                  subject,
+                  null,
+                  "the check could not run: " + unreadable.get().describe())
+              .withEvidence(evidence(install, value)));
+    }
+    String origin = origin(workload, value);
+    if (diagnosis.snapshot().serviceAccount(namespace, name).isPresent()) {
+      return List.of(
+          Result.of(
+                  INFO,
+                  Status.PASS,
+                  subject,
+                  null,
+                  "ServiceAccount "
+                      + name
+                      + " exists in namespace "
+                      + namespace
+                      + "; job pods run as it ("
+                      + origin
+                      + ")")
+              .withEvidence(evidence(install, value)));
+    }
+    return List.of(missing(diagnosis, workload, value, subject));
+  }
+
+  private static Result missing(
+      Diagnosis diagnosis, Workload launcher, EnvValue value, ObjectRef subject) {
+    AirbyteInstall install = diagnosis.install();
+    Snapshot snapshot = diagnosis.snapshot();
+    String namespace = install.jobNamespace();
+    String name = install.jobServiceAccount();
+    List<ServiceAccount> local = Snapshot.inNamespace(snapshot.serviceAccounts(), namespace);
+    List<String> near =
+        NearNames.near(name, local.stream().map(sa -> sa.getMetadata().getName()).toList());
+    List<String> chartMade =
+        local.stream()
+            .filter(ServiceAccountExistsRule::createdByChart)
+            .map(sa -> sa.getMetadata().getName())
+            .filter(n -> !near.contains(n))
+            .toList();
+    List<String> elsewhere =
+        snapshot.serviceAccounts().stream()
+            .filter(sa -> name.equals(sa.getMetadata().getName()))
+            .map(sa -> sa.getMetadata().getNamespace())
+            .filter(Objects::nonNull)
+            .filter(ns -> !ns.equals(namespace))
+            .toList();
+    StringBuilder message =
+        new StringBuilder("ServiceAccount '")
+            .append(name)
+            .append("' does not exist in namespace ")
+            .append(namespace)
+            .append(", but job pods run as it (")
+            .append(origin(launcher, value))
+            .append("): the API server rejects every job pod the launcher creates (pods \"…\" is")
+            .append(" forbidden: error looking up service account ")
+            .append(namespace)
+            .append('/')
+            .append(name)
+            .append(": serviceaccount \"")
+            .append(name)
+            .append("\" not found), so no connector pod starts and no image is pulled.");
+    if (name.equals(launcherServiceAccount(launcher))) {
+      message
+          .append(" deployment/")
+          .append(launcher.name())
+          .append(" itself runs as ")
+          .append(name)
+          .append(", so its own pods cannot be created either (ReplicaSet event FailedCreate).");
+    }
+    if (!near.isEmpty()) {
+      message.append(" Did you mean ").append(quoted(near)).append('?');
+    }
+    if (!chartMade.isEmpty()) {
+      message
+          .append(" The Helm chart created ServiceAccount ")
+          .append(quoted(chartMade))
+          .append(" in this namespace")
+          .append(splitHint(install.chart()))
+          .append('.');
+    }
+    if (!elsewhere.isEmpty()) {
+      message
+          .append(" A ServiceAccount named ")
+          .append(name)
+          .append(" exists in namespace ")
+          .append(String.join(", ", elsewhere))
+          .append("; pods can only run as one from their own namespace.");
+    }
+    if (near.isEmpty() && install.chart() != ChartGeneration.UNKNOWN) {
+      message.append(
+          " The chart creates its ServiceAccount as a pre-install hook, so helm upgrade does not"
+              + " recreate a deleted one.");
+    }
+    String create =
+        "kubectl create serviceaccount "
+            + Fixes.shellWord(name.strip().isEmpty() ? name : name.strip())
+            + " -n "
+            + Fixes.shellWord(namespace);
+    List<String> alternatives = new ArrayList<>(near);
+    alternatives.addAll(chartMade);
+    StringBuilder remediation = new StringBuilder();
+    if (!near.isEmpty()) {
+      // A near-miss name is almost always a typo in the values: point at the existing account.
+      String other = near.get(0);
+      remediation
+          .append("Point job pods at '")
+          .append(other)
+          .append("': ")
+          .append(setEnv(launcher, other))
+          .append("\nThen make it last: ")
+          .append(helmValues(install, other))
+          .append(helmWhy(install.chart()))
+          .append("\nOr create the missing one: ")
+          .append(create);
+    } else {
+      remediation
+          .append("Create it: ")
+          .append(create)
+          .append("\nThen make the Helm values agree: ")
+          .append(helmValues(install, name.strip()))
+          .append(helmWhy(install.chart()));
+      if (!chartMade.isEmpty()) {
+        String other = chartMade.get(0);
+        remediation
+            .append("\nOr, if '")
+            .append(other)
+            .append("' is the one you meant, point job pods at it: ")
+            .append(setEnv(launcher, other))
+            .append("\nand make it last: ")
+            .append(helmValues(install, other));
+      }
+    }
+    if (name.equals(launcherServiceAccount(launcher))) {
+      remediation
+          .append("\nThe launcher also needs the Role and RoleBinding the chart makes for its")
+          .append(" service account (see rbac.job-launcher).");
+    }
+    Result result =
+        Result.of(INFO, Status.FAIL, subject, null, message.toString())
+            .withRemediation(remediation.toString())
+            .withEvidence(evidence(install, value));
+    if (!alternatives.isEmpty()) {
+      result = result.withEvidence("didYouMean", alternatives);
+    }
+    if (!elsewhere.isEmpty()) {
+      result = result.withEvidence("existsInNamespaces", elsewhere);
+    }
+    return result;
+  }
+
+  private static String origin(Workload launcher, EnvValue value) {
+    if (!value.isSet()) {
+      return JobEnv.SERVICE_ACCOUNT
+          + " is not set on deployment/"
+          + launcher.name()
+          + ", so the launcher uses its default "
+          + JobEnv.DEFAULT_SERVICE_ACCOUNT;
+    }
+    if (!value.hasValue()) {
+      return JobEnv.SERVICE_ACCOUNT
+          + " is empty on deployment/"
+          + launcher.name()
+          + ", so pods get the namespace's default service account";
+    }
+    return JobEnv.SERVICE_ACCOUNT
+        + "="
+        + value.value()
+        + " on deployment/"
+        + launcher.name()
+        + (value.origin().equals("value") ? ", set in its env" : ", from " + value.origin());
+  }
+
+  /** The Helm values that name the job service account, for the detected chart generation. */
+  static String helmValues(AirbyteInstall install, String name) {
+    ChartGeneration chart = install.chart();
+    String jobKey =
+        switch (chart) {
+          case V2 -> "global.serviceAccountName";
+          case V1 -> "global.jobs.kube.serviceAccountName";
+          case UNKNOWN ->
+              "global.serviceAccountName (chart v2) or global.jobs.kube.serviceAccountName"
+                  + " (chart v1)";
+        };
+    if (chart == ChartGeneration.UNKNOWN) {
+      return "set " + jobKey + " and serviceAccount.name to " + Fixes.shellWord(name);
+    }
+    if (Fixes.isAbctl(install)) {
+      return "add "
+          + jobKey
+          + ": "
+          + Fixes.shellWord(name)
+          + " and serviceAccount.name: "
+          + Fixes.shellWord(name)
+          + " to your abctl values file and run: abctl local install --values values.yaml";
+    }
+    return "helm upgrade "
+        + Fixes.shellWord(install.release().orElse("<release>"))
+        + " "
+        + (chart == ChartGeneration.V2 ? "airbyte-v2/airbyte" : "airbyte/airbyte")
+        + " -n "
+        + Fixes.shellWord(install.namespace())
+        + " --reuse-values --set "
+        + Fixes.shellWord(jobKey + "=" + name)
+        + " --set "
+        + Fixes.shellWord("serviceAccount.name=" + name);
+  }
+
+  private static String helmWhy(ChartGeneration chart) {
+    return switch (chart) {
+      case V2 ->
+          " (global.serviceAccountName sets JOB_KUBE_SERVICEACCOUNT and the service account of"
+              + " Airbyte's own pods; serviceAccount.name names the ServiceAccount the chart"
+              + " creates, on first install only)";
+      case V1 ->
+          " (on chart 1.x global.jobs.kube.serviceAccountName sets JOB_KUBE_SERVICEACCOUNT; older"
+              + " v1 charts read global.serviceAccountName; serviceAccount.name names the"
+              + " ServiceAccount the chart creates, on first install only)";
+      case UNKNOWN -> "";
+    };
+  }
+
+  private static String setEnv(Workload launcher, String account) {
+    return "kubectl set env deployment/"
+        + Fixes.shellWord(launcher.name())
+        + " -n "
+        + Fixes.shellWord(launcher.namespace())
+        + " "
+        + Fixes.shellWord(JobEnv.SERVICE_ACCOUNT + "=" + account);
+  }
+
+  private static String splitHint(ChartGeneration chart) {
+    return chart == ChartGeneration.V2
+        ? " (from serviceAccount.name), while job pods follow global.serviceAccountName: one was"
+            + " changed without the other"
+        : "";
+  }
+
+  /** The chart's ServiceAccount is a Helm hook, or at least Helm-managed. */
+  private static boolean createdByChart(ServiceAccount account) {
+    Map<String, String> annotations = account.getMetadata().getAnnotations();
+    Map<String, String> labels = account.getMetadata().getLabels();
+    return (annotations != null && annotations.containsKey("helm.sh/hook"))
+        || (labels != null && "Helm".equals(labels.get("app.kubernetes.io/managed-by")));
+  }
+
+  private static String launcherServiceAccount(Workload launcher) {
+    var spec = launcher.deployment().getSpec();
+    if (spec == null || spec.getTemplate() == null || spec.getTemplate().getSpec() == null) {
+      return "";
+    }
+    String account = spec.getTemplate().getSpec().getServiceAccountName();
+    return account == null ? "" : account;
+  }
+
+  private static String quoted(List<String> names) {
+    return String.join(" or ", names.stream().map(n -> "'" + n + "'").toList());
+  }
+
+  private static Map<String, Object> evidence(AirbyteInstall install, EnvValue value) {
+    Map<String, Object> evidence = new LinkedHashMap<>();
+    evidence.put("serviceAccount", install.jobServiceAccount());
+    evidence.put("namespace", install.jobNamespace());
+    evidence.put("origin", value.origin());
+    evidence.put("chart", install.chart().name().toLowerCase(Locale.ROOT));
+    return evidence;
+  }
+}
