@@ -1,5 +1,7 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.bundle.Bundle;
+import dev.pulldoctor.agent.bundle.BundleReader;
 import dev.pulldoctor.agent.collect.ClusterCollector;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Checks why connector job pods cannot pull custom connector images: the launcher's",
       "pull-secret setting, the secrets themselves, the kubelet's registry matching and the image",
-      "names. Reads the current kubeconfig context, or files given with --manifests.",
+      "names. Reads the current kubeconfig context, files given with --manifests, or a support",
+      "bundle given with --bundle.",
       "",
       "stdout carries only the report; logs and progress go to stderr.",
       ""
@@ -60,6 +63,14 @@ final class DiagnoseCommand implements Callable<Integer> {
           "Read objects from YAML/JSON files or directories (kubectl get -o yaml output,"
               + " multi-document YAML, kind: List, JSON lists) instead of a cluster (repeatable).")
   List<Path> manifests = new ArrayList<>();
+
+  @Option(
+      names = "--bundle",
+      paramLabel = "FILE",
+      description =
+          "Read a support bundle made by 'pulldoctor bundle create' instead of a cluster, and run"
+              + " the rules offline (same as 'pulldoctor analyze FILE').")
+  @Nullable Path bundle;
 
   @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
   boolean offline;
@@ -91,9 +102,29 @@ final class DiagnoseCommand implements Callable<Integer> {
           spec.commandLine(),
           "--manifests reads files and cannot be combined with --kubeconfig or --context");
     }
-    Snapshot snapshot = manifests.isEmpty() ? fromCluster() : fromManifests();
+    if (bundle != null
+        && (!manifests.isEmpty()
+            || cluster.kubeconfig != null
+            || cluster.context != null
+            || cluster.namespace != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--bundle reads a bundle file and cannot be combined with --manifests, --kubeconfig,"
+              + " --context or -n");
+    }
+    List<String> imagesToCheck = images;
+    Snapshot snapshot;
+    if (bundle != null) {
+      Bundle read = fromBundle(bundle);
+      snapshot = read.snapshot();
+      // Check the images the bundle was made for, unless told otherwise.
+      imagesToCheck = images.isEmpty() ? read.manifest().images() : images;
+    } else {
+      snapshot = manifests.isEmpty() ? fromCluster() : fromManifests();
+    }
     Instant clockForRules = now != null ? now : snapshot.capturedAt();
-    Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
+    Diagnosis diagnosis =
+        Diagnosis.of(snapshot, clockForRules, offline || bundle != null, imagesToCheck);
     Report report = new RuleEngine(Rules.all()).run(diagnosis, now != null ? now : clock.instant());
     PrintWriter out = spec.commandLine().getOut();
     out.print(
@@ -101,6 +132,11 @@ final class DiagnoseCommand implements Callable<Integer> {
             .render(report));
     out.flush();
     return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
+  }
+
+  private Bundle fromBundle(Path file) throws InputException {
+    progress("reading bundle " + file);
+    return new BundleReader().read(file);
   }
 
   private Snapshot fromManifests() throws InputException {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       DiagnoseCommand.class,
+      AnalyzeCommand.class,
+      BundleCommand.class,
       RulesCommand.class,
       ExplainCommand.class,
       VersionCommand.class
@@ -37,6 +39,8 @@ import picocli.CommandLine.Spec;
       "  pulldoctor diagnose                         # current kubeconfig context",
       "  pulldoctor diagnose -n airbyte-abctl --image ghcr.io/acme/source-foo:1.2.0",
       "  pulldoctor diagnose --manifests dump/ -o json",
+      "  pulldoctor bundle create -f airbyte-pulls.tar.gz   # attach to a support ticket",
+      "  pulldoctor analyze airbyte-pulls.tar.gz",
       "  pulldoctor explain pullsecret.registry-match"
     })
 final class PulldoctorCommand implements Callable<Integer> {

@@ -3,21 +3,28 @@ package dev.pulldoctor.rules.model;
 import dev.pulldoctor.rules.pullsecret.DockerConfigParser;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What pulldoctor keeps of a Secret: its identity, type and key names, and for secrets that look
- * like pull secrets a redacted {@link PullSecretView}. Secret values are never kept.
+ * like pull secrets a redacted {@link PullSecretView}. Secret values are never kept, only their
+ * {@link Fingerprint}s, so that a support bundle can list every value it left out.
  *
  * @param createdAt {@code metadata.creationTimestamp}
  * @param lastWrittenAt the newest {@code metadata.managedFields[].time}: a secret refreshed in
  *     place ({@code kubectl apply}) keeps its creationTimestamp, so only this shows the refresh;
  *     null when the input has no managedFields
+ * @param valueFingerprints key → fingerprint of the decoded value; empty when unknown
  */
 public record SecretInfo(
     String namespace,
@@ -26,16 +33,30 @@ public record SecretInfo(
     List<String> dataKeys,
     @Nullable Instant createdAt,
     @Nullable Instant lastWrittenAt,
-    @Nullable PullSecretView pullSecret) {
+    @Nullable PullSecretView pullSecret,
+    Map<String, String> valueFingerprints) {
 
   public SecretInfo {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
     dataKeys = List.copyOf(dataKeys);
+    valueFingerprints = Collections.unmodifiableMap(new TreeMap<>(valueFingerprints));
   }
 
-  /** A view without a last-write time, for inputs that carry no managedFields. */
+  /** A secret whose value fingerprints are unknown. */
+  public SecretInfo(
+      String namespace,
+      String name,
+      String type,
+      List<String> dataKeys,
+      @Nullable Instant createdAt,
+      @Nullable Instant lastWrittenAt,
+      @Nullable PullSecretView pullSecret) {
+    this(namespace, name, type, dataKeys, createdAt, lastWrittenAt, pullSecret, Map.of());
+  }
+
+  /** A view without a last-write time or fingerprints, for inputs that carry neither. */
   public SecretInfo(
       String namespace,
       String name,
@@ -73,6 +94,34 @@ public record SecretInfo(
         List.copyOf(keys),
         WriteTimes.created(secret.getMetadata()),
         WriteTimes.lastWritten(secret.getMetadata()),
-        DockerConfigParser.parse(type, data, stringData));
+        DockerConfigParser.parse(type, data, stringData),
+        fingerprints(data, stringData));
+  }
+
+  /** Fingerprints of the values as the API server stores them: decoded, stringData winning. */
+  private static Map<String, String> fingerprints(
+      Map<String, String> data, Map<String, String> stringData) {
+    Map<String, String> fingerprints = new TreeMap<>();
+    data.forEach((key, encoded) -> fingerprints.put(key, fingerprintOfEncoded(encoded)));
+    stringData.forEach(
+        (key, value) ->
+            fingerprints.put(
+                key,
+                Fingerprint.of((value == null ? "" : value).getBytes(StandardCharsets.UTF_8))));
+    return fingerprints;
+  }
+
+  private static String fingerprintOfEncoded(@Nullable String encoded) {
+    String text = encoded == null ? "" : encoded;
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      // Hand-written manifests may hold text that is not base64: fingerprint it as written.
+      bytes = text.getBytes(StandardCharsets.UTF_8);
+    }
+    String fingerprint = Fingerprint.of(bytes);
+    Arrays.fill(bytes, (byte) 0);
+    return fingerprint;
   }
 }
