@@ -2,6 +2,7 @@ package dev.pulldoctor.rules;
 
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
+import dev.pulldoctor.rules.checks.PullFailureEventsRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
@@ -15,6 +16,7 @@ public final class Rules {
   private static final List<Rule> ALL =
       List.of(
           // keep-sorted start (by rule id)
+          new PullFailureEventsRule(),
           new ImageReferenceRule(),
           new LauncherPullSecretEnvRule(),
           new PullSecretExistsRule(),
