@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       DiagnoseCommand.class,
+      ClassifyCommand.class,
       RulesCommand.class,
       ExplainCommand.class,
       VersionCommand.class
