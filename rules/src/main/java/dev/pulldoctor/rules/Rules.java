@@ -8,6 +8,7 @@ import dev.pulldoctor.rules.checks.KindImageLoadedRule;
 import dev.pulldoctor.rules.checks.KindPullPolicyRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
 import dev.pulldoctor.rules.checks.LauncherRolloutRule;
+import dev.pulldoctor.rules.checks.PullFailureEventsRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
@@ -24,6 +25,7 @@ public final class Rules {
   private static final List<Rule> ALL =
       List.of(
           // keep-sorted start (by rule id)
+          new PullFailureEventsRule(),
           new ImageReferenceRule(),
           new KindImageLoadedRule(),
           new KindPullPolicyRule(),

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       DiagnoseCommand.class,
       AnalyzeCommand.class,
       BundleCommand.class,
+      ClassifyCommand.class,
       RulesCommand.class,
       ExplainCommand.class,
       VersionCommand.class

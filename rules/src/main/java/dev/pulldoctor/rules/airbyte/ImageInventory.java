@@ -28,11 +28,24 @@ public final class ImageInventory {
   private static final Set<String> CONNECTOR_CONTAINERS = Set.of("main", "source", "destination");
   private static final Pattern CONTAINER_FIELD = Pattern.compile("spec\\.containers\\{([^}]+)}");
   private static final Pattern IMAGE_IN_MESSAGE = Pattern.compile("[Ii]mage \"([^\"]{1,512})\"");
+  // Airbyte names job pods like this; their events outlive the pods, which are deleted after jobs.
+  // Bounded repetitions: pod names come from the cluster.
   private static final Pattern JOB_POD_NAME =
       Pattern.compile(
-          ".+-(spec|check|discover)-[0-9a-f-]+-\\d+-[a-z]{5}|replication-job-\\d+-attempt-\\d+");
+          ".{1,200}-(spec|check|discover)-[0-9a-f-]{1,64}-\\d{1,9}-[a-z0-9]{5}"
+              + "|replication-job-\\d{1,12}-attempt-\\d{1,6}");
 
   private ImageInventory() {}
+
+  /** Whether a container of a job pod runs the connector image (not a sidecar or init). */
+  public static boolean isConnectorContainer(@Nullable String name) {
+    return name != null && CONNECTOR_CONTAINERS.contains(name);
+  }
+
+  /** Whether a pod name has the shape Airbyte gives job pods. */
+  public static boolean looksLikeJobPodName(@Nullable String name) {
+    return name != null && JOB_POD_NAME.matcher(name).matches();
+  }
 
   public static List<TargetImage> collect(
       Snapshot snapshot, AirbyteInstall install, List<String> requested) {
