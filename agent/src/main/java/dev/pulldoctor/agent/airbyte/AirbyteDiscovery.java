@@ -64,11 +64,6 @@ public final class AirbyteDiscovery {
     if (request.url() == null && kubernetes == null) {
       return Optional.empty();
     }
-    CredentialSources sources = new CredentialSources();
-    Optional<Credentials> credentials =
-        sources.find(request.clientId(), request.secretFile(), env, kubernetes, namespace);
-    String credentialSource =
-        credentials.map(Credentials::source).orElse(ConnectorDiscovery.NO_CREDENTIALS);
     Transport transport;
     if (request.url() != null) {
       transport = new DirectTransport(withoutApiSuffix(request.url()), null, limits);
@@ -81,7 +76,7 @@ public final class AirbyteDiscovery {
         return Optional.of(
             ConnectorDiscovery.failed(
                 "namespace " + namespace,
-                credentialSource,
+                ConnectorDiscovery.NO_CREDENTIALS,
                 e.status() == 403 ? Outcome.FORBIDDEN : Outcome.UNREACHABLE,
                 e.detail() + "; pass --airbyte-url",
                 null));
@@ -93,13 +88,25 @@ public final class AirbyteDiscovery {
         return Optional.of(
             ConnectorDiscovery.failed(
                 "namespace " + namespace,
-                credentialSource,
+                ConnectorDiscovery.NO_CREDENTIALS,
                 Outcome.SERVER_NOT_FOUND,
                 "no Service " + wanted + " in namespace " + namespace,
                 null));
       }
       transport = transport(server.get(), kubernetes, inCluster);
     }
+    // Only now, with somewhere to send them: credentials are read for this one run.
+    CredentialSources sources = new CredentialSources();
+    Optional<Credentials> credentials;
+    try {
+      credentials =
+          sources.find(request.clientId(), request.secretFile(), env, kubernetes, namespace);
+    } catch (InputException e) {
+      transport.close();
+      throw e;
+    }
+    String credentialSource =
+        credentials.map(Credentials::source).orElse(ConnectorDiscovery.NO_CREDENTIALS);
     try (Transport open = transport) {
       logger.info(
           "asking Airbyte's API at {} for custom connectors (credentials: {})",
