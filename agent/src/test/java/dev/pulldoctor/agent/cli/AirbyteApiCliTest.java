@@ -156,6 +156,37 @@ class AirbyteApiCliTest {
   }
 
   @Test
+  void a_bundle_keeps_the_discovered_connectors_and_analyze_checks_them_offline() throws Exception {
+    Path bundle = dir.resolve("bundle.tar.gz");
+    CliRun create =
+        CliRun.of(
+            "bundle",
+            "create",
+            "--manifests",
+            CliRun.example("healthy-private-registry"),
+            "--airbyte-url",
+            airbyte.url(),
+            "--airbyte-client-id",
+            ID,
+            "--airbyte-client-secret-file",
+            secretFile.toString(),
+            "-f",
+            bundle.toString());
+    assertThat(create.exitCode()).as(create.err()).isZero();
+    int asked = airbyte.requests().size();
+
+    CliRun analyze = CliRun.of("analyze", bundle.toString(), "-o", "json");
+
+    JsonNode report = JSON.readTree(analyze.out());
+    assertThat(texts(report.path("images"))).containsExactly(ACME, WAREHOUSE, ACME_PINNED);
+    assertThat(result(report, "airbyte.api").path("message").asText())
+        .contains("lists 2 custom connectors");
+    assertThat(detail(report, WAREHOUSE).path("connectors").get(0).path("workspace").asText())
+        .isEqualTo("Analytics");
+    assertThat(airbyte.requests()).hasSize(asked);
+  }
+
+  @Test
   void offline_asks_nothing() throws Exception {
     CliRun run =
         CliRun.of(
