@@ -184,6 +184,25 @@ class ServiceProxyDiscoveryTest {
   }
 
   @Test
+  void a_redirect_through_the_proxy_is_not_followed_with_the_credentials() throws Exception {
+    try (FakeAirbyte elsewhere = new FakeAirbyte("id", "secret", "token")) {
+      server
+          .expect()
+          .post()
+          .withPath(PROXY + "/api/v1/workspaces/list_all_paginated")
+          .andReturn(302, "")
+          .withHeader("Location", elsewhere.url() + "/api/v1/workspaces/list_all_paginated")
+          .always();
+
+      ConnectorDiscovery discovery = discover();
+
+      assertThat(discovery.outcome()).isEqualTo(Outcome.HTTP_ERROR);
+      assertThat(discovery.detail()).contains("answered a redirect (302)");
+      assertThat(elsewhere.requests()).isEmpty();
+    }
+  }
+
+  @Test
   void no_server_service_is_a_skip_that_says_what_was_looked_for() throws Exception {
     client.services().inNamespace(NS).withName(SERVICE).delete();
 
