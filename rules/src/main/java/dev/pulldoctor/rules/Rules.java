@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules;
 
+import dev.pulldoctor.rules.checks.AirbyteApiRule;
 import dev.pulldoctor.rules.checks.CloudIdentityRule;
 import dev.pulldoctor.rules.checks.EgressPolicyRule;
 import dev.pulldoctor.rules.checks.ImageReferenceRule;
@@ -25,6 +26,7 @@ public final class Rules {
   private static final List<Rule> ALL =
       List.of(
           // keep-sorted start (by rule id)
+          new AirbyteApiRule(),
           new PullFailureEventsRule(),
           new ImageReferenceRule(),
           new KindImageLoadedRule(),

@@ -4,6 +4,9 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.ConnectorDiscovery;
+import dev.pulldoctor.rules.model.CustomConnector;
+import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
@@ -28,7 +31,9 @@ import java.util.regex.Pattern;
  * # namespace: NS}, {@code # forbidden: RESOURCE} (a 403 on listing it), {@code # now: RFC3339},
  * {@code # include: FILE} (objects shared by many fixtures, from {@code fixtures/_base}), and
  * {@code # expect: TEXT} (repeatable: some result of the expected status must contain TEXT in its
- * message or remediation).
+ * message or remediation). What Airbyte's API answered: {@code # airbyte-api: OUTCOME | ENDPOINT |
+ * CREDENTIAL_SOURCE [| DETAIL]}, {@code # airbyte-server: NS/NAME} and {@code # airbyte-connector:
+ * KIND | NAME | WORKSPACE | IMAGE [| ACTOR]} (repeatable).
  */
 record Fixture(
     Path file,
@@ -41,6 +46,7 @@ record Fixture(
   static final Instant DEFAULT_NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+  private static final Pattern FIELD_SEPARATOR = Pattern.compile("\\s*\\|\\s*");
 
   static Fixture load(Path file) throws IOException {
     String ruleId = file.getParent().getFileName().toString();
@@ -53,6 +59,9 @@ record Fixture(
     List<String> forbidden = new ArrayList<>();
     String namespace = null;
     Instant now = DEFAULT_NOW;
+    List<String> api = null;
+    ObjectRef server = null;
+    List<CustomConnector> connectors = new ArrayList<>();
     for (String line : text.lines().toList()) {
       String trimmed = line.strip();
       if (trimmed.startsWith("# image:")) {
@@ -68,6 +77,22 @@ record Fixture(
         forbidden.add(value(trimmed));
       } else if (trimmed.startsWith("# now:")) {
         now = Instant.parse(value(trimmed));
+      } else if (trimmed.startsWith("# airbyte-api:")) {
+        api = FIELD_SEPARATOR.splitAsStream(value(trimmed)).toList();
+      } else if (trimmed.startsWith("# airbyte-server:")) {
+        String ref = value(trimmed);
+        server =
+            ObjectRef.of(
+                "Service", ref.substring(0, ref.indexOf('/')), ref.substring(ref.indexOf('/') + 1));
+      } else if (trimmed.startsWith("# airbyte-connector:")) {
+        List<String> f = FIELD_SEPARATOR.splitAsStream(value(trimmed)).toList();
+        connectors.add(
+            new CustomConnector(
+                f.get(1),
+                CustomConnector.Kind.valueOf(f.get(0).toUpperCase(Locale.ROOT)),
+                f.get(2),
+                f.get(3),
+                f.size() > 4 ? f.get(4) : null));
       }
     }
     List<HasMetadata> objects = new ArrayList<>();
@@ -87,6 +112,16 @@ record Fixture(
     for (String resource : forbidden) {
       builder.collectionError(
           new CollectionError(resource, "", airbyteNamespace, "list", 403, "Forbidden"));
+    }
+    if (api != null) {
+      builder.connectorDiscovery(
+          new ConnectorDiscovery(
+              api.get(1),
+              api.get(2),
+              ConnectorDiscovery.Outcome.fromWord(api.get(0)),
+              api.size() > 3 ? api.get(3) : null,
+              server,
+              connectors));
     }
     Snapshot snapshot = builder.build();
     return new Fixture(

@@ -23,6 +23,7 @@ import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Summary;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.ConnectorDiscovery;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
@@ -110,8 +111,11 @@ final class BundleContents {
     files.put(SECRETS, list(SECRETS, secretItems));
 
     snapshot.accessReviews().forEach(redacted::accessReview);
+    snapshot.connectorDiscoveries().forEach(redacted::connectorDiscovery);
     snapshot.collectionErrors().forEach(redacted::collectionError);
-    files.put(OBSERVATIONS, json(observations(snapshot.accessReviews())));
+    files.put(
+        OBSERVATIONS,
+        json(observations(snapshot.accessReviews(), snapshot.connectorDiscoveries())));
 
     Snapshot redactedSnapshot = redacted.build();
     Report report =
@@ -151,7 +155,8 @@ final class BundleContents {
     return ReportRenderer.of(OutputFormat.MARKDOWN, false, toolVersion).render(report);
   }
 
-  private static ObjectNode observations(List<AccessReview> reviews) {
+  private static ObjectNode observations(
+      List<AccessReview> reviews, List<ConnectorDiscovery> discoveries) {
     ObjectNode root = NODES.objectNode();
     root.put("apiVersion", BundleManifest.API_VERSION);
     root.put("kind", "Observations");
@@ -164,6 +169,10 @@ final class BundleContents {
       node.put("resource", review.resource());
       node.put("verb", review.verb());
       node.put("allowed", review.allowed());
+    }
+    if (!discoveries.isEmpty()) {
+      ArrayNode found = root.putArray("connectorDiscoveries");
+      discoveries.forEach(d -> found.add(DiscoveryTrees.toTree(d)));
     }
     return root;
   }

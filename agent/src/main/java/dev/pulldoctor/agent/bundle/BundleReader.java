@@ -133,6 +133,12 @@ public final class BundleReader {
     for (JsonNode review : observations.path("accessReviews")) {
       builder.accessReview(accessReview(review));
     }
+    int discovery = 0;
+    for (JsonNode node : observations.path("connectorDiscoveries")) {
+      builder.connectorDiscovery(
+          DiscoveryTrees.fromTree(
+              BundleContents.OBSERVATIONS + " connector discovery " + discovery++, node));
+    }
     manifest.collectionErrors().forEach(builder::collectionError);
     return new Bundle(builder.build(), manifest);
   }

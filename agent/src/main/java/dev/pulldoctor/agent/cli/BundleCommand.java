@@ -94,6 +94,8 @@ final class BundleCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
     boolean offline;
 
+    @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
+
     private final Clock clock;
 
     Create() {
@@ -111,18 +113,28 @@ final class BundleCommand implements Callable<Integer> {
             spec.commandLine(),
             "--manifests reads files and cannot be combined with --kubeconfig or --context");
       }
+      airbyteApi.request();
       String serverVersion = null;
       Snapshot snapshot;
       if (manifests.isEmpty()) {
         try (KubeClients.Connection connection =
             KubeClients.connect(cluster.kubeconfig, cluster.context)) {
           snapshot =
-              new ClusterCollector(connection.client(), clock)
-                  .collect(cluster.namespace, connection.context());
+              airbyteApi.discover(
+                  new ClusterCollector(connection.client(), clock)
+                      .collect(cluster.namespace, connection.context()),
+                  connection.client(),
+                  offline,
+                  cluster.kubeconfig == null && cluster.context == null);
           serverVersion = serverVersion(connection);
         }
       } else {
-        snapshot = new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+        snapshot =
+            airbyteApi.discover(
+                new ManifestSnapshots(clock).read(manifests, cluster.namespace),
+                null,
+                offline,
+                true);
       }
       Path target = target(snapshot);
       BundleWriter.Written written;

@@ -83,6 +83,8 @@ final class DiagnoseCommand implements Callable<Integer> {
           "Clock for time-based rules, e.g. 2026-11-23T12:00:00Z (default: snapshot time).")
   @Nullable Instant now;
 
+  @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
+
   @Mixin OutputOptions output = new OutputOptions();
 
   private final Clock clock;
@@ -112,6 +114,7 @@ final class DiagnoseCommand implements Callable<Integer> {
           "--bundle reads a bundle file and cannot be combined with --manifests, --kubeconfig,"
               + " --context or -n");
     }
+    airbyteApi.request();
     List<String> imagesToCheck = images;
     Snapshot snapshot;
     if (bundle != null) {
@@ -141,7 +144,8 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   private Snapshot fromManifests() throws InputException {
     progress("reading " + manifests.size() + " manifest path(s)");
-    return new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+    Snapshot snapshot = new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+    return airbyteApi.discover(snapshot, null, offline, true);
   }
 
   private Snapshot fromCluster() throws InputException, ClusterUnreachableException {
@@ -151,8 +155,14 @@ final class DiagnoseCommand implements Callable<Integer> {
           "reading cluster"
               + (connection.context() == null ? "" : " context " + connection.context())
               + (cluster.namespace == null ? "" : ", namespace " + cluster.namespace));
-      return new ClusterCollector(connection.client(), clock)
-          .collect(cluster.namespace, connection.context());
+      Snapshot snapshot =
+          new ClusterCollector(connection.client(), clock)
+              .collect(cluster.namespace, connection.context());
+      return airbyteApi.discover(
+          snapshot,
+          connection.client(),
+          offline,
+          cluster.kubeconfig == null && cluster.context == null);
     }
   }
 

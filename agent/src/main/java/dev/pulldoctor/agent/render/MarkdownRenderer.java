@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -206,6 +207,12 @@ public final class MarkdownRenderer implements ReportRenderer {
     if (!image.pods().isEmpty()) {
       text.append(", pods ")
           .append(String.join(", ", image.pods().stream().map(ObjectRef::name).toList()));
+    }
+    if (!image.connectors().isEmpty()) {
+      text.append(", custom connector ")
+          .append(
+              String.join(
+                  "; ", image.connectors().stream().map(CustomConnector::describe).toList()));
     }
     return text.toString();
   }

@@ -10,6 +10,7 @@ import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Source;
 import java.util.Locale;
@@ -74,6 +75,16 @@ public final class ReportTree {
     node.put("origin", image.origin().name().toLowerCase(Locale.ROOT));
     ArrayNode pods = node.putArray("pods");
     image.pods().forEach(p -> pods.add(p.name()));
+    ArrayNode connectors = node.putArray("connectors");
+    for (CustomConnector connector : image.connectors()) {
+      ObjectNode item = connectors.addObject();
+      item.put("name", connector.name());
+      item.put("kind", connector.kind().word());
+      item.put("workspace", connector.workspace());
+      if (connector.actor() != null) {
+        item.put("actor", connector.actor());
+      }
+    }
     return node;
   }
 

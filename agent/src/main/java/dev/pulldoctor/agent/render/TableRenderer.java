@@ -6,6 +6,7 @@ import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,6 +104,15 @@ public final class TableRenderer implements ReportRenderer {
         title
             .append(" · pods ")
             .append(safe(String.join(", ", target.pods().stream().map(ObjectRef::name).toList())));
+      }
+      if (!target.connectors().isEmpty()) {
+        title
+            .append(" · ")
+            .append(
+                safe(
+                    String.join(
+                        "; ",
+                        target.connectors().stream().map(CustomConnector::describe).toList())));
       }
     }
     return title.toString();

@@ -1,5 +1,7 @@
 package dev.pulldoctor.rules.airbyte;
 
+import dev.pulldoctor.rules.model.ConnectorDiscovery;
+import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.Container;
@@ -19,8 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds the connector images to check: those named by the user, else those of connector job pods
  * ({@code airbyte=job-pod}, containers {@code main}, {@code source}, {@code destination}) and of
- * their pull events. Airbyte's own images in job pods (init, sidecar, orchestrator) are not
- * connector images and are left out.
+ * their pull events; in both cases plus the custom connectors Airbyte's API listed. Airbyte's own
+ * images in job pods (init, sidecar, orchestrator) are not connector images and are left out.
  */
 public final class ImageInventory {
   public static final String JOB_POD_LABEL = "airbyte";
@@ -47,20 +49,33 @@ public final class ImageInventory {
     return name != null && JOB_POD_NAME.matcher(name).matches();
   }
 
+  /**
+   * The images to check.
+   *
+   * @param requested images named with {@code --image}; when empty, those of job pods and events
+   */
   public static List<TargetImage> collect(
       Snapshot snapshot, AirbyteInstall install, List<String> requested) {
-    if (!requested.isEmpty()) {
-      return requested.stream()
-          .distinct()
-          .map(
-              image ->
-                  new TargetImage(
-                      image,
-                      install.effectiveImage(image),
-                      TargetImage.Origin.FLAG,
-                      podsRunning(snapshot, install, install.effectiveImage(image))))
-          .toList();
-    }
+    List<TargetImage> named =
+        requested.isEmpty() ? fromPods(snapshot, install) : fromFlags(snapshot, install, requested);
+    return withConnectors(named, snapshot, install);
+  }
+
+  private static List<TargetImage> fromFlags(
+      Snapshot snapshot, AirbyteInstall install, List<String> requested) {
+    return requested.stream()
+        .distinct()
+        .map(
+            image ->
+                new TargetImage(
+                    image,
+                    install.effectiveImage(image),
+                    TargetImage.Origin.FLAG,
+                    podsRunning(snapshot, install, install.effectiveImage(image))))
+        .toList();
+  }
+
+  private static List<TargetImage> fromPods(Snapshot snapshot, AirbyteInstall install) {
     Map<String, List<ObjectRef>> seen = new LinkedHashMap<>();
     Map<String, TargetImage.Origin> origins = new LinkedHashMap<>();
     for (Pod pod : jobPods(snapshot, install.jobNamespace())) {
@@ -85,6 +100,57 @@ public final class ImageInventory {
                     origins.getOrDefault(e.getKey(), TargetImage.Origin.EVENT),
                     e.getValue().stream().distinct().sorted().toList()))
         .toList();
+  }
+
+  /**
+   * Adds the custom connectors Airbyte's API listed: an image already named learns which connectors
+   * use it, the others join the list. Matching is on the image job pods pull, after the connector
+   * image registry rewrite.
+   */
+  private static List<TargetImage> withConnectors(
+      List<TargetImage> named, Snapshot snapshot, AirbyteInstall install) {
+    Map<String, List<CustomConnector>> byImage = new LinkedHashMap<>();
+    Map<String, String> registered = new LinkedHashMap<>();
+    for (ConnectorDiscovery discovery : snapshot.connectorDiscoveries()) {
+      for (CustomConnector connector : discovery.connectors()) {
+        String effective = install.effectiveImage(connector.image());
+        List<CustomConnector> connectors =
+            byImage.computeIfAbsent(effective, k -> new ArrayList<>());
+        if (!connectors.contains(connector)) {
+          connectors.add(connector);
+        }
+        registered.putIfAbsent(effective, connector.image());
+      }
+    }
+    if (byImage.isEmpty()) {
+      return named;
+    }
+    List<TargetImage> images = new ArrayList<>();
+    for (TargetImage image : named) {
+      List<CustomConnector> connectors = byImage.remove(image.effective());
+      if (connectors == null) {
+        images.add(image);
+      } else {
+        // A pod only shows the rewritten name; Airbyte knows the name it was registered under.
+        String requested =
+            image.origin() == TargetImage.Origin.FLAG
+                ? image.requested()
+                : registered.getOrDefault(image.effective(), image.requested());
+        images.add(
+            new TargetImage(
+                requested, image.effective(), image.origin(), image.pods(), connectors));
+      }
+    }
+    byImage.forEach(
+        (effective, connectors) ->
+            images.add(
+                new TargetImage(
+                    registered.getOrDefault(effective, effective),
+                    effective,
+                    TargetImage.Origin.AIRBYTE_API,
+                    podsRunning(snapshot, install, effective),
+                    connectors)));
+    return images;
   }
 
   /** Pods in the job namespace carrying Airbyte's job-pod label. */

@@ -2,6 +2,7 @@ package dev.pulldoctor.rules.airbyte;
 
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.InvalidImageReferenceException;
+import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.List;
 import java.util.Objects;
@@ -16,8 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param effective the image a job pod pulls, after the connector image registry rewrite
  * @param origin how pulldoctor learned of it
  * @param pods job pods that run it, if any were seen
+ * @param connectors the custom connectors Airbyte's API lists with this image, if it was asked
  */
-public record TargetImage(String requested, String effective, Origin origin, List<ObjectRef> pods) {
+public record TargetImage(
+    String requested,
+    String effective,
+    Origin origin,
+    List<ObjectRef> pods,
+    List<CustomConnector> connectors) {
 
   /** How an image came to be checked. */
   public enum Origin {
@@ -26,7 +33,9 @@ public record TargetImage(String requested, String effective, Origin origin, Lis
     /** Run by a connector job pod. */
     POD,
     /** Named in a pull event of a connector job pod that may be gone. */
-    EVENT
+    EVENT,
+    /** Registered in Airbyte as a custom connector, found through Airbyte's API. */
+    AIRBYTE_API
   }
 
   public TargetImage {
@@ -34,6 +43,12 @@ public record TargetImage(String requested, String effective, Origin origin, Lis
     Objects.requireNonNull(effective, "effective");
     Objects.requireNonNull(origin, "origin");
     pods = List.copyOf(pods);
+    connectors = List.copyOf(connectors);
+  }
+
+  /** An image no custom connector listed by Airbyte's API is known to use. */
+  public TargetImage(String requested, String effective, Origin origin, List<ObjectRef> pods) {
+    this(requested, effective, origin, pods, List.of());
   }
 
   /** The parsed effective image, empty when the reference is invalid. */

@@ -22,8 +22,9 @@ import java.util.Optional;
 
 /**
  * An immutable picture of what matters in the cluster: the objects the rules read, secrets only as
- * redacted {@link SecretInfo}s, what live collection observed (access reviews), and the reads that
- * failed. The live collector, the manifest reader and the bundle reader all produce one.
+ * redacted {@link SecretInfo}s, what live collection observed (access reviews, what Airbyte's API
+ * listed), and the reads that failed. The live collector, the manifest reader and the bundle reader
+ * all produce one.
  */
 public record Snapshot(
     Instant capturedAt,
@@ -41,6 +42,7 @@ public record Snapshot(
     List<ClusterRoleBinding> clusterRoleBindings,
     List<NetworkPolicy> networkPolicies,
     List<AccessReview> accessReviews,
+    List<ConnectorDiscovery> connectorDiscoveries,
     List<CollectionError> collectionErrors) {
 
   public Snapshot {
@@ -62,11 +64,36 @@ public record Snapshot(
     clusterRoleBindings = sorted(clusterRoleBindings);
     networkPolicies = sorted(networkPolicies);
     accessReviews = List.copyOf(accessReviews);
+    connectorDiscoveries = List.copyOf(connectorDiscoveries);
     collectionErrors = List.copyOf(collectionErrors);
   }
 
   public static Builder builder(Instant capturedAt, Source source) {
     return new Builder(capturedAt, source);
+  }
+
+  /** This snapshot plus what Airbyte's API said about custom connectors. */
+  public Snapshot withConnectorDiscovery(ConnectorDiscovery discovery) {
+    List<ConnectorDiscovery> discoveries = new ArrayList<>(connectorDiscoveries);
+    discoveries.add(discovery);
+    return new Snapshot(
+        capturedAt,
+        source,
+        deployments,
+        pods,
+        events,
+        configMaps,
+        serviceAccounts,
+        secrets,
+        nodes,
+        roles,
+        roleBindings,
+        clusterRoles,
+        clusterRoleBindings,
+        networkPolicies,
+        accessReviews,
+        discoveries,
+        collectionErrors);
   }
 
   public Optional<SecretInfo> secret(String namespace, String name) {
@@ -129,6 +156,7 @@ public record Snapshot(
     private final List<ClusterRoleBinding> clusterRoleBindings = new ArrayList<>();
     private final List<NetworkPolicy> networkPolicies = new ArrayList<>();
     private final List<AccessReview> accessReviews = new ArrayList<>();
+    private final List<ConnectorDiscovery> connectorDiscoveries = new ArrayList<>();
     private final List<CollectionError> collectionErrors = new ArrayList<>();
 
     private Builder(Instant capturedAt, Source source) {
@@ -186,6 +214,11 @@ public record Snapshot(
       return this;
     }
 
+    public Builder connectorDiscovery(ConnectorDiscovery discovery) {
+      connectorDiscoveries.add(discovery);
+      return this;
+    }
+
     public Builder collectionError(CollectionError error) {
       collectionErrors.add(error);
       return this;
@@ -208,6 +241,7 @@ public record Snapshot(
           clusterRoleBindings,
           networkPolicies,
           accessReviews,
+          connectorDiscoveries,
           collectionErrors);
     }
   }
