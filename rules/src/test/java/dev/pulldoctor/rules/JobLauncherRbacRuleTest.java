@@ -179,6 +179,7 @@ class JobLauncherRbacRuleTest {
             s.clusterRoleBindings(),
             s.networkPolicies(),
             s.accessReviews(),
+            s.registryObservations(),
             s.collectionErrors());
 
     Result result = only(Diagnosis.of(snapshot, Fixture.DEFAULT_NOW, true, List.of()));
@@ -239,6 +240,7 @@ class JobLauncherRbacRuleTest {
             s.clusterRoleBindings(),
             s.networkPolicies(),
             Stream.concat(s.accessReviews().stream(), reviews.stream()).toList(),
+            s.registryObservations(),
             Stream.concat(s.collectionErrors().stream(), errors.stream()).toList());
     return Diagnosis.of(snapshot, Fixture.DEFAULT_NOW, true, List.of());
   }

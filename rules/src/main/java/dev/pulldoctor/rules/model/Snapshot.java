@@ -22,8 +22,9 @@ import java.util.Optional;
 
 /**
  * An immutable picture of what matters in the cluster: the objects the rules read, secrets only as
- * redacted {@link SecretInfo}s, what live collection observed (access reviews), and the reads that
- * failed. The live collector, the manifest reader and the bundle reader all produce one.
+ * redacted {@link SecretInfo}s, what live collection observed (access reviews, registry probes),
+ * and the reads that failed. The live collector, the manifest reader and the bundle reader all
+ * produce one.
  */
 public record Snapshot(
     Instant capturedAt,
@@ -41,6 +42,7 @@ public record Snapshot(
     List<ClusterRoleBinding> clusterRoleBindings,
     List<NetworkPolicy> networkPolicies,
     List<AccessReview> accessReviews,
+    List<RegistryObservation> registryObservations,
     List<CollectionError> collectionErrors) {
 
   public Snapshot {
@@ -62,6 +64,7 @@ public record Snapshot(
     clusterRoleBindings = sorted(clusterRoleBindings);
     networkPolicies = sorted(networkPolicies);
     accessReviews = List.copyOf(accessReviews);
+    registryObservations = List.copyOf(registryObservations);
     collectionErrors = List.copyOf(collectionErrors);
   }
 
@@ -89,6 +92,35 @@ public record Snapshot(
     return inNamespace(serviceAccounts, namespace).stream()
         .filter(c -> name.equals(c.getMetadata().getName()))
         .findFirst();
+  }
+
+  /** What the registry probe observed for {@code image} (an effective image), if it ran. */
+  public Optional<RegistryObservation> registryObservation(String image) {
+    return registryObservations.stream().filter(o -> o.image().equals(image)).findFirst();
+  }
+
+  /** This snapshot with the registry probe's observations added (the probe runs after reading). */
+  public Snapshot withRegistryObservations(List<RegistryObservation> observations) {
+    List<RegistryObservation> all = new ArrayList<>(registryObservations);
+    all.addAll(observations);
+    return new Snapshot(
+        capturedAt,
+        source,
+        deployments,
+        pods,
+        events,
+        configMaps,
+        serviceAccounts,
+        secrets,
+        nodes,
+        roles,
+        roleBindings,
+        clusterRoles,
+        clusterRoleBindings,
+        networkPolicies,
+        accessReviews,
+        all,
+        collectionErrors);
   }
 
   /** The failed read of {@code resource} in {@code namespace} (or cluster-wide), if any. */
@@ -129,6 +161,7 @@ public record Snapshot(
     private final List<ClusterRoleBinding> clusterRoleBindings = new ArrayList<>();
     private final List<NetworkPolicy> networkPolicies = new ArrayList<>();
     private final List<AccessReview> accessReviews = new ArrayList<>();
+    private final List<RegistryObservation> registryObservations = new ArrayList<>();
     private final List<CollectionError> collectionErrors = new ArrayList<>();
 
     private Builder(Instant capturedAt, Source source) {
@@ -186,6 +219,11 @@ public record Snapshot(
       return this;
     }
 
+    public Builder registryObservation(RegistryObservation observation) {
+      registryObservations.add(observation);
+      return this;
+    }
+
     public Builder collectionError(CollectionError error) {
       collectionErrors.add(error);
       return this;
@@ -208,6 +246,7 @@ public record Snapshot(
           clusterRoleBindings,
           networkPolicies,
           accessReviews,
+          registryObservations,
           collectionErrors);
     }
   }
