@@ -7,9 +7,13 @@ import dev.pulldoctor.rules.checks.KindImageLoadedRule;
 import dev.pulldoctor.rules.checks.KindPullPolicyRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
 import dev.pulldoctor.rules.checks.LauncherRolloutRule;
+import dev.pulldoctor.rules.checks.PullSecretCredentialsRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
+import dev.pulldoctor.rules.checks.RegistryImageExistsRule;
+import dev.pulldoctor.rules.checks.RegistryPlatformRule;
+import dev.pulldoctor.rules.checks.RegistryReachableRule;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.util.List;
@@ -26,10 +30,14 @@ public final class Rules {
           new LauncherPullSecretEnvRule(),
           new LauncherRolloutRule(),
           new EgressPolicyRule(),
+          new PullSecretCredentialsRule(),
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
           new PullSecretRegistryMatchRule(),
-          new JobLauncherRbacRule()
+          new JobLauncherRbacRule(),
+          new RegistryImageExistsRule(),
+          new RegistryPlatformRule(),
+          new RegistryReachableRule()
           // keep-sorted end
           );
 

@@ -172,6 +172,8 @@ public record RegistryObservation(
     NOT_FOUND,
     /** 401/403: the registry does not say whether it exists. */
     DENIED,
+    /** pulldoctor's probe policy refused a call the lookup needed (e.g. a redirect target). */
+    REFUSED_BY_POLICY,
     ERROR
   }
 
