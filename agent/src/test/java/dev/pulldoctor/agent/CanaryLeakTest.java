@@ -3,6 +3,7 @@ package dev.pulldoctor.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.probe.ProbeSetup;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,6 +91,7 @@ class CanaryLeakTest {
             dir.toString(),
             "--image",
             "registry.example.com/data-team/source-acme:1.2.0",
+            "--offline",
             "-o",
             format,
             "--log-level",
@@ -165,6 +167,7 @@ class CanaryLeakTest {
   private Output runPulldoctor(String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-D" + ProbeSetup.LOOPBACK_ONLY + "=true");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.pulldoctor.agent.cli.Main");

@@ -1,10 +1,16 @@
 package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.collect.ClusterCollector;
+import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.probe.ProbePolicy;
+import dev.pulldoctor.agent.probe.ProbeSetup;
+import dev.pulldoctor.agent.probe.RegistryProber;
+import dev.pulldoctor.agent.probe.SecretSource;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
@@ -12,6 +18,8 @@ import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.registry.ProbeTarget;
+import dev.pulldoctor.rules.registry.ProbeTargets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +45,9 @@ import picocli.CommandLine.Spec;
       "Checks why connector job pods cannot pull custom connector images: the launcher's",
       "pull-secret setting, the secrets themselves, the kubelet's registry matching and the image",
       "names. Reads the current kubeconfig context, or files given with --manifests.",
+      "Unless --offline, it also probes the images' registries (reachability, the pull secret's",
+      "credentials, the tag, the platforms): live, and from manifests for images named with",
+      "--image.",
       "",
       "stdout carries only the report; logs and progress go to stderr.",
       ""
@@ -65,6 +77,24 @@ final class DiagnoseCommand implements Callable<Integer> {
   boolean offline;
 
   @Option(
+      names = "--probe-allow",
+      paramLabel = "CIDR|HOST",
+      description =
+          "Let registry probes contact this address range (loopback is refused otherwise, e.g."
+              + " 127.0.0.0/8 for a port-forwarded registry), or trust this host name as a token"
+              + " service for credentials (repeatable). Link-local and cloud-metadata addresses"
+              + " are always refused.")
+  List<String> probeAllow = new ArrayList<>();
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Probe this registry over plain HTTP instead of HTTPS (repeatable); only for registries"
+              + " the nodes' container runtime also treats as insecure.")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
       names = "--now",
       paramLabel = "RFC3339",
       converter = TimeConverter.class,
@@ -73,6 +103,12 @@ final class DiagnoseCommand implements Callable<Integer> {
   @Nullable Instant now;
 
   @Mixin OutputOptions output = new OutputOptions();
+
+  private static final Pattern INSECURE_REGISTRY =
+      Pattern.compile("^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?$");
+
+  /** Tests set how probes reach the network (stub resolver, test CA); null: the system's. */
+  static volatile @Nullable ProbeSetup testSetup;
 
   private final Clock clock;
 
@@ -91,7 +127,8 @@ final class DiagnoseCommand implements Callable<Integer> {
           spec.commandLine(),
           "--manifests reads files and cannot be combined with --kubeconfig or --context");
     }
-    Snapshot snapshot = manifests.isEmpty() ? fromCluster() : fromManifests();
+    ProbePolicy policy = probePolicy();
+    Snapshot snapshot = manifests.isEmpty() ? fromCluster(policy) : fromManifests(policy);
     Instant clockForRules = now != null ? now : snapshot.capturedAt();
     Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
     Report report = new RuleEngine(Rules.all()).run(diagnosis, now != null ? now : clock.instant());
@@ -103,20 +140,71 @@ final class DiagnoseCommand implements Callable<Integer> {
     return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
   }
 
-  private Snapshot fromManifests() throws InputException {
+  private Snapshot fromManifests(ProbePolicy policy) throws InputException {
     progress("reading " + manifests.size() + " manifest path(s)");
-    return new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+    Snapshot snapshot = new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+    // From files, only images named with --image are probed: the files may be old or foreign.
+    if (offline || images.isEmpty()) {
+      return snapshot;
+    }
+    return probe(snapshot, policy, new ManifestSecrets(manifests, snapshot.source().namespace()));
   }
 
-  private Snapshot fromCluster() throws InputException, ClusterUnreachableException {
+  /** Probes the registries of the images under diagnosis and adds what it saw. */
+  private Snapshot probe(Snapshot snapshot, ProbePolicy policy, SecretSource secrets) {
+    Instant clockForRules = now != null ? now : snapshot.capturedAt();
+    List<ProbeTarget> targets =
+        ProbeTargets.of(Diagnosis.of(snapshot, clockForRules, offline, images));
+    if (targets.isEmpty()) {
+      return snapshot;
+    }
+    progress(
+        "probing "
+            + targets.stream().map(ProbeTarget::registry).distinct().count()
+            + " registr(ies) for "
+            + targets.size()
+            + " image(s)");
+    ProbeSetup setup = testSetup != null ? testSetup : ProbeSetup.system();
+    RegistryProber prober =
+        new RegistryProber(
+            policy,
+            setup.resolver(),
+            setup.connector(),
+            setup.tls(),
+            setup.proxies(),
+            secrets,
+            "pulldoctor/" + VersionInfo.version());
+    return snapshot.withRegistryObservations(prober.probe(targets));
+  }
+
+  private ProbePolicy probePolicy() {
+    for (String registry : insecureRegistries) {
+      if (!INSECURE_REGISTRY.matcher(registry).matches()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--insecure-registry takes HOST or HOST:PORT, e.g. registry.local:5000: " + registry);
+      }
+    }
+    try {
+      return ProbePolicy.defaults().allowing(probeAllow).withInsecureRegistries(insecureRegistries);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private Snapshot fromCluster(ProbePolicy policy)
+      throws InputException, ClusterUnreachableException {
     try (KubeClients.Connection connection =
         KubeClients.connect(cluster.kubeconfig, cluster.context)) {
       progress(
           "reading cluster"
               + (connection.context() == null ? "" : " context " + connection.context())
               + (cluster.namespace == null ? "" : ", namespace " + cluster.namespace));
-      return new ClusterCollector(connection.client(), clock)
-          .collect(cluster.namespace, connection.context());
+      Snapshot snapshot =
+          new ClusterCollector(connection.client(), clock)
+              .collect(cluster.namespace, connection.context());
+      // Probe while the client is open: credentials are read from the live Secret when needed.
+      return offline ? snapshot : probe(snapshot, policy, new ClusterSecrets(connection.client()));
     }
   }
 

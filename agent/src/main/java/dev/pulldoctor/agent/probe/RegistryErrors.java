@@ -38,15 +38,4 @@ record RegistryErrors(@Nullable String code, @Nullable String message) {
       return NONE;
     }
   }
-
-  /** {@code CODE: message}, or what is known of it. */
-  String display() {
-    if (code == null && message == null) {
-      return "";
-    }
-    if (code == null) {
-      return message;
-    }
-    return message == null ? code : code + ": " + message;
-  }
 }

@@ -515,7 +515,7 @@ final class RegistryHttpClient {
         readHeaders(in); // trailers
         return false;
       }
-      long room = cap - body.size();
+      long room = (long) cap - body.size();
       if (size > room) {
         copy(in, body, room);
         return true;

@@ -420,7 +420,7 @@ final class RegistryProbe {
           reached,
           Access.notChecked("the manifest request failed"),
           new Manifest(
-              ManifestOutcome.ERROR,
+              e.refusedByPolicy() ? ManifestOutcome.REFUSED_BY_POLICY : ManifestOutcome.ERROR,
               0,
               null,
               null,
@@ -428,7 +428,7 @@ final class RegistryProbe {
               null,
               false,
               List.of(),
-              (e.refusedByPolicy() ? "refused by pulldoctor's probe policy: " : "") + e.detail()));
+              e.detail()));
     }
   }
 

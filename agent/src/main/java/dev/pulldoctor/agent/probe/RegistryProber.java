@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -136,7 +137,7 @@ public final class RegistryProber {
                   done);
         }
       } catch (SecretSource.UnreadableException e) {
-        observation = unreadable(probe, target, match, e.getMessage());
+        observation = unreadable(probe, target, match, String.valueOf(e.getMessage()));
       }
       if (observation.access().outcome() == AccessOutcome.ACCEPTED) {
         return observation;
@@ -148,7 +149,7 @@ public final class RegistryProber {
         break;
       }
     }
-    return first;
+    return Objects.requireNonNull(first, "credentials were tried");
   }
 
   private static RegistryObservation once(

@@ -36,11 +36,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TlsSupport {
   private final SSLContext context;
-  private final ThreadLocal<X509Certificate @Nullable []> presented = new ThreadLocal<>();
+
+  /** The chain the server presented in the handshake running on this thread. */
+  private static final ThreadLocal<X509Certificate @Nullable []> PRESENTED = new ThreadLocal<>();
 
   private TlsSupport(X509ExtendedTrustManager trust) throws GeneralSecurityException {
     this.context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new Recording(trust, presented)}, null);
+    context.init(null, new TrustManager[] {new Recording(trust, PRESENTED)}, null);
   }
 
   /** Trusts what the JVM trusts (its cacerts, or {@code -Djavax.net.ssl.trustStore}). */
@@ -73,7 +75,7 @@ public final class TlsSupport {
    */
   SSLSocket handshake(Socket socket, String host, int port, int timeoutMillis, Trace trace)
       throws ProbeException {
-    presented.remove();
+    PRESENTED.remove();
     try {
       SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, host, port, true);
       SSLParameters parameters = tls.getSSLParameters();
@@ -96,12 +98,12 @@ public final class TlsSupport {
       trace.certificate(certificate);
       throw ProbeException.tls(explain(e, host, port, certificate), certificate);
     } finally {
-      presented.remove();
+      PRESENTED.remove();
     }
   }
 
   private @Nullable Certificate describeLeaf() {
-    X509Certificate[] chain = presented.get();
+    X509Certificate[] chain = PRESENTED.get();
     return chain == null || chain.length == 0 ? null : describe(chain[0]);
   }
 
