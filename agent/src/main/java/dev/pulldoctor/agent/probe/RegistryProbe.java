@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +42,8 @@ final class RegistryProbe {
           "application/vnd.docker.distribution.manifest.v2+json");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern TAG = Pattern.compile("^[\\w][\\w.-]{0,127}$");
+  private static final int TAGS_SHOWN = 10;
 
   private final RegistryHttpClient http;
   private final String registry;
@@ -381,6 +384,23 @@ final class RegistryProbe {
                 : "NAME_UNKNOWN".equals(errors.code())
                     ? ManifestOutcome.MISSING_REPOSITORY
                     : ManifestOutcome.NOT_FOUND;
+        String detail = "HEAD and GET of the manifest answered " + head.status() + " and " + status;
+        if (outcome != ManifestOutcome.MISSING_REPOSITORY) {
+          // Registries (distribution among them) say MANIFEST_UNKNOWN for a tag of a repository
+          // that does not exist either; the tag list tells the two apart and names real tags.
+          Tags tags = tags(path, authorization, secrets);
+          if (tags.missingRepository()) {
+            outcome = ManifestOutcome.MISSING_REPOSITORY;
+            errors = tags.errors();
+            detail = "the tag list of the repository answered 404 " + errors.code();
+          } else if (tags.names() != null) {
+            outcome = ManifestOutcome.MISSING_TAG;
+            detail =
+                tags.names().isEmpty()
+                    ? "the repository has no tags"
+                    : "tags in the repository include " + String.join(", ", tags.names());
+          }
+        }
         return new RegistryObservation(
             image,
             registry,
@@ -395,7 +415,7 @@ final class RegistryProbe {
                 null,
                 false,
                 List.of(),
-                "HEAD and GET of the manifest answered " + head.status() + " and " + status));
+                detail));
       }
       if (!response.success()) {
         return new RegistryObservation(
@@ -429,6 +449,37 @@ final class RegistryProbe {
               false,
               List.of(),
               e.detail()));
+    }
+  }
+
+  /** What {@code GET /v2/<name>/tags/list} says: the repository is missing, or some tags. */
+  private record Tags(
+      boolean missingRepository, @Nullable List<String> names, RegistryErrors errors) {}
+
+  private Tags tags(String path, @Nullable String authorization, List<String> secrets) {
+    HttpRequest request = HttpRequest.get(uri("/v2/" + path + "/tags/list?n=" + TAGS_SHOWN));
+    if (authorization != null) {
+      request = request.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse response = http.send(request, new Trace());
+      if (response.status() == 404) {
+        RegistryErrors errors = RegistryErrors.of(response, secrets);
+        return new Tags("NAME_UNKNOWN".equals(errors.code()), null, errors);
+      }
+      if (!response.success() || response.truncated()) {
+        return new Tags(false, null, RegistryErrors.NONE);
+      }
+      List<String> names = new ArrayList<>();
+      for (JsonNode tag : JSON.readTree(response.body()).path("tags")) {
+        String name = tag.asText("");
+        if (TAG.matcher(name).matches() && names.size() < TAGS_SHOWN) {
+          names.add(name);
+        }
+      }
+      return new Tags(false, names, RegistryErrors.NONE);
+    } catch (ProbeException | IOException e) {
+      return new Tags(false, null, RegistryErrors.NONE);
     }
   }
 

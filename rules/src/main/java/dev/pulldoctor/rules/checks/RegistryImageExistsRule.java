@@ -103,7 +103,9 @@ public final class RegistryImageExistsRule implements Rule {
                           + (ref.digest() != null ? "manifest " : "tag ")
                           + reference
                           + said
-                          + ", so the pull fails with 'not found'")
+                          + ", so the pull fails with 'not found' ("
+                          + manifest.detail()
+                          + ")")
                   .withRemediation(push(ref))
                   .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
           case MISSING_REPOSITORY, NOT_FOUND ->
