@@ -69,6 +69,23 @@ public record ProbePolicy(
   private static final Cidr LINK_LOCAL_V6 = Cidr.parse("fe80::/10");
   private static final Cidr BROADCAST = Cidr.parse("255.255.255.255/32");
 
+  /**
+   * Registry services that give each tenant a subdomain but are missing from the public suffix
+   * list: under them, only the exact registry host may receive its credentials.
+   */
+  private static final List<String> TENANT_SUFFIXES =
+      List.of(
+          "azurecr.io",
+          "azurecr.cn",
+          "azurecr.de",
+          "azurecr.us",
+          "amazonaws.com",
+          "amazonaws.com.cn",
+          "on.aws",
+          "pkg.dev",
+          "jfrog.io",
+          "ocir.io");
+
   /** Token hosts of registries that are known not to share the registry's domain. */
   private static final Map<String, String> KNOWN_REALMS =
       Map.of("registry-1.docker.io", "auth.docker.io");
@@ -248,6 +265,11 @@ public record ProbePolicy(
   private static @Nullable String registrableDomain(String host) {
     if (IpLiterals.parse(host) != null || !InternetDomainName.isValid(host)) {
       return null;
+    }
+    for (String suffix : TENANT_SUFFIXES) {
+      if (host.endsWith("." + suffix)) {
+        return null;
+      }
     }
     InternetDomainName name = InternetDomainName.from(host);
     return name.isUnderPublicSuffix() ? name.topPrivateDomain().toString() : null;
