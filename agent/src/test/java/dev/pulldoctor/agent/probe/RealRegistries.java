@@ -121,8 +121,9 @@ public final class RealRegistries {
     return trustStore;
   }
 
-  TestPki pki() {
-    return pki;
+  /** TLS that trusts only a CA that did not sign the registries' certificates. */
+  public static TlsSupport untrustingTls() throws Exception {
+    return TlsSupport.trusting(TestPki.ca("some other CA").trustStore());
   }
 
   static String basic(String user, String password) {

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Records every connect attempt that got past the probe policy, and refuses (and remembers) any
  * that is not loopback: no test may send traffic outside 127.0.0.0/8 or ::1.
  */
-final class RecordingConnector implements Connector {
+public final class RecordingConnector implements Connector {
   private final List<InetSocketAddress> attempts = new CopyOnWriteArrayList<>();
   private final List<InetSocketAddress> violations = new CopyOnWriteArrayList<>();
 
@@ -26,11 +26,11 @@ final class RecordingConnector implements Connector {
     return Connector.PLAIN.connect(address, timeoutMillis);
   }
 
-  List<InetSocketAddress> attempts() {
+  public List<InetSocketAddress> attempts() {
     return List.copyOf(attempts);
   }
 
-  List<InetSocketAddress> violations() {
+  public List<InetSocketAddress> violations() {
     return List.copyOf(violations);
   }
 }

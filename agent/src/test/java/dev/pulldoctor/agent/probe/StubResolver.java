@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Answers from a fixed table and records the questions: no test makes a real DNS query. */
-final class StubResolver implements Resolver {
+public final class StubResolver implements Resolver {
   private final Map<String, List<InetAddress>> answers;
   private final List<String> asked = new CopyOnWriteArrayList<>();
 
@@ -15,7 +15,7 @@ final class StubResolver implements Resolver {
     this.answers = Map.copyOf(answers);
   }
 
-  static StubResolver empty() {
+  public static StubResolver empty() {
     return new StubResolver(Map.of());
   }
 
@@ -29,7 +29,7 @@ final class StubResolver implements Resolver {
     return found;
   }
 
-  List<String> asked() {
+  public List<String> asked() {
     return List.copyOf(asked);
   }
 }

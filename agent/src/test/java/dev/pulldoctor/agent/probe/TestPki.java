@@ -57,7 +57,7 @@ final class TestPki {
             subject,
             BigInteger.valueOf(SERIAL.incrementAndGet()),
             Date.from(now.minus(Duration.ofHours(1))),
-            Date.from(now.plus(Duration.ofDays(30))),
+            Date.from(now.plus(Duration.ofDays(365))),
             subject,
             keys.getPublic());
     try {
@@ -109,7 +109,7 @@ final class TestPki {
   /** A currently valid server certificate for loopback. */
   Issued server() throws GeneralSecurityException {
     Instant now = Instant.now();
-    return server(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)));
+    return server(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90)));
   }
 
   /** A trust store holding this CA. */
