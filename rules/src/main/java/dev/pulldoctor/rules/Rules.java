@@ -11,6 +11,7 @@ import dev.pulldoctor.rules.checks.PullSecretCredentialsRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
+import dev.pulldoctor.rules.checks.RegistryActivePullRule;
 import dev.pulldoctor.rules.checks.RegistryImageExistsRule;
 import dev.pulldoctor.rules.checks.RegistryPlatformRule;
 import dev.pulldoctor.rules.checks.RegistryReachableRule;
@@ -35,6 +36,7 @@ public final class Rules {
           new PullSecretFormatRule(),
           new PullSecretRegistryMatchRule(),
           new JobLauncherRbacRule(),
+          new RegistryActivePullRule(),
           new RegistryImageExistsRule(),
           new RegistryPlatformRule(),
           new RegistryReachableRule()

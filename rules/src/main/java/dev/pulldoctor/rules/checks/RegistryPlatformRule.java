@@ -1,6 +1,7 @@
 package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.airbyte.JobScheduling;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
@@ -20,10 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /** Live: the image is built for the OS and architecture of the nodes that run connector pods. */
 public final class RegistryPlatformRule implements Rule {
@@ -50,10 +49,6 @@ public final class RegistryPlatformRule implements Rule {
               "shared/reference/k8s-pull-facts.md §3.1, §5",
               "shared/reference/airbyte-domain.md §1.4 (node selectors)"));
 
-  static final String NODE_SELECTORS = "JOB_KUBE_NODE_SELECTORS";
-  static final String ISOLATED_NODE_SELECTORS = "JOB_ISOLATED_KUBE_NODE_SELECTORS";
-  static final String USE_CUSTOM_NODE_SELECTOR = "USE_CUSTOM_NODE_SELECTOR";
-  private static final Pattern COMMA = Pattern.compile(",");
   private static final int NAMES_SHOWN = 5;
 
   @Override
@@ -219,7 +214,8 @@ public final class RegistryPlatformRule implements Rule {
         + " -n "
         + Fixes.shellWord(install.namespace())
         + " "
-        + Fixes.shellWord(NODE_SELECTORS + "=kubernetes.io/arch=" + first.architecture())
+        + Fixes.shellWord(
+            JobScheduling.NODE_SELECTORS + "=kubernetes.io/arch=" + first.architecture())
         + " (and set the same in your Helm values so an upgrade keeps it).";
   }
 
@@ -227,23 +223,8 @@ public final class RegistryPlatformRule implements Rule {
   private record Selection(String selector, List<Node> nodes) {}
 
   private static Selection nodesForJobs(Diagnosis diagnosis) {
-    AirbyteInstall install = diagnosis.install();
-    String selector = install.launcherEnv(NODE_SELECTORS).value();
-    String isolated = install.launcherEnv(ISOLATED_NODE_SELECTORS).value();
-    String useCustom = install.launcherEnv(USE_CUSTOM_NODE_SELECTOR).value();
-    if ("true".equalsIgnoreCase(Objects.requireNonNullElse(useCustom, "").strip())
-        && isolated != null
-        && !isolated.isBlank()) {
-      selector = isolated;
-    }
-    String text = selector == null ? "" : selector.strip();
-    Map<String, String> wanted = new LinkedHashMap<>();
-    for (String pair : COMMA.split(text, -1)) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        wanted.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
-      }
-    }
+    JobScheduling scheduling = JobScheduling.of(diagnosis.install());
+    Map<String, String> wanted = scheduling.nodeSelector();
     List<Node> nodes =
         diagnosis.snapshot().nodes().stream()
             .filter(
@@ -254,7 +235,7 @@ public final class RegistryPlatformRule implements Rule {
                       .allMatch(w -> w.getValue().equals(labels.get(w.getKey())));
                 })
             .toList();
-    return new Selection(wanted.isEmpty() ? "" : text, nodes);
+    return new Selection(scheduling.selectorText(), nodes);
   }
 
   private static String nodePlatform(Node node) {

@@ -19,9 +19,16 @@ import org.jspecify.annotations.Nullable;
  * @param connection how far the connection got
  * @param access what the registry made of the credentials
  * @param manifest what the manifest lookup found
+ * @param activePull what a test pod's pull on a node showed ({@code --active-pull}); null when none
+ *     was made
  */
 public record RegistryObservation(
-    String image, String registry, Connection connection, Access access, Manifest manifest) {
+    String image,
+    String registry,
+    Connection connection,
+    Access access,
+    Manifest manifest,
+    @Nullable ActivePull activePull) {
 
   public RegistryObservation {
     Objects.requireNonNull(image, "image");
@@ -29,6 +36,55 @@ public record RegistryObservation(
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(manifest, "manifest");
+  }
+
+  /** An observation without an active pull test. */
+  public RegistryObservation(
+      String image, String registry, Connection connection, Access access, Manifest manifest) {
+    this(image, registry, connection, access, manifest, null);
+  }
+
+  /** This observation with the result of an active pull test. */
+  public RegistryObservation withActivePull(ActivePull result) {
+    return new RegistryObservation(image, registry, connection, access, manifest, result);
+  }
+
+  /** How an active pull test ended. */
+  public enum PullOutcome {
+    /** The kubelet pulled the image (whether or not the container then ran). */
+    PULLED,
+    /** The kubelet reported a pull failure. */
+    FAILED,
+    /** The test pod was never scheduled onto a node. */
+    NOT_SCHEDULED,
+    /** No result before the timeout. */
+    TIMEOUT,
+    /** The test could not run (e.g. no permission to create pods). */
+    ERROR
+  }
+
+  /**
+   * A short-lived pod, made the way Airbyte makes job pods, that pulled the image on a node.
+   *
+   * @param pod the test pod's name (deleted after the test)
+   * @param node the node it ran on, if scheduled
+   * @param reason the kubelet's reason, e.g. {@code ErrImagePull}, {@code Pulled}
+   * @param message the kubelet's message (cluster text, never a secret)
+   * @param cause the pull-error cause of a failure
+   * @param seconds how long the test took
+   */
+  public record ActivePull(
+      PullOutcome outcome,
+      String pod,
+      @Nullable String node,
+      @Nullable String reason,
+      @Nullable String message,
+      @Nullable PullErrorCause cause,
+      long seconds) {
+    public ActivePull {
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(pod, "pod");
+    }
   }
 
   /** The steps of reaching a registry, in order. */
