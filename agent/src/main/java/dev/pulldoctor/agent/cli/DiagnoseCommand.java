@@ -1,5 +1,6 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.activepull.ActivePullTester;
 import dev.pulldoctor.agent.collect.ClusterCollector;
 import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
@@ -17,12 +18,14 @@ import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.registry.ProbeTarget;
 import dev.pulldoctor.rules.registry.ProbeTargets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +80,14 @@ final class DiagnoseCommand implements Callable<Integer> {
   boolean offline;
 
   @Option(
+      names = "--active-pull",
+      description =
+          "Live only: also create one short-lived test pod per image in the job namespace, made"
+              + " like a connector job pod, to see the node pull it; the pod is always deleted"
+              + " (label app.kubernetes.io/managed-by=pulldoctor).")
+  boolean activePull;
+
+  @Option(
       names = "--probe-allow",
       paramLabel = "CIDR|HOST",
       description =
@@ -106,6 +117,8 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   private static final Pattern INSECURE_REGISTRY =
       Pattern.compile("^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?$");
+
+  private static final Duration ACTIVE_PULL_TIMEOUT = Duration.ofSeconds(90);
 
   /** Tests set how probes reach the network (stub resolver, test CA); null: the system's. */
   static volatile @Nullable ProbeSetup testSetup;
@@ -143,15 +156,21 @@ final class DiagnoseCommand implements Callable<Integer> {
   private Snapshot fromManifests(ProbePolicy policy) throws InputException {
     progress("reading " + manifests.size() + " manifest path(s)");
     Snapshot snapshot = new ManifestSnapshots(clock).read(manifests, cluster.namespace);
+    warnActivePullIgnored("--manifests");
     // From files, only images named with --image are probed: the files may be old or foreign.
     if (offline || images.isEmpty()) {
       return snapshot;
     }
-    return probe(snapshot, policy, new ManifestSecrets(manifests, snapshot.source().namespace()));
+    return probe(
+        snapshot, policy, new ManifestSecrets(manifests, snapshot.source().namespace()), null);
   }
 
   /** Probes the registries of the images under diagnosis and adds what it saw. */
-  private Snapshot probe(Snapshot snapshot, ProbePolicy policy, SecretSource secrets) {
+  private Snapshot probe(
+      Snapshot snapshot,
+      ProbePolicy policy,
+      SecretSource secrets,
+      @Nullable ActivePullTester activePullTester) {
     Instant clockForRules = now != null ? now : snapshot.capturedAt();
     List<ProbeTarget> targets =
         ProbeTargets.of(Diagnosis.of(snapshot, clockForRules, offline, images));
@@ -174,7 +193,28 @@ final class DiagnoseCommand implements Callable<Integer> {
             setup.proxies(),
             secrets,
             "pulldoctor/" + VersionInfo.version());
-    return snapshot.withRegistryObservations(prober.probe(targets));
+    List<RegistryObservation> observations = prober.probe(targets);
+    if (activePullTester != null) {
+      Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
+      List<RegistryObservation> tested = new ArrayList<>();
+      for (RegistryObservation observation : observations) {
+        progress("active pull test of " + observation.image());
+        tested.add(
+            observation.withActivePull(
+                activePullTester.run(diagnosis.install(), observation.image())));
+      }
+      observations = tested;
+    }
+    return snapshot.withRegistryObservations(observations);
+  }
+
+  private void warnActivePullIgnored(String because) {
+    if (activePull) {
+      spec.commandLine()
+          .getErr()
+          .println("pulldoctor: --active-pull needs a live cluster; ignored with " + because);
+      spec.commandLine().getErr().flush();
+    }
   }
 
   private ProbePolicy probePolicy() {
@@ -204,7 +244,18 @@ final class DiagnoseCommand implements Callable<Integer> {
           new ClusterCollector(connection.client(), clock)
               .collect(cluster.namespace, connection.context());
       // Probe while the client is open: credentials are read from the live Secret when needed.
-      return offline ? snapshot : probe(snapshot, policy, new ClusterSecrets(connection.client()));
+      if (offline) {
+        warnActivePullIgnored("--offline");
+        return snapshot;
+      }
+      return probe(
+          snapshot,
+          policy,
+          new ClusterSecrets(connection.client()),
+          activePull
+              ? new ActivePullTester(
+                  connection.client(), ACTIVE_PULL_TIMEOUT, Duration.ofSeconds(1))
+              : null);
     }
   }
 

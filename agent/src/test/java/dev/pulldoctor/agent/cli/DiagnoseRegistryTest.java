@@ -195,6 +195,18 @@ class DiagnoseRegistryTest {
   }
 
   @Test
+  void active_pull_needs_a_live_cluster() throws Exception {
+    writeInstall(RealRegistries.USER, RealRegistries.PASSWORD, "amd64");
+
+    CliRun run =
+        CliRun.of(
+            "diagnose", "--manifests", dir.toString(), "--offline", "--active-pull", "-o", "json");
+
+    assertThat(run.err()).contains("--active-pull needs a live cluster; ignored with --manifests");
+    assertThat(run.out()).contains("no active pull test was made");
+  }
+
+  @Test
   void bad_probe_options_are_usage_errors() {
     CliRun badAllow =
         CliRun.of("diagnose", "--manifests", dir.toString(), "--probe-allow", "not a range");
