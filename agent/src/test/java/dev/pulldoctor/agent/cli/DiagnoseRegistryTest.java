@@ -200,7 +200,15 @@ class DiagnoseRegistryTest {
 
     CliRun run =
         CliRun.of(
-            "diagnose", "--manifests", dir.toString(), "--offline", "--active-pull", "-o", "json");
+            "diagnose",
+            "--manifests",
+            dir.toString(),
+            "--image",
+            registries.basicHost() + "/team/source-x:1.0",
+            "--offline",
+            "--active-pull",
+            "-o",
+            "json");
 
     assertThat(run.err()).contains("--active-pull needs a live cluster; ignored with --manifests");
     assertThat(run.out()).contains("no active pull test was made");
