@@ -3,6 +3,8 @@ package dev.pulldoctor.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.probe.ProbeSetup;
+import dev.pulldoctor.agent.probe.RealRegistries;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,6 +92,7 @@ class CanaryLeakTest {
             dir.toString(),
             "--image",
             "registry.example.com/data-team/source-acme:1.2.0",
+            "--offline",
             "-o",
             format,
             "--log-level",
@@ -152,6 +155,59 @@ class CanaryLeakTest {
     }
   }
 
+  /**
+   * The registry probe holds the real credentials for a moment: with canary credentials the local
+   * registry accepts, and with the canary as a wrong password, nothing of it may be printed.
+   */
+  @ParameterizedTest
+  @CsvSource({"robot$acme,table", "robot,json"})
+  void registry_probe_with_canary_credentials_never_prints_them(String user, String format)
+      throws Exception {
+    RealRegistries registries = RealRegistries.get();
+    Path install = dir.resolve("probe-" + user.replace('$', '-') + "-" + format);
+    Files.createDirectories(install);
+    Path healthy = Path.of("..", "examples", "healthy-private-registry");
+    for (String file : List.of("configmaps.yaml", "deployments.yaml", "serviceaccounts.yaml")) {
+      Files.copy(healthy.resolve(file), install.resolve(file));
+    }
+    String payload =
+        "{\"auths\":{\"%s\":{\"username\":\"%s\",\"password\":\"%s\",\"auth\":\"%s\"}}}"
+            .formatted(
+                registries.basicHost(),
+                user,
+                RealRegistries.CANARY_PASSWORD,
+                b64(user + ":" + RealRegistries.CANARY_PASSWORD));
+    Files.writeString(
+        install.resolve("secrets.yaml"),
+        secret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", b64(payload)),
+        StandardCharsets.UTF_8);
+
+    Output output =
+        runPulldoctor(
+            List.of(
+                "-Djavax.net.ssl.trustStore=" + registries.trustStoreFile(),
+                "-Djavax.net.ssl.trustStorePassword=changeit"),
+            "diagnose",
+            "--manifests",
+            install.toString(),
+            "--image",
+            registries.basicHost() + "/team/source-x:1.0",
+            "--probe-allow",
+            "127.0.0.0/8",
+            "-o",
+            format,
+            "--log-level",
+            "trace");
+
+    assertThat(output.exitCode()).as(output.err()).isIn(0, 1);
+    assertThat(output.out())
+        .contains(
+            user.equals("robot")
+                ? "rejects the credentials of Secret regcred"
+                : "accepts the credentials of Secret regcred");
+    assertNoCanary(output);
+  }
+
   private static void assertNoCanary(Output output) {
     for (String form : forbidden()) {
       assertThat(output.out()).as("stdout").doesNotContain(form);
@@ -163,8 +219,14 @@ class CanaryLeakTest {
 
   /** Runs the CLI in a new JVM, so that logging is configured exactly as for a user. */
   private Output runPulldoctor(String... args) throws Exception {
+    return runPulldoctor(List.of(), args);
+  }
+
+  private Output runPulldoctor(List<String> jvmOptions, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-D" + ProbeSetup.LOOPBACK_ONLY + "=true");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.pulldoctor.agent.cli.Main");

@@ -10,9 +10,14 @@ import dev.pulldoctor.rules.checks.KindPullPolicyRule;
 import dev.pulldoctor.rules.checks.LauncherPullSecretEnvRule;
 import dev.pulldoctor.rules.checks.LauncherRolloutRule;
 import dev.pulldoctor.rules.checks.PullFailureEventsRule;
+import dev.pulldoctor.rules.checks.PullSecretCredentialsRule;
 import dev.pulldoctor.rules.checks.PullSecretExistsRule;
 import dev.pulldoctor.rules.checks.PullSecretFormatRule;
 import dev.pulldoctor.rules.checks.PullSecretRegistryMatchRule;
+import dev.pulldoctor.rules.checks.RegistryActivePullRule;
+import dev.pulldoctor.rules.checks.RegistryImageExistsRule;
+import dev.pulldoctor.rules.checks.RegistryPlatformRule;
+import dev.pulldoctor.rules.checks.RegistryReachableRule;
 import dev.pulldoctor.rules.checks.ServiceAccountExistsRule;
 import dev.pulldoctor.rules.checks.ShadowedPullSecretsRule;
 import dev.pulldoctor.rules.checks.TokenExpiryRule;
@@ -34,11 +39,16 @@ public final class Rules {
           new LauncherPullSecretEnvRule(),
           new LauncherRolloutRule(),
           new EgressPolicyRule(),
+          new PullSecretCredentialsRule(),
           new PullSecretExistsRule(),
           new PullSecretFormatRule(),
           new PullSecretRegistryMatchRule(),
           new TokenExpiryRule(),
           new JobLauncherRbacRule(),
+          new RegistryActivePullRule(),
+          new RegistryImageExistsRule(),
+          new RegistryPlatformRule(),
+          new RegistryReachableRule(),
           new CloudIdentityRule(),
           new ServiceAccountExistsRule(),
           new ShadowedPullSecretsRule()

@@ -1,5 +1,9 @@
 package dev.pulldoctor.rules;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Status;
@@ -7,6 +11,7 @@ import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ConnectorDiscovery;
 import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
@@ -33,7 +38,9 @@ import java.util.regex.Pattern;
  * {@code # expect: TEXT} (repeatable: some result of the expected status must contain TEXT in its
  * message or remediation). What Airbyte's API answered: {@code # airbyte-api: OUTCOME | ENDPOINT |
  * CREDENTIAL_SOURCE [| DETAIL]}, {@code # airbyte-server: NS/NAME} and {@code # airbyte-connector:
- * KIND | NAME | WORKSPACE | IMAGE [| ACTOR]} (repeatable).
+ * KIND | NAME | WORKSPACE | IMAGE [| ACTOR]} (repeatable). A document of {@code kind:
+ * RegistryObservation} is what a live registry probe observed ({@link RegistryObservation}, fields
+ * as in the record; empty lists may be left out), for the registry rules.
  */
 record Fixture(
     Path file,
@@ -47,6 +54,10 @@ record Fixture(
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
   private static final Pattern FIELD_SEPARATOR = Pattern.compile("\\s*\\|\\s*");
+  private static final Pattern OBSERVATION_KIND =
+      Pattern.compile("(?m)^kind:\\s*RegistryObservation\\s*$");
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule());
 
   static Fixture load(Path file) throws IOException {
     String ruleId = file.getParent().getFileName().toString();
@@ -96,10 +107,11 @@ record Fixture(
       }
     }
     List<HasMetadata> objects = new ArrayList<>();
+    List<RegistryObservation> observations = new ArrayList<>();
     for (String base : included) {
-      objects.addAll(parse(base));
+      objects.addAll(parse(base, observations));
     }
-    objects.addAll(parse(text));
+    objects.addAll(parse(text, observations));
     String airbyteNamespace = namespace != null ? namespace : guessNamespace(objects);
     for (HasMetadata object : objects) {
       if (object.getMetadata().getNamespace() == null) {
@@ -109,6 +121,7 @@ record Fixture(
     Snapshot.Builder builder =
         Snapshot.builder(now, new Source(SourceType.MANIFESTS, file.toString(), airbyteNamespace))
             .addAll(objects);
+    observations.forEach(builder::registryObservation);
     for (String resource : forbidden) {
       builder.collectionError(
           new CollectionError(resource, "", airbyteNamespace, "list", 403, "Forbidden"));
@@ -132,10 +145,15 @@ record Fixture(
     return headerLine.substring(headerLine.indexOf(':') + 1).strip();
   }
 
-  private static List<HasMetadata> parse(String text) {
+  private static List<HasMetadata> parse(String text, List<RegistryObservation> observations)
+      throws IOException {
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : DOCUMENT_SEPARATOR.split(text, -1)) {
       if (document.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+        continue;
+      }
+      if (OBSERVATION_KIND.matcher(document).find()) {
+        observations.add(observation(document));
         continue;
       }
       KubernetesResource resource = SERIALIZATION.unmarshal(document, KubernetesResource.class);
@@ -146,6 +164,27 @@ record Fixture(
       }
     }
     return objects;
+  }
+
+  /** Reads an observation strictly (unknown fields fail), filling in left-out empty lists. */
+  private static RegistryObservation observation(String document) throws IOException {
+    ObjectNode tree = (ObjectNode) YAML.readTree(document);
+    tree.remove("apiVersion");
+    tree.remove("kind");
+    ObjectNode connection = (ObjectNode) tree.get("connection");
+    if (connection != null && !connection.has("timings")) {
+      connection.putArray("timings");
+    }
+    if (connection != null
+        && connection.get("certificate") instanceof ObjectNode certificate
+        && !certificate.has("names")) {
+      certificate.putArray("names");
+    }
+    ObjectNode manifest = (ObjectNode) tree.get("manifest");
+    if (manifest != null && !manifest.has("platforms")) {
+      manifest.putArray("platforms");
+    }
+    return YAML.treeToValue(tree, RegistryObservation.class);
   }
 
   private static String guessNamespace(List<HasMetadata> objects) {

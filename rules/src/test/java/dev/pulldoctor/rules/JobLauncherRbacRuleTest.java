@@ -180,6 +180,7 @@ class JobLauncherRbacRuleTest {
             s.networkPolicies(),
             s.accessReviews(),
             s.connectorDiscoveries(),
+            s.registryObservations(),
             s.collectionErrors());
 
     Result result = only(Diagnosis.of(snapshot, Fixture.DEFAULT_NOW, true, List.of()));
@@ -241,6 +242,7 @@ class JobLauncherRbacRuleTest {
             s.networkPolicies(),
             Stream.concat(s.accessReviews().stream(), reviews.stream()).toList(),
             s.connectorDiscoveries(),
+            s.registryObservations(),
             Stream.concat(s.collectionErrors().stream(), errors.stream()).toList());
     return Diagnosis.of(snapshot, Fixture.DEFAULT_NOW, true, List.of());
   }

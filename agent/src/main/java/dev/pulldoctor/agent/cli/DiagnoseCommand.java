@@ -1,26 +1,38 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.activepull.ActivePullTester;
 import dev.pulldoctor.agent.bundle.Bundle;
 import dev.pulldoctor.agent.bundle.BundleReader;
 import dev.pulldoctor.agent.collect.ClusterCollector;
+import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.probe.ProbePolicy;
+import dev.pulldoctor.agent.probe.ProbeSetup;
+import dev.pulldoctor.agent.probe.RegistryProber;
+import dev.pulldoctor.agent.probe.SecretSource;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.registry.ProbeTarget;
+import dev.pulldoctor.rules.registry.ProbeTargets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +51,9 @@ import picocli.CommandLine.Spec;
       "pull-secret setting, the secrets themselves, the kubelet's registry matching and the image",
       "names. Reads the current kubeconfig context, files given with --manifests, or a support",
       "bundle given with --bundle.",
+      "Unless --offline, it also probes the images' registries (reachability, the pull secret's",
+      "credentials, the tag, the platforms): live, and from manifests for images named with",
+      "--image. A bundle is never probed: it is a record of another time and place.",
       "",
       "stdout carries only the report; logs and progress go to stderr.",
       ""
@@ -76,6 +91,32 @@ final class DiagnoseCommand implements Callable<Integer> {
   boolean offline;
 
   @Option(
+      names = "--active-pull",
+      description =
+          "Live only: also create one short-lived test pod per image in the job namespace, made"
+              + " like a connector job pod, to see the node pull it; the pod is always deleted"
+              + " (label app.kubernetes.io/managed-by=pulldoctor).")
+  boolean activePull;
+
+  @Option(
+      names = "--probe-allow",
+      paramLabel = "CIDR|HOST",
+      description =
+          "Let registry probes contact this address range (loopback is refused otherwise, e.g."
+              + " 127.0.0.0/8 for a port-forwarded registry), or trust this host name as a token"
+              + " service for credentials (repeatable). Link-local and cloud-metadata addresses"
+              + " are always refused.")
+  List<String> probeAllow = new ArrayList<>();
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Probe this registry over plain HTTP instead of HTTPS (repeatable); only for registries"
+              + " the nodes' container runtime also treats as insecure.")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
       names = "--now",
       paramLabel = "RFC3339",
       converter = TimeConverter.class,
@@ -86,6 +127,14 @@ final class DiagnoseCommand implements Callable<Integer> {
   @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
 
   @Mixin OutputOptions output = new OutputOptions();
+
+  private static final Pattern INSECURE_REGISTRY =
+      Pattern.compile("^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?$");
+
+  private static final Duration ACTIVE_PULL_TIMEOUT = Duration.ofSeconds(90);
+
+  /** Tests set how probes reach the network (stub resolver, test CA); null: the system's. */
+  static volatile @Nullable ProbeSetup testSetup;
 
   private final Clock clock;
 
@@ -115,15 +164,17 @@ final class DiagnoseCommand implements Callable<Integer> {
               + " --context or -n");
     }
     airbyteApi.request();
+    ProbePolicy policy = probePolicy();
     List<String> imagesToCheck = images;
     Snapshot snapshot;
     if (bundle != null) {
       Bundle read = fromBundle(bundle);
       snapshot = read.snapshot();
+      warnActivePullIgnored("--bundle");
       // Check the images the bundle was made for, unless told otherwise.
       imagesToCheck = images.isEmpty() ? read.manifest().images() : images;
     } else {
-      snapshot = manifests.isEmpty() ? fromCluster() : fromManifests();
+      snapshot = manifests.isEmpty() ? fromCluster(policy) : fromManifests(policy);
     }
     Instant clockForRules = now != null ? now : snapshot.capturedAt();
     Diagnosis diagnosis =
@@ -142,13 +193,89 @@ final class DiagnoseCommand implements Callable<Integer> {
     return new BundleReader().read(file);
   }
 
-  private Snapshot fromManifests() throws InputException {
+  private Snapshot fromManifests(ProbePolicy policy) throws InputException {
     progress("reading " + manifests.size() + " manifest path(s)");
-    Snapshot snapshot = new ManifestSnapshots(clock).read(manifests, cluster.namespace);
-    return airbyteApi.discover(snapshot, null, offline, true);
+    Snapshot snapshot =
+        airbyteApi.discover(
+            new ManifestSnapshots(clock).read(manifests, cluster.namespace), null, offline, true);
+    warnActivePullIgnored("--manifests");
+    // From files, only images named with --image are probed: the files may be old or foreign.
+    if (offline || images.isEmpty()) {
+      return snapshot;
+    }
+    return probe(
+        snapshot, policy, new ManifestSecrets(manifests, snapshot.source().namespace()), null);
   }
 
-  private Snapshot fromCluster() throws InputException, ClusterUnreachableException {
+  /** Probes the registries of the images under diagnosis and adds what it saw. */
+  private Snapshot probe(
+      Snapshot snapshot,
+      ProbePolicy policy,
+      SecretSource secrets,
+      @Nullable ActivePullTester activePullTester) {
+    Instant clockForRules = now != null ? now : snapshot.capturedAt();
+    List<ProbeTarget> targets =
+        ProbeTargets.of(Diagnosis.of(snapshot, clockForRules, offline, images));
+    if (targets.isEmpty()) {
+      return snapshot;
+    }
+    progress(
+        "probing "
+            + targets.stream().map(ProbeTarget::registry).distinct().count()
+            + " registr(ies) for "
+            + targets.size()
+            + " image(s)");
+    ProbeSetup setup = testSetup != null ? testSetup : ProbeSetup.system();
+    RegistryProber prober =
+        new RegistryProber(
+            policy,
+            setup.resolver(),
+            setup.connector(),
+            setup.tls(),
+            setup.proxies(),
+            secrets,
+            "pulldoctor/" + VersionInfo.version());
+    List<RegistryObservation> observations = prober.probe(targets);
+    if (activePullTester != null) {
+      Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
+      List<RegistryObservation> tested = new ArrayList<>();
+      for (RegistryObservation observation : observations) {
+        progress("active pull test of " + observation.image());
+        tested.add(
+            observation.withActivePull(
+                activePullTester.run(diagnosis.install(), observation.image())));
+      }
+      observations = tested;
+    }
+    return snapshot.withRegistryObservations(observations);
+  }
+
+  private void warnActivePullIgnored(String because) {
+    if (activePull) {
+      spec.commandLine()
+          .getErr()
+          .println("pulldoctor: --active-pull needs a live cluster; ignored with " + because);
+      spec.commandLine().getErr().flush();
+    }
+  }
+
+  private ProbePolicy probePolicy() {
+    for (String registry : insecureRegistries) {
+      if (!INSECURE_REGISTRY.matcher(registry).matches()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--insecure-registry takes HOST or HOST:PORT, e.g. registry.local:5000: " + registry);
+      }
+    }
+    try {
+      return ProbePolicy.defaults().allowing(probeAllow).withInsecureRegistries(insecureRegistries);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private Snapshot fromCluster(ProbePolicy policy)
+      throws InputException, ClusterUnreachableException {
     try (KubeClients.Connection connection =
         KubeClients.connect(cluster.kubeconfig, cluster.context)) {
       progress(
@@ -158,11 +285,25 @@ final class DiagnoseCommand implements Callable<Integer> {
       Snapshot snapshot =
           new ClusterCollector(connection.client(), clock)
               .collect(cluster.namespace, connection.context());
-      return airbyteApi.discover(
+      snapshot =
+          airbyteApi.discover(
+              snapshot,
+              connection.client(),
+              offline,
+              cluster.kubeconfig == null && cluster.context == null);
+      // Probe while the client is open: credentials are read from the live Secret when needed.
+      if (offline) {
+        warnActivePullIgnored("--offline");
+        return snapshot;
+      }
+      return probe(
           snapshot,
-          connection.client(),
-          offline,
-          cluster.kubeconfig == null && cluster.context == null);
+          policy,
+          new ClusterSecrets(connection.client()),
+          activePull
+              ? new ActivePullTester(
+                  connection.client(), ACTIVE_PULL_TIMEOUT, Duration.ofSeconds(1))
+              : null);
     }
   }
 

@@ -81,6 +81,7 @@ class DiagnoseExamplesTest {
             CliRun.example("healthy-private-registry"),
             "--image",
             "registry.example.com/data-team/source-acme:latest",
+            "--offline",
             "--fail-on",
             "warn");
 

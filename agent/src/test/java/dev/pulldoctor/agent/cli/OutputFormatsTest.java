@@ -52,6 +52,7 @@ class OutputFormatsTest {
       CliRun.example("healthy-private-registry"),
       "--image",
       WARNING_IMAGE,
+      "--offline",
       "--now",
       "2026-11-23T12:00:00Z",
       "-o",

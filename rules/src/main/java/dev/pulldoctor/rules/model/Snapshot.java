@@ -23,8 +23,8 @@ import java.util.Optional;
 /**
  * An immutable picture of what matters in the cluster: the objects the rules read, secrets only as
  * redacted {@link SecretInfo}s, what live collection observed (access reviews, what Airbyte's API
- * listed), and the reads that failed. The live collector, the manifest reader and the bundle reader
- * all produce one.
+ * listed, registry probes), and the reads that failed. The live collector, the manifest reader and
+ * the bundle reader all produce one.
  */
 public record Snapshot(
     Instant capturedAt,
@@ -43,6 +43,7 @@ public record Snapshot(
     List<NetworkPolicy> networkPolicies,
     List<AccessReview> accessReviews,
     List<ConnectorDiscovery> connectorDiscoveries,
+    List<RegistryObservation> registryObservations,
     List<CollectionError> collectionErrors) {
 
   public Snapshot {
@@ -65,6 +66,7 @@ public record Snapshot(
     networkPolicies = sorted(networkPolicies);
     accessReviews = List.copyOf(accessReviews);
     connectorDiscoveries = List.copyOf(connectorDiscoveries);
+    registryObservations = List.copyOf(registryObservations);
     collectionErrors = List.copyOf(collectionErrors);
   }
 
@@ -93,6 +95,7 @@ public record Snapshot(
         networkPolicies,
         accessReviews,
         discoveries,
+        registryObservations,
         collectionErrors);
   }
 
@@ -116,6 +119,36 @@ public record Snapshot(
     return inNamespace(serviceAccounts, namespace).stream()
         .filter(c -> name.equals(c.getMetadata().getName()))
         .findFirst();
+  }
+
+  /** What the registry probe observed for {@code image} (an effective image), if it ran. */
+  public Optional<RegistryObservation> registryObservation(String image) {
+    return registryObservations.stream().filter(o -> o.image().equals(image)).findFirst();
+  }
+
+  /** This snapshot with the registry probe's observations added (the probe runs after reading). */
+  public Snapshot withRegistryObservations(List<RegistryObservation> observations) {
+    List<RegistryObservation> all = new ArrayList<>(registryObservations);
+    all.addAll(observations);
+    return new Snapshot(
+        capturedAt,
+        source,
+        deployments,
+        pods,
+        events,
+        configMaps,
+        serviceAccounts,
+        secrets,
+        nodes,
+        roles,
+        roleBindings,
+        clusterRoles,
+        clusterRoleBindings,
+        networkPolicies,
+        accessReviews,
+        connectorDiscoveries,
+        all,
+        collectionErrors);
   }
 
   /** The failed read of {@code resource} in {@code namespace} (or cluster-wide), if any. */
@@ -157,6 +190,7 @@ public record Snapshot(
     private final List<NetworkPolicy> networkPolicies = new ArrayList<>();
     private final List<AccessReview> accessReviews = new ArrayList<>();
     private final List<ConnectorDiscovery> connectorDiscoveries = new ArrayList<>();
+    private final List<RegistryObservation> registryObservations = new ArrayList<>();
     private final List<CollectionError> collectionErrors = new ArrayList<>();
 
     private Builder(Instant capturedAt, Source source) {
@@ -219,6 +253,11 @@ public record Snapshot(
       return this;
     }
 
+    public Builder registryObservation(RegistryObservation observation) {
+      registryObservations.add(observation);
+      return this;
+    }
+
     public Builder collectionError(CollectionError error) {
       collectionErrors.add(error);
       return this;
@@ -242,6 +281,7 @@ public record Snapshot(
           networkPolicies,
           accessReviews,
           connectorDiscoveries,
+          registryObservations,
           collectionErrors);
     }
   }

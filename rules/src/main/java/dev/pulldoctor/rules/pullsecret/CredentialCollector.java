@@ -36,6 +36,24 @@ final class CredentialCollector {
 
   private final List<ParseProblem> problems = new ArrayList<>();
 
+  /** Sees the raw entries too; only {@link PullSecretLogins} sets one, to give a probe a login. */
+  private final @Nullable RawEntrySink rawEntries;
+
+  /** Receives entries with their secret values; lives only while one payload is read. */
+  interface RawEntrySink {
+    void add(RawEntry entry);
+
+    void clear();
+  }
+
+  CredentialCollector() {
+    this(null);
+  }
+
+  CredentialCollector(@Nullable RawEntrySink rawEntries) {
+    this.rawEntries = rawEntries;
+  }
+
   /** Records a problem that concerns the payload as a whole. */
   void problem(ProblemCode code, String message) {
     problems.add(new ParseProblem(code, null, message, 0, 0));
@@ -49,6 +67,9 @@ final class CredentialCollector {
   /** Forgets the entries read so far, as Go does when a later {@code "auths": null} resets them. */
   void clearEntries() {
     credentials.clear();
+    if (rawEntries != null) {
+      rawEntries.clear();
+    }
   }
 
   List<RegistryCredential> credentials() {
@@ -60,6 +81,9 @@ final class CredentialCollector {
   }
 
   void add(RawEntry entry) {
+    if (rawEntries != null) {
+      rawEntries.add(entry);
+    }
     String key = entry.registryKey();
     String keyringKey = RegistryKeys.keyringKey(key);
     if (keyringKey == null) {

@@ -1,0 +1,60 @@
+package dev.pulldoctor.agent.collect;
+
+import dev.pulldoctor.agent.probe.SecretSource;
+import dev.pulldoctor.rules.pullsecret.Login;
+import dev.pulldoctor.rules.pullsecret.PullSecretLogins;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads one pull secret from manifest files when the registry probe needs its credentials: the
+ * files are read again, so no secret value is kept between reading the snapshot and probing.
+ */
+public final class ManifestSecrets implements SecretSource {
+  private final List<Path> paths;
+  private final String defaultNamespace;
+
+  /**
+   * A source over manifest files.
+   *
+   * @param defaultNamespace the namespace of objects written without one (the Airbyte namespace)
+   */
+  public ManifestSecrets(List<Path> paths, String defaultNamespace) {
+    this.paths = List.copyOf(paths);
+    this.defaultNamespace = defaultNamespace;
+  }
+
+  @Override
+  public Optional<Login> login(String namespace, String secretName, String registryKey)
+      throws UnreadableException {
+    List<HasMetadata> objects;
+    try {
+      objects = new ManifestReader().read(paths).objects();
+    } catch (InputException e) {
+      throw new UnreadableException("the manifests could not be read again");
+    }
+    for (HasMetadata object : objects) {
+      String ns = Objects.requireNonNullElse(object.getMetadata().getNamespace(), defaultNamespace);
+      if (object instanceof Secret secret
+          && ns.equals(namespace)
+          && secretName.equals(secret.getMetadata().getName())) {
+        return PullSecretLogins.find(
+            secretName,
+            Objects.requireNonNullElse(secret.getType(), ""),
+            data(secret.getData()),
+            data(secret.getStringData()),
+            registryKey);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Map<String, String> data(Map<String, String> values) {
+    return values == null ? Map.of() : values;
+  }
+}

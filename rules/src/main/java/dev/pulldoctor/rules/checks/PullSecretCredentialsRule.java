@@ -1,0 +1,314 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.classify.PullErrorCause;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Severity;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.image.RegistryHosts;
+import dev.pulldoctor.rules.image.RegistryKind;
+import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.RegistryObservation;
+import dev.pulldoctor.rules.model.RegistryObservation.Access;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Live: the registry accepts the credentials the kubelet would send, for pulling the image. */
+public final class PullSecretCredentialsRule implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "pullsecret.credentials",
+          "The registry accepts the job pod's credentials for pulling the image",
+          Severity.CRITICAL,
+          """
+          A pull secret can exist, parse and match the registry and still hold the wrong \
+          password, an expired token (ECR tokens last 12 hours, Google access tokens 1 hour) or \
+          an account without read access to the repository. pulldoctor takes the entry the \
+          kubelet would send for the image (its keyring rules over the job pod's secrets, tried \
+          in the same order) and performs the registry's own flow: GET /v2/, then Basic \
+          authentication, or a Bearer token from the challenge's realm for \
+          repository:<name>:pull, then a manifest request. A 401 from the token service or a \
+          Basic registry means the credentials are wrong; a token without pull access (401/403 \
+          with DENIED or insufficient_scope on the manifest) means the account lacks \
+          permission. Credentials are sent only to the registry host or a token realm on the \
+          same registrable domain (auth.docker.io for Docker Hub), never logged or reported.\
+          """,
+          """
+          Recreate the pull secret with working credentials for the registry (a fresh token, the \
+          right username), or grant that account read access to the repository.\
+          """,
+          List.of(
+              "shared/reference/k8s-pull-facts.md §4, §5",
+              "distribution/distribution docs/content/spec/auth/token.md",
+              "shared/reference/reliability-security-perf.md §8.2"));
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis) {
+    if (diagnosis.images().isEmpty()) {
+      return List.of(RegistryProbes.noImages(INFO));
+    }
+    List<Result> results = new ArrayList<>();
+    for (TargetImage image : diagnosis.images()) {
+      Optional<RegistryObservation> observation = RegistryProbes.of(diagnosis, image);
+      if (observation.isEmpty()) {
+        results.add(RegistryProbes.notProbed(INFO, diagnosis, image));
+      } else if (!observation.get().connection().ok()) {
+        results.add(RegistryProbes.unreached(INFO, observation.get()));
+      } else {
+        results.add(check(diagnosis, image, observation.get()));
+      }
+    }
+    return results;
+  }
+
+  private static Result check(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {
+    Access access = seen.access();
+    String namespace = diagnosis.install().jobNamespace();
+    ObjectRef secret =
+        access.secret() == null ? null : ObjectRef.of("Secret", namespace, access.secret());
+    String who =
+        access.secret() == null
+            ? ""
+            : "Secret "
+                + access.secret()
+                + " (entry '"
+                + access.registryKey()
+                + "'"
+                + (access.username() == null ? "" : ", user '" + access.username() + "'")
+                + ")";
+    String registryAnswer = registryAnswer(access);
+    ImageReference ref = image.reference().orElseThrow();
+    Result result =
+        switch (access.outcome()) {
+          case ACCEPTED ->
+              Result.of(
+                  INFO,
+                  Status.PASS,
+                  secret,
+                  image.effective(),
+                  seen.registry()
+                      + " accepts the credentials of "
+                      + who
+                      + " for pulling "
+                      + ref.path());
+          case ANONYMOUS_ACCEPTED ->
+              Result.of(
+                  INFO,
+                  Status.PASS,
+                  null,
+                  image.effective(),
+                  "no pull secret of the job pods matches "
+                      + ref.name()
+                      + ", and "
+                      + seen.registry()
+                      + " lets anyone pull it, so the kubelet's anonymous pull works");
+          case REJECTED ->
+              Result.of(
+                      INFO,
+                      Status.FAIL,
+                      secret,
+                      image.effective(),
+                      seen.registry()
+                          + " rejects the credentials of "
+                          + who
+                          + ": "
+                          + access.detail()
+                          + registryAnswer
+                          + ". The kubelet sends exactly these, so the pull fails with 401"
+                          + " Unauthorized"
+                          + tokenHint(ref, access))
+                  .withRemediation(recreate(ref, access, namespace))
+                  .withEvidence("cause", PullErrorCause.AUTH.word());
+          case NO_PULL_ACCESS ->
+              Result.of(
+                      INFO,
+                      Status.FAIL,
+                      secret,
+                      image.effective(),
+                      seen.registry()
+                          + " knows the account of "
+                          + who
+                          + " but denies it pulling "
+                          + ref.path()
+                          + registryAnswer
+                          + "; the pull fails with 'denied' or 'insufficient_scope'")
+                  .withRemediation(grant(ref, access))
+                  .withEvidence("cause", PullErrorCause.AUTH.word());
+          case ANONYMOUS_REJECTED -> anonymousRejected(diagnosis, image, ref, seen, registryAnswer);
+          case WITHHELD ->
+              Result.of(INFO, Status.WARN, secret, image.effective(), access.detail())
+                  .withRemediation(
+                      "If the token service is genuine, rerun with --probe-allow and its host"
+                          + " name.");
+          case RATE_LIMITED ->
+              Result.of(
+                      INFO,
+                      Status.WARN,
+                      secret,
+                      image.effective(),
+                      seen.registry()
+                          + " rate-limits pulls right now"
+                          + registryAnswer
+                          + "; the kubelet's pulls can fail with 429 Too Many Requests")
+                  .withRemediation(
+                      ref.isDockerHub()
+                          ? "Pull with a Docker Hub account (a pull secret for docker.io), which"
+                              + " raises the limit, or mirror the image to your own registry."
+                          : "Wait, or ask the registry's operator about its rate limits.")
+                  .withEvidence("cause", PullErrorCause.RATE_LIMIT.word());
+          case ERROR ->
+              Result.of(
+                  INFO,
+                  Status.ERROR,
+                  secret,
+                  image.effective(),
+                  "the check could not run: " + access.detail() + registryAnswer);
+          case NOT_CHECKED ->
+              Result.of(INFO, Status.SKIP, secret, image.effective(), access.detail());
+        };
+    result = result.withEvidence("registry", seen.registry());
+    if (access.httpStatus() > 0) {
+      result = result.withEvidence("httpStatus", access.httpStatus());
+    }
+    if (access.errorCode() != null) {
+      result = result.withEvidence("registryError", access.errorCode());
+    }
+    return result;
+  }
+
+  private static Result anonymousRejected(
+      Diagnosis diagnosis,
+      TargetImage image,
+      ImageReference ref,
+      RegistryObservation seen,
+      String registryAnswer) {
+    String namespace = diagnosis.install().jobNamespace();
+    boolean cloud = RegistryHosts.isCloudRegistry(RegistryHosts.kind(ref.domain()));
+    String secretName =
+        diagnosis.install().jobPodPullSecrets().stream()
+            .filter(n -> !n.isBlank())
+            .findFirst()
+            .map(String::strip)
+            .orElse("regcred");
+    String message =
+        "no pull secret of the job pods matches "
+            + ref.name()
+            + " (see pullsecret.registry-match), so the kubelet pulls anonymously, and "
+            + seen.registry()
+            + " refuses anonymous pulls of "
+            + ref.path()
+            + registryAnswer
+            + (cloud
+                ? ". The nodes may still pull with their cloud identity, which pulldoctor cannot"
+                    + " test from here"
+                : "");
+    return Result.of(INFO, cloud ? Status.WARN : Status.FAIL, null, image.effective(), message)
+        .withRemediation(
+            "Create a pull secret for "
+                + Fixes.dockerServer(ref)
+                + " and give it to the job pods:\n"
+                + Fixes.createPullSecret(secretName, namespace, Fixes.dockerServer(ref))
+                + "\n"
+                + Fixes.setPullSecretEnv(diagnosis.install(), List.of(secretName)))
+        .withEvidence("cause", PullErrorCause.AUTH.word());
+  }
+
+  private static String registryAnswer(Access access) {
+    if (access.errorCode() == null && access.errorMessage() == null) {
+      return "";
+    }
+    String code = access.errorCode() == null ? "" : access.errorCode();
+    String text = access.errorMessage() == null ? "" : access.errorMessage();
+    return " (the registry says: "
+        + (code.isEmpty() ? text : text.isEmpty() ? code : code + ": " + text)
+        + ")";
+  }
+
+  /** Registry-specific reasons for rejected credentials (k8s-pull-facts.md §4). */
+  private static String tokenHint(ImageReference ref, Access access) {
+    String user = access.username() == null ? "" : access.username();
+    RegistryKind kind = RegistryHosts.kind(ref.domain());
+    if (kind == RegistryKind.ECR || user.equals("AWS")) {
+      return ". ECR passwords are tokens that expire 12 hours after aws ecr get-login-password"
+          + " made them";
+    }
+    if (user.equals("oauth2accesstoken")) {
+      return ". A Google access token (oauth2accesstoken) expires after about an hour";
+    }
+    if (kind == RegistryKind.GHCR) {
+      return ". GHCR needs a personal access token (classic) with read:packages as the password";
+    }
+    return "";
+  }
+
+  private static String recreate(ImageReference ref, Access access, String namespace) {
+    String name = access.secret() == null ? "regcred" : access.secret();
+    String server = access.registryKey() == null ? Fixes.dockerServer(ref) : access.registryKey();
+    String user = access.username() == null ? "<username>" : access.username();
+    RegistryKind kind = RegistryHosts.kind(ref.domain());
+    String password =
+        kind == RegistryKind.ECR
+            ? "\"$(aws ecr get-login-password --region <region>)\""
+            : "<password-or-token>";
+    return "Recreate the secret with working credentials:\nkubectl create secret docker-registry "
+        + Fixes.shellWord(name)
+        + " --docker-server="
+        + Fixes.shellWord(server)
+        + " --docker-username="
+        + (kind == RegistryKind.ECR ? "AWS" : Fixes.shellWord(user))
+        + " --docker-password="
+        + password
+        + " -n "
+        + Fixes.shellWord(namespace)
+        + " --dry-run=client -o yaml | kubectl apply -f -"
+        + (kind == RegistryKind.ECR
+            ? "\nECR tokens expire after 12 h: refresh the secret on a schedule, or let the nodes"
+                + " pull with their IAM role (ecr-credential-provider) instead."
+            : "");
+  }
+
+  private static String grant(ImageReference ref, Access access) {
+    String user = access.username() == null ? "the account" : "'" + access.username() + "'";
+    return switch (RegistryHosts.kind(ref.domain())) {
+      case GHCR ->
+          "Give "
+              + user
+              + " read access to the package "
+              + ref.path()
+              + " (package settings → Manage access), and use a token with read:packages.";
+      case ACR ->
+          "Grant "
+              + user
+              + " the AcrPull role (or a repository-scoped token with content/read) on "
+              + ref.domain()
+              + ".";
+      case ARTIFACT_REGISTRY, GCR ->
+          "Grant "
+              + user
+              + " roles/artifactregistry.reader on the repository of "
+              + ref.path()
+              + ".";
+      case ECR ->
+          "Allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository "
+              + ref.path()
+              + " (IAM policy, and a repository policy for cross-account pulls).";
+      case DOCKER_HUB ->
+          "Give "
+              + user
+              + " access to the private repository "
+              + ref.path()
+              + " on Docker Hub, with a token that has read scope.";
+      default -> "Grant " + user + " pull (read) permission on the repository " + ref.path() + ".";
+    };
+  }
+}

@@ -1,0 +1,192 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.classify.PullErrorCause;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Severity;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.model.RegistryObservation;
+import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Live: the image's tag or digest exists in the registry. */
+public final class RegistryImageExistsRule implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "registry.image-exists",
+          "The image's tag or digest exists in the registry",
+          Severity.CRITICAL,
+          """
+          The kubelet asks the registry for the manifest of the tag or digest (HEAD or GET \
+          /v2/<name>/manifests/<reference>, accepting OCI and Docker manifests and indexes). A 404 \
+          with MANIFEST_UNKNOWN means the repository exists but the tag or digest does not (a tag \
+          never pushed, a typo, a version registered in Airbyte that was not published); \
+          NAME_UNKNOWN means the repository itself does not exist. The kubelet reports both as \
+          "not found" or "manifest unknown". Some registries answer 401/403 instead of 404 when \
+          they do not want to reveal whether a repository exists (ACR says "authentication \
+          required" for a missing tag), so a denied lookup is reported as unknown here and \
+          explained by pullsecret.credentials.\
+          """,
+          """
+          Push the image under the exact name and tag Airbyte uses, or change the connector's \
+          image tag in Airbyte to one that exists.\
+          """,
+          List.of(
+              "shared/reference/k8s-pull-facts.md §5",
+              "opencontainers/distribution-spec spec.md (error codes)"));
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis) {
+    if (diagnosis.images().isEmpty()) {
+      return List.of(RegistryProbes.noImages(INFO));
+    }
+    List<Result> results = new ArrayList<>();
+    for (TargetImage image : diagnosis.images()) {
+      Optional<RegistryObservation> observation = RegistryProbes.of(diagnosis, image);
+      if (observation.isEmpty()) {
+        results.add(RegistryProbes.notProbed(INFO, diagnosis, image));
+      } else if (!observation.get().connection().ok()) {
+        results.add(RegistryProbes.unreached(INFO, observation.get()));
+      } else {
+        results.add(check(image, observation.get()));
+      }
+    }
+    return results;
+  }
+
+  private static Result check(TargetImage image, RegistryObservation seen) {
+    Manifest manifest = seen.manifest();
+    ImageReference ref = image.reference().orElseThrow();
+    String reference =
+        ref.digest() != null ? ref.digest() : (ref.tag() != null ? ref.tag() : "latest");
+    String repository = seen.registry() + "/" + ref.path();
+    String said =
+        manifest.errorCode() == null
+            ? ""
+            : " ("
+                + manifest.errorCode()
+                + (manifest.errorMessage() == null ? "" : ": " + manifest.errorMessage())
+                + ")";
+    Result result =
+        switch (manifest.outcome()) {
+          case FOUND ->
+              Result.of(
+                  INFO,
+                  Status.PASS,
+                  null,
+                  image.effective(),
+                  image.effective()
+                      + " exists"
+                      + (manifest.digest() == null ? "" : " (" + manifest.digest() + ")")
+                      + ": "
+                      + manifest.detail());
+          case MISSING_TAG ->
+              Result.of(
+                      INFO,
+                      Status.FAIL,
+                      null,
+                      image.effective(),
+                      "the repository "
+                          + repository
+                          + " exists but has no "
+                          + (ref.digest() != null ? "manifest " : "tag ")
+                          + reference
+                          + said
+                          + ", so the pull fails with 'not found' ("
+                          + manifest.detail()
+                          + ")")
+                  .withRemediation(push(ref))
+                  .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
+          case MISSING_REPOSITORY, NOT_FOUND ->
+              Result.of(
+                      INFO,
+                      Status.FAIL,
+                      null,
+                      image.effective(),
+                      manifest.outcome() == RegistryObservation.ManifestOutcome.MISSING_REPOSITORY
+                          ? "the repository "
+                              + repository
+                              + " does not exist"
+                              + said
+                              + ", so the pull fails with 'not found'"
+                          : repository
+                              + ":"
+                              + reference
+                              + " was not found (404)"
+                              + ", so the pull fails with 'not found'")
+                  .withRemediation(
+                      "Check the repository name (registry host, path, letter case of the"
+                          + " original), then "
+                          + push(ref))
+                  .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
+          case DENIED ->
+              Result.of(
+                  INFO,
+                  Status.SKIP,
+                  null,
+                  image.effective(),
+                  "unknown: the registry denied the manifest lookup ("
+                      + manifest.httpStatus()
+                      + ") without saying whether "
+                      + image.effective()
+                      + " exists (see pullsecret.credentials)");
+          case REFUSED_BY_POLICY ->
+              Result.of(
+                      INFO,
+                      Status.WARN,
+                      null,
+                      image.effective(),
+                      "pulldoctor stopped the manifest lookup of "
+                          + image.effective()
+                          + ": "
+                          + manifest.detail())
+                  .withRemediation(
+                      "A registry that redirects to link-local, metadata or loopback addresses is"
+                          + " misconfigured or hostile: check "
+                          + seen.registry()
+                          + ".");
+          case ERROR ->
+              Result.of(
+                  INFO,
+                  Status.ERROR,
+                  null,
+                  image.effective(),
+                  "the manifest lookup failed: " + manifest.detail() + said);
+          case NOT_CHECKED ->
+              Result.of(INFO, Status.SKIP, null, image.effective(), manifest.detail());
+        };
+    result = result.withEvidence("registry", seen.registry());
+    if (manifest.httpStatus() > 0) {
+      result = result.withEvidence("httpStatus", manifest.httpStatus());
+    }
+    if (manifest.errorCode() != null) {
+      result = result.withEvidence("registryError", manifest.errorCode());
+    }
+    if (manifest.mediaType() != null) {
+      result = result.withEvidence("mediaType", manifest.mediaType());
+    }
+    return result;
+  }
+
+  private static String push(ImageReference ref) {
+    String target = ref.digest() == null ? ref.familiar() : ref.name() + ":<tag>";
+    return "push it: docker tag <local-image> "
+        + Fixes.shellWord(target)
+        + " && docker push "
+        + Fixes.shellWord(target)
+        + "; or, in Airbyte, change the connector's image tag to one that exists in "
+        + ref.name()
+        + ".";
+  }
+}

@@ -1,0 +1,58 @@
+package dev.pulldoctor.rules.checks;
+
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.model.RegistryObservation;
+import dev.pulldoctor.rules.model.SourceType;
+import java.util.Optional;
+
+/** What the registry rules share: finding an image's probe, and saying why there is none. */
+final class RegistryProbes {
+  private RegistryProbes() {}
+
+  static Optional<RegistryObservation> of(Diagnosis diagnosis, TargetImage image) {
+    return diagnosis.snapshot().registryObservation(image.effective());
+  }
+
+  static Result noImages(RuleInfo info) {
+    return Result.of(info, Status.SKIP, null, null, "no connector image to check (pass --image)");
+  }
+
+  /** A skip saying why the image's registry was not probed. */
+  static Result notProbed(RuleInfo info, Diagnosis diagnosis, TargetImage image) {
+    SourceType source = diagnosis.snapshot().source().type();
+    String reason;
+    if (image.reference().isEmpty()) {
+      reason = "the image reference is invalid, so no pull happens (see image.reference)";
+    } else if (source == SourceType.BUNDLE) {
+      reason =
+          "read from a support bundle: pulldoctor does not probe registries from a bundle (it was"
+              + " made on another network, at another time); run diagnose where the cluster is";
+    } else if (diagnosis.offline()) {
+      reason =
+          "--offline: pulldoctor made no registry call; run without --offline to probe the"
+              + " registry";
+    } else if (source == SourceType.MANIFESTS) {
+      reason =
+          "read from manifests: pulldoctor probes registries only for images named with --image";
+    } else {
+      reason = "the registry of this image was not probed";
+    }
+    return Result.of(info, Status.SKIP, null, image.effective(), reason);
+  }
+
+  /** A skip for an image whose registry did not answer: registry.reachable explains it. */
+  static Result unreached(RuleInfo info, RegistryObservation observation) {
+    return Result.of(
+        info,
+        Status.SKIP,
+        null,
+        observation.image(),
+        "the registry "
+            + observation.registry()
+            + " was not reached, so this was not checked (see registry.reachable)");
+  }
+}

@@ -1,0 +1,80 @@
+package dev.pulldoctor.rules.registry;
+
+import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.model.SecretInfo;
+import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
+import dev.pulldoctor.rules.pullsecret.PullSecretView;
+import dev.pulldoctor.rules.pullsecret.RegistryCredential;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the registry probe should try for each image: the pull-secret entries the kubelet would
+ * send, found with {@link KubeletKeyring} over the job pod's secrets.
+ */
+public final class ProbeTargets {
+  private ProbeTargets() {}
+
+  /** One target per image with a valid reference, in the diagnosis's order. */
+  public static List<ProbeTarget> of(Diagnosis diagnosis) {
+    List<ProbeTarget> targets = new ArrayList<>();
+    for (TargetImage image : diagnosis.images()) {
+      Optional<ImageReference> reference = image.reference();
+      if (reference.isEmpty()) {
+        continue;
+      }
+      String namespace = diagnosis.install().jobNamespace();
+      List<String> secrets = podSecrets(diagnosis, image);
+      List<KubeletKeyring.Entry> entries = new ArrayList<>();
+      for (String name : secrets) {
+        PullSecretView view =
+            diagnosis.snapshot().secret(namespace, name).map(SecretInfo::pullSecret).orElse(null);
+        if (view == null || view.format() == null || view.breaksPulls()) {
+          continue;
+        }
+        for (RegistryCredential credential : view.credentials()) {
+          entries.add(new KubeletKeyring.Entry(name, credential.registryKey()));
+        }
+      }
+      List<KubeletKeyring.Match> matches =
+          KubeletKeyring.of(entries).lookup(reference.get().name());
+      targets.add(new ProbeTarget(image, reference.get(), namespace, secrets, matches));
+    }
+    return targets;
+  }
+
+  /** The secrets a job pod for this image has: Airbyte's list, else what its pods carried. */
+  static List<String> podSecrets(Diagnosis diagnosis, TargetImage image) {
+    List<String> configured = diagnosis.install().jobPodPullSecrets();
+    if (!configured.isEmpty()) {
+      return configured.stream().filter(n -> !n.isEmpty()).toList();
+    }
+    String namespace = diagnosis.install().jobNamespace();
+    return image.pods().stream()
+        .flatMap(
+            ref ->
+                diagnosis.snapshot().pods().stream()
+                    .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+                    .filter(p -> ref.name().equals(p.getMetadata().getName())))
+        .findFirst()
+        .map(ProbeTargets::secretsOf)
+        .orElse(List.of());
+  }
+
+  private static List<String> secretsOf(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getImagePullSecrets() == null) {
+      return List.of();
+    }
+    return pod.getSpec().getImagePullSecrets().stream()
+        .map(LocalObjectReference::getName)
+        .filter(Objects::nonNull)
+        .filter(n -> !n.isEmpty())
+        .toList();
+  }
+}
