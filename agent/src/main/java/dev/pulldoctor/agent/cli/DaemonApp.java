@@ -64,7 +64,7 @@ final class DaemonApp implements AutoCloseable {
     Daemon daemon = new Daemon(settings.diagnosis(), settings.schedule(), clock);
     daemon.addListener(new RunMetrics(metrics.registry(), rules));
     RunMetrics.bindStaleness(metrics.registry(), () -> daemon.state().stale(clock.instant()));
-    ChangeWatcher watcher = new ChangeWatcher(settings.client(), daemon::changed, clock);
+    ChangeWatcher watcher = new ChangeWatcher(settings.client(), daemon::changed);
     daemon.addListener(
         record -> {
           Report report = record.report();

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +70,12 @@ public final class RunMetrics implements Consumer<RunRecord> {
             .baseUnit("seconds")
             .register(registry);
     Gauge.builder("pulldoctor.last.run.timestamp", lastRun, t -> t.get() / 1_000.0)
+        .strongReference(true)
         .description("When the last run ended (successful or not), Unix time; 0 before the first")
         .baseUnit("seconds")
         .register(registry);
     Gauge.builder("pulldoctor.last.successful.run.timestamp", lastSuccess, t -> t.get() / 1_000.0)
+        .strongReference(true)
         .description("When the last successful run ended, Unix time; 0 before the first")
         .baseUnit("seconds")
         .register(registry);
@@ -94,6 +97,7 @@ public final class RunMetrics implements Consumer<RunRecord> {
   /** {@code pulldoctor_report_stale}: 1 while the served report may no longer be current. */
   public static void bindStaleness(MeterRegistry registry, BooleanSupplier stale) {
     Gauge.builder("pulldoctor.report.stale", stale, s -> s.getAsBoolean() ? 1 : 0)
+        .strongReference(true)
         .description(
             "1 while the served report may be out of date (the last run failed, or none succeeded"
                 + " for two intervals)")
@@ -123,7 +127,7 @@ public final class RunMetrics implements Consumer<RunRecord> {
    */
   private List<MultiGauge.Row<?>> ruleRows(Report report) {
     String home = report.source().namespace();
-    Set<String> installNamespaces = Set.of(home, report.airbyte().jobNamespace());
+    Set<String> installNamespaces = new HashSet<>(List.of(home, report.airbyte().jobNamespace()));
     Map<Tags, Integer> counts = new LinkedHashMap<>();
     for (RuleInfo rule : rules) {
       for (Status status : Status.values()) {

@@ -12,10 +12,6 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeWatcher implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ChangeWatcher.class);
-  // Objects created this long before the watch started are the initial list, not a change.
-  private static final Duration CLOCK_SLACK = Duration.ofSeconds(60);
   // Kubelet image events, and the scheduler's, that can change what events.pull-failures finds.
   private static final Set<String> PULL_REASONS =
       Set.of(
@@ -50,7 +44,6 @@ public final class ChangeWatcher implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Consumer<String> onChange;
-  private final Clock clock;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private @Nullable WatchTargets current;
 
@@ -60,10 +53,9 @@ public final class ChangeWatcher implements AutoCloseable {
    * @param onChange receives a short description of each change, e.g. {@code Secret airbyte/regcred
    *     created}; called on the client's informer thread, so it must be quick
    */
-  public ChangeWatcher(KubernetesClient client, Consumer<String> onChange, Clock clock) {
+  public ChangeWatcher(KubernetesClient client, Consumer<String> onChange) {
     this.client = client;
     this.onChange = onChange;
-    this.clock = clock;
   }
 
   /** Watches {@code targets}, restarting the informers only when the targets changed. */
@@ -73,7 +65,6 @@ public final class ChangeWatcher implements AutoCloseable {
     }
     stopAll();
     current = targets;
-    Instant since = clock.instant().minus(CLOCK_SLACK);
     String ns = targets.namespace();
     String jobNs = targets.jobNamespace();
     String launcher = targets.launcher();
@@ -82,7 +73,6 @@ public final class ChangeWatcher implements AutoCloseable {
           client.apps().deployments().inNamespace(ns).withField("metadata.name", launcher),
           Deployment.class,
           "Deployment " + ns + "/" + launcher,
-          since,
           o -> true,
           true);
     }
@@ -92,7 +82,6 @@ public final class ChangeWatcher implements AutoCloseable {
           client.configMaps().inNamespace(ns).withField("metadata.name", configMap),
           ConfigMap.class,
           "ConfigMap " + ns + "/" + configMap,
-          since,
           o -> true,
           true);
     }
@@ -101,7 +90,6 @@ public final class ChangeWatcher implements AutoCloseable {
           client.secrets().inNamespace(jobNs).withField("metadata.name", secret),
           Secret.class,
           "Secret " + jobNs + "/" + secret,
-          since,
           o -> true,
           true);
     }
@@ -112,14 +100,14 @@ public final class ChangeWatcher implements AutoCloseable {
             .withField("metadata.name", targets.serviceAccount()),
         ServiceAccount.class,
         "ServiceAccount " + jobNs + "/" + targets.serviceAccount(),
-        since,
         o -> true,
         true);
     add(
-        client.v1().events().inNamespace(jobNs).withField("involvedObject.kind", "Pod"),
+        // No field selector: most events in Airbyte's namespaces are about pods anyway, and the
+        // handler keeps only job-pod image events.
+        client.v1().events().inNamespace(jobNs),
         Event.class,
         "a job-pod image event in " + jobNs,
-        since,
         ChangeWatcher::isJobPodPullEvent,
         false);
     logger.info(
@@ -151,7 +139,6 @@ public final class ChangeWatcher implements AutoCloseable {
       Informable<T> source,
       Class<T> type,
       String what,
-      Instant since,
       Predicate<T> relevant,
       boolean deletesMatter) {
     SharedIndexInformer<T> informer = source.runnableInformer(0);
@@ -164,28 +151,44 @@ public final class ChangeWatcher implements AutoCloseable {
           logger.debug("watch of {} failed ({}); retrying", what, failure.getClass().getName());
           return true;
         });
-    informer.addEventHandler(new Handler<>(what, since, relevant, deletesMatter));
+    informer.addEventHandler(new Handler<>(what, relevant, deletesMatter));
     informer.start();
     informers.add(informer);
   }
 
+  /**
+   * Turns informer notifications into changes. The informer calls one handler from one thread at a
+   * time, in order: {@code onBeforeList}, the list's adds and updates, {@code onList}.
+   */
   private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {
     private final String what;
-    private final Instant since;
     private final Predicate<T> relevant;
     private final boolean deletesMatter;
+    private boolean listing;
+    private boolean listedOnce;
 
-    Handler(String what, Instant since, Predicate<T> relevant, boolean deletesMatter) {
+    Handler(String what, Predicate<T> relevant, boolean deletesMatter) {
       this.what = what;
-      this.since = since;
       this.relevant = relevant;
       this.deletesMatter = deletesMatter;
     }
 
     @Override
+    public void onBeforeList(String resourceVersion) {
+      listing = true;
+    }
+
+    @Override
+    public void onList(String resourceVersion, boolean empty) {
+      listing = false;
+      listedOnce = true;
+    }
+
+    @Override
     public void onAdd(T object) {
-      // The informer's first list (and a re-list) adds objects that existed before: not news.
-      if (createdAfter(object, since) && relevant.test(object)) {
+      // The first list adds what existed when the last run read the cluster: not news. A later
+      // re-list (after the watch fell behind) adds only what is new since.
+      if (!(listing && !listedOnce) && relevant.test(object)) {
         onChange.accept(what + " created");
       }
     }
@@ -207,20 +210,9 @@ public final class ChangeWatcher implements AutoCloseable {
     }
   }
 
-  private static boolean createdAfter(HasMetadata object, Instant since) {
-    String created = object.getMetadata().getCreationTimestamp();
-    if (created == null) {
-      return true;
-    }
-    try {
-      return !Instant.parse(created).isBefore(since);
-    } catch (DateTimeParseException e) {
-      return true;
-    }
-  }
-
   private static boolean isJobPodPullEvent(Event event) {
     return event.getInvolvedObject() != null
+        && "Pod".equals(event.getInvolvedObject().getKind())
         && ImageInventory.looksLikeJobPodName(event.getInvolvedObject().getName())
         && PULL_REASONS.contains(event.getReason());
   }
