@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -311,7 +312,8 @@ final class ReportPage {
 
   private static String when(Instant at, Instant now) {
     Duration ago = Duration.between(at, now);
-    return at + (ago.isNegative() ? "" : " (" + human(ago) + " ago)");
+    return at.truncatedTo(ChronoUnit.SECONDS)
+        + (ago.isNegative() ? "" : " (" + human(ago) + " ago)");
   }
 
   private static String human(Duration duration) {
