@@ -33,8 +33,9 @@ final class ChildServe implements AutoCloseable {
    * Starts {@code serve} with the test JVM's classpath and waits until it listens.
    *
    * @param jvmOptions e.g. heap limits, as a container image would set them
+   * @param logLevel {@code --log-level}
    */
-  static ChildServe start(Path dir, List<String> jvmOptions, String... serveArgs)
+  static ChildServe start(Path dir, List<String> jvmOptions, String logLevel, String... serveArgs)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,7 +43,7 @@ final class ChildServe implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.pulldoctor.agent.cli.Main");
-    command.add("--log-level=info");
+    command.add("--log-level=" + logLevel);
     command.add("serve");
     command.addAll(List.of(serveArgs));
     Path log = Files.createTempFile(dir, "serve", ".log");

@@ -78,6 +78,7 @@ class DaemonBenchmark {
           ChildServe.start(
               dir,
               JVM,
+              "info",
               "--kubeconfig",
               api.kubeconfig(dir).toString(),
               "-n",

@@ -225,27 +225,6 @@ class ServeTest {
   }
 
   @Test
-  void serve_in_its_own_jvm_stops_cleanly_on_sigterm() throws Exception {
-    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"));
-        ChildServe serve =
-            ChildServe.start(
-                dir,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"),
-                "--kubeconfig",
-                api.kubeconfig(dir).toString(),
-                "-n",
-                "airbyte",
-                "--port",
-                "0",
-                "--offline")) {
-      assertThat(Http.get(serve.url("/healthz")).statusCode()).isEqualTo(200);
-      // SIGTERM, as the kubelet sends it: the JVM's exit status for it is 128 + 15.
-      assertThat(serve.terminate(Duration.ofSeconds(20))).isEqualTo(143);
-      assertThat(serve.output()).contains("stopping");
-    }
-  }
-
-  @Test
   void bad_serve_options_are_usage_errors() {
     CliRun interval = CliRun.of("serve", "--interval", "soon");
     assertThat(interval.exitCode()).isEqualTo(2);
