@@ -20,19 +20,24 @@ final class Processes {
 
   static Finished run(List<String> command, Path dir, @Nullable Path stdin, Duration timeout)
       throws IOException, InterruptedException {
-    Path output = Files.createTempFile(dir, "out", ".txt");
+    // Not in dir: dir may be a source folder (promtool runs next to the alert rules).
+    Path output = Files.createTempFile("pulldoctor-process", ".txt");
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.redirectOutput(output.toFile());
     if (stdin != null) {
       builder.redirectInput(stdin.toFile());
     }
-    Process process = builder.start();
-    boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (!done) {
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    try {
+      Process process = builder.start();
+      boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+      assertThat(done).as("%s finished within %s", command.get(0), timeout).isTrue();
+      return new Finished(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(output);
     }
-    assertThat(done).as("%s finished within %s", command.get(0), timeout).isTrue();
-    return new Finished(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
   }
 }
