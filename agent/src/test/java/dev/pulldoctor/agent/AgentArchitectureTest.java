@@ -56,6 +56,32 @@ class AgentArchitectureTest {
   }
 
   @Test
+  void the_daemon_core_knows_nothing_of_http_metrics_or_the_cli() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.pulldoctor.agent.serve..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.pulldoctor.agent.http..",
+            "dev.pulldoctor.agent.metrics..",
+            "dev.pulldoctor.agent.cli..",
+            "io.micrometer..")
+        .check(classes);
+  }
+
+  @Test
+  void only_metrics_and_http_use_micrometer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.pulldoctor.agent.metrics..", "dev.pulldoctor.agent.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.micrometer..")
+        .check(classes);
+  }
+
+  @Test
   void packages_have_no_cycles() {
     slices().matching("dev.pulldoctor.agent.(*)..").should().beFreeOfCycles().check(classes);
   }

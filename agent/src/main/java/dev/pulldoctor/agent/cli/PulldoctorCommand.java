@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       DiagnoseCommand.class,
       AnalyzeCommand.class,
       BundleCommand.class,
+      ServeCommand.class,
       ClassifyCommand.class,
       RulesCommand.class,
       ExplainCommand.class,

@@ -1,0 +1,286 @@
+package dev.pulldoctor.agent.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulldoctor.agent.metrics.Metrics;
+import dev.pulldoctor.agent.render.ReportTree;
+import dev.pulldoctor.agent.serve.Daemon;
+import dev.pulldoctor.agent.serve.DaemonState;
+import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.RuleInfo;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's HTTP endpoints: the HTML report, the report and rules as JSON, health, readiness,
+ * metrics, and the authenticated run trigger. {@link #create} returns an unstarted server, so tests
+ * and {@code serve} build the same one.
+ */
+public final class ReportServer {
+  private static final Logger logger = LoggerFactory.getLogger(ReportServer.class);
+
+  /** A small agent: a handful of scrapes and page views at a time. */
+  static final int MAX_THREADS = 8;
+
+  static final int MIN_THREADS = 2;
+  private static final long MAX_REQUEST_BYTES = 4_096;
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Javalin app;
+
+  private ReportServer(Javalin app) {
+    this.app = app;
+  }
+
+  /**
+   * What the server serves.
+   *
+   * @param tokenFile the bearer token of {@code POST /api/v1/run}; null disables the endpoint
+   * @param runLimiter how often {@code POST /api/v1/run} may be called (any caller)
+   */
+  public record Options(
+      Daemon daemon,
+      Metrics metrics,
+      List<RuleInfo> rules,
+      String version,
+      @Nullable Path tokenFile,
+      RateLimiter runLimiter,
+      Clock clock) {
+    public Options {
+      Objects.requireNonNull(daemon, "daemon");
+      Objects.requireNonNull(metrics, "metrics");
+      rules = List.copyOf(rules);
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(runLimiter, "runLimiter");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The default limit: 3 runs at once, then one every 20 seconds. */
+    public static RateLimiter defaultLimiter(Clock clock) {
+      return new RateLimiter(3, Duration.ofSeconds(20), clock);
+    }
+  }
+
+  /** Builds the server; nothing listens until {@link #start}. */
+  public static ReportServer create(Options options) {
+    Handlers handlers = new Handlers(options);
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 60_000);
+    threads.setName("pulldoctor-http");
+    new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(options.metrics().registry());
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.jetty.threadPool = threads;
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
+              config.http.generateEtags = false;
+              config.router.ignoreTrailingSlashes = true;
+              config.routes.before(ReportServer::securityHeaders);
+              config.routes.get("/", handlers::page);
+              config.routes.get("/rules", handlers::rulesPage);
+              config.routes.get("/api/v1/report", handlers::report);
+              config.routes.get("/api/v1/rules", handlers::rules);
+              config.routes.post("/api/v1/run", handlers::run);
+              config.routes.get("/healthz", handlers::healthz);
+              config.routes.get("/readyz", handlers::readyz);
+              config.routes.get("/metrics", handlers::metrics);
+              config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));
+              config.routes.error(405, ctx -> ctx.contentType(TEXT).result("method not allowed\n"));
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    // The type only: exception texts can quote cluster input.
+                    logger.error(
+                        "{} {} failed: {}", ctx.method(), ctx.path(), e.getClass().getName());
+                    ctx.status(500).contentType(TEXT).result("internal error\n");
+                  });
+            });
+    return new ReportServer(app);
+  }
+
+  /** Listens on {@code host:port}; port 0 picks a free port (see {@link #port}). */
+  public ReportServer start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops accepting connections and finishes the requests in progress. */
+  public void stop() {
+    app.stop();
+  }
+
+  /**
+   * No script may run and nothing may load from elsewhere: the pages are text and one hashed style
+   * block. Set on every response, errors included.
+   */
+  private static void securityHeaders(Context ctx) {
+    ctx.header(
+        "Content-Security-Policy",
+        "default-src 'none'; style-src "
+            + ReportPage.STYLE_HASH
+            + "; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+    ctx.header("Cross-Origin-Resource-Policy", "same-origin");
+    ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  private static final class Handlers {
+    private final Options options;
+    private final BearerToken token;
+
+    Handlers(Options options) {
+      this.options = options;
+      this.token = new BearerToken(options.tokenFile());
+    }
+
+    private Instant now() {
+      return options.clock().instant();
+    }
+
+    void page(Context ctx) {
+      ctx.html(
+          ReportPage.report(options.daemon().state(), now(), options.rules(), options.version()));
+    }
+
+    void rulesPage(Context ctx) {
+      ctx.html(ReportPage.rules(options.rules(), options.version()));
+    }
+
+    void report(Context ctx) {
+      DaemonState state = options.daemon().state();
+      Report report = state.report();
+      ObjectNode body;
+      if (report == null) {
+        ctx.status(503);
+        body = MAPPER.createObjectNode();
+        body.put("error", "no report yet: the first run has not finished");
+      } else {
+        body = ReportTree.of(report);
+      }
+      body.set("daemon", daemonStatus(state));
+      ctx.contentType(JSON).result(json(body));
+    }
+
+    /** Added to the report tree: how current it is (DESIGN: fields are only ever added). */
+    private ObjectNode daemonStatus(DaemonState state) {
+      ObjectNode node = MAPPER.createObjectNode();
+      node.put("stale", state.stale(now()));
+      node.put("running", state.running());
+      if (state.lastRunAt() != null) {
+        node.put("lastRunAt", String.valueOf(state.lastRunAt()));
+      }
+      if (state.lastSuccessAt() != null) {
+        node.put("lastSuccessfulRunAt", String.valueOf(state.lastSuccessAt()));
+      }
+      if (state.lastError() != null) {
+        node.put("lastError", state.lastError());
+      }
+      node.put("consecutiveFailures", state.consecutiveFailures());
+      node.put("intervalSeconds", state.interval().toSeconds());
+      return node;
+    }
+
+    void rules(Context ctx) {
+      ArrayNode list = MAPPER.createArrayNode();
+      for (RuleInfo rule : options.rules()) {
+        ObjectNode node = list.addObject();
+        node.put("id", rule.id());
+        node.put("title", rule.title());
+        node.put("severity", rule.severity().word());
+        node.put("explanation", rule.explanation());
+        node.put("remediation", rule.remediation());
+        ArrayNode references = node.putArray("references");
+        rule.references().forEach(references::add);
+      }
+      ctx.contentType(JSON).result(json(list));
+    }
+
+    void run(Context ctx) {
+      if (!options.runLimiter().tryAcquire()) {
+        ctx.status(429)
+            .header("Retry-After", Long.toString(options.runLimiter().secondsUntilNext()))
+            .contentType(TEXT)
+            .result("too many requests\n");
+        return;
+      }
+      if (!token.configured()) {
+        ctx.status(403)
+            .contentType(TEXT)
+            .result("run trigger disabled: start 'pulldoctor serve' with --token-file\n");
+        return;
+      }
+      if (!token.accepts(ctx.header("Authorization"))) {
+        ctx.status(401)
+            .header("WWW-Authenticate", "Bearer realm=\"pulldoctor\"")
+            .contentType(TEXT)
+            .result("unauthorized\n");
+        return;
+      }
+      options.daemon().requestRun();
+      ctx.status(202).contentType(TEXT).result("run requested\n");
+    }
+
+    void healthz(Context ctx) {
+      boolean alive = options.daemon().alive();
+      ctx.status(alive ? 200 : 503)
+          .contentType(TEXT)
+          .result(alive ? "ok\n" : "run thread stopped\n");
+    }
+
+    void readyz(Context ctx) {
+      DaemonState state = options.daemon().state();
+      if (state.ready(now())) {
+        ctx.contentType(TEXT).result("ready\n");
+        return;
+      }
+      String why =
+          state.report() == null
+              ? "no report yet"
+              : state.lastError() != null
+                  ? "the last run failed: " + state.lastError()
+                  : "no successful run for two intervals";
+      ctx.status(503).contentType(TEXT).result("not ready: " + why + "\n");
+    }
+
+    void metrics(Context ctx) {
+      ctx.contentType(PROMETHEUS_TEXT).result(options.metrics().scrape());
+    }
+
+    private static String json(Object tree) {
+      try {
+        return MAPPER.writeValueAsString(tree) + "\n";
+      } catch (JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

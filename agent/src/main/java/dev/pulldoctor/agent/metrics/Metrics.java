@@ -1,0 +1,126 @@
+package dev.pulldoctor.agent.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's Prometheus registry: pulldoctor's own metrics, JVM and process metrics, and the
+ * filters that keep the exposition clean for {@code promtool check metrics} and label sets bounded.
+ */
+public final class Metrics implements AutoCloseable {
+  /** The most distinct {@code registry} label values kept; more registries are not exported. */
+  public static final int MAX_REGISTRIES = 20;
+
+  private static final Logger logger = LoggerFactory.getLogger(Metrics.class);
+  private static final String REGISTRY_METRICS = "pulldoctor.registry";
+
+  private final PrometheusMeterRegistry registry;
+  private final List<AutoCloseable> binders;
+
+  private Metrics(PrometheusMeterRegistry registry, List<AutoCloseable> binders) {
+    this.registry = registry;
+    this.binders = binders;
+  }
+
+  /** A registry with the JVM and process metrics and {@code pulldoctor_build_info}. */
+  public static Metrics create(String version) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry
+        .config()
+        // Micrometer exports these two in ms and ns under names promtool rejects ("abbreviated
+        // units"); they come back below in seconds, under the names Prometheus clients use.
+        .meterFilter(MeterFilter.deny(id -> isUnit(id, "jvm.compilation.time", "ms")))
+        .meterFilter(MeterFilter.deny(id -> isUnit(id, "process.cpu.time", "ns")))
+        // A gauge must not end in _count (promtool: reserved for histograms and summaries).
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.logical")
+                    : id;
+              }
+            })
+        .meterFilter(
+            MeterFilter.maximumAllowableTags(
+                REGISTRY_METRICS, "registry", MAX_REGISTRIES, MeterFilter.deny()));
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    new JvmInfoMetrics().bindTo(registry);
+    JvmThreadMetrics threads = new JvmThreadMetrics();
+    threads.bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    bindSeconds(registry);
+    Gauge.builder("pulldoctor.build.info", () -> 1)
+        .description("pulldoctor's version; always 1")
+        .tag("version", version)
+        .register(registry);
+    return new Metrics(registry, List.of(gc));
+  }
+
+  private static boolean isUnit(Meter.Id id, String name, String unit) {
+    return id.getName().equals(name) && unit.equals(id.getBaseUnit());
+  }
+
+  private static void bindSeconds(MeterRegistry registry) {
+    CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+    if (compilation != null && compilation.isCompilationTimeMonitoringSupported()) {
+      FunctionCounter.builder(
+              "jvm.compilation.time", compilation, c -> c.getTotalCompilationTime() / 1_000.0)
+          .description("Time the JIT compiler spent compiling")
+          .baseUnit("seconds")
+          .register(registry);
+    }
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean process) {
+      FunctionCounter.builder("process.cpu", process, p -> p.getProcessCpuTime() / 1e9)
+          .description("CPU time used by the agent's process")
+          .baseUnit("seconds")
+          .register(registry);
+    }
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition (version 0.0.4). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable binder : binders) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        logger.debug("closing a metrics binder failed: {}", e.getClass().getName());
+      }
+    }
+    registry.close();
+  }
+}

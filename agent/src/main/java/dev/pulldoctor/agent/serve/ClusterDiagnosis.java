@@ -1,0 +1,69 @@
+package dev.pulldoctor.agent.serve;
+
+import dev.pulldoctor.agent.collect.ClusterCollector;
+import dev.pulldoctor.agent.collect.ClusterUnreachableException;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The daemon's diagnosis: one live collection per run, then every rule. The Airbyte namespace, when
+ * not given, is looked up until an install is found and then kept, which saves the cluster-wide
+ * lookups on every later run.
+ */
+public final class ClusterDiagnosis implements DiagnosisRun {
+  private final KubernetesClient client;
+  private final @Nullable String context;
+  private final List<String> images;
+  private final boolean offline;
+  private final RuleEngine engine;
+  private final Clock clock;
+  private volatile @Nullable String namespace;
+
+  /**
+   * A diagnosis of one cluster.
+   *
+   * @param namespace the Airbyte namespace, or null to find it
+   * @param context the kubeconfig context name, for the report
+   * @param images images to check; empty to discover them from job pods and events
+   * @param offline whether rules may not make network calls besides the Kubernetes API
+   */
+  public ClusterDiagnosis(
+      KubernetesClient client,
+      @Nullable String namespace,
+      @Nullable String context,
+      List<String> images,
+      boolean offline,
+      List<Rule> rules,
+      Clock clock) {
+    this.client = client;
+    this.namespace = namespace;
+    this.context = context;
+    this.images = List.copyOf(images);
+    this.offline = offline;
+    this.engine = new RuleEngine(rules);
+    this.clock = clock;
+  }
+
+  @Override
+  public Diagnosed run() throws ClusterUnreachableException {
+    Snapshot snapshot = new ClusterCollector(client, clock).collect(namespace, context);
+    List<CollectionError> serverErrors =
+        snapshot.collectionErrors().stream()
+            .filter(e -> e.httpStatus() >= 500 || e.httpStatus() == 429)
+            .toList();
+    Diagnosis diagnosis = Diagnosis.of(snapshot, snapshot.capturedAt(), offline, images);
+    if (namespace == null && diagnosis.install().jobLauncher().isPresent()) {
+      namespace = diagnosis.install().namespace();
+    }
+    Report report = engine.run(diagnosis, clock.instant());
+    return new Diagnosed(Usernames.of(snapshot).redact(report), serverErrors);
+  }
+}

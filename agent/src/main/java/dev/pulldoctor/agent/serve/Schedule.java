@@ -1,0 +1,41 @@
+package dev.pulldoctor.agent.serve;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When the daemon runs.
+ *
+ * @param interval between periodic runs
+ * @param debounce how long a change waits for more changes before it triggers a run
+ * @param minGap the least time between the end of a run and a change-triggered run, so that a
+ *     stream of events cannot keep the agent listing the cluster
+ * @param retry the first delay after a failed run; it doubles with each further failure, up to
+ *     {@code interval}
+ */
+public record Schedule(Duration interval, Duration debounce, Duration minGap, Duration retry) {
+  public Schedule {
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(debounce, "debounce");
+    Objects.requireNonNull(minGap, "minGap");
+    Objects.requireNonNull(retry, "retry");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive");
+    }
+  }
+
+  /** The defaults of {@code pulldoctor serve} with the given interval. */
+  public static Schedule every(Duration interval) {
+    return new Schedule(
+        interval, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5));
+  }
+
+  /** The delay before the run after {@code failures} failed runs in a row (1 = the first). */
+  Duration retryAfter(int failures) {
+    Duration delay = retry;
+    for (int i = 1; i < failures && delay.compareTo(interval) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(interval) < 0 ? delay : interval;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.pulldoctor.agent.serve;
+
+import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.model.SecretInfo;
+import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.pullsecret.PullSecretView;
+import dev.pulldoctor.rules.pullsecret.RegistryCredential;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Takes registry usernames out of the report the daemon serves: its pages are read by more people
+ * than a CLI user's terminal, so they show only whether credentials are present and their
+ * fingerprints. The usernames come from the snapshot's pull-secret views; the fixed usernames of
+ * cloud registry tokens ({@code AWS}, {@code oauth2accesstoken}, …) name no one and stay.
+ */
+public final class Usernames {
+  /** What a username is replaced with. */
+  public static final String MASK = "<username>";
+
+  private static final Set<String> WELL_KNOWN =
+      Set.of(
+          "aws",
+          "oauth2accesstoken",
+          "_json_key",
+          "_json_key_base64",
+          "_token",
+          "00000000-0000-0000-0000-000000000000");
+  // Characters that may continue a username; a match must not be part of a longer word.
+  private static final String WORD = "[\\p{Alnum}._@+-]";
+
+  private final @Nullable Pattern pattern;
+
+  private Usernames(Set<String> names) {
+    if (names.isEmpty()) {
+      this.pattern = null;
+    } else {
+      List<String> longestFirst = new ArrayList<>(names);
+      longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+      StringBuilder alternatives = new StringBuilder();
+      for (String name : longestFirst) {
+        alternatives.append(alternatives.length() == 0 ? "" : "|").append(Pattern.quote(name));
+      }
+      this.pattern = Pattern.compile("(?<!" + WORD + ")(?:" + alternatives + ")(?!" + WORD + ")");
+    }
+  }
+
+  /** The usernames of every pull secret in the snapshot. */
+  public static Usernames of(Snapshot snapshot) {
+    Set<String> names = new TreeSet<>();
+    for (SecretInfo secret : snapshot.secrets()) {
+      PullSecretView view = secret.pullSecret();
+      if (view == null) {
+        continue;
+      }
+      for (RegistryCredential credential : view.credentials()) {
+        String name = credential.username();
+        if (name != null
+            && !name.isBlank()
+            && !WELL_KNOWN.contains(name.toLowerCase(Locale.ROOT))) {
+          names.add(name);
+        }
+      }
+    }
+    return new Usernames(names);
+  }
+
+  /** The report with every username masked and evidence about users left out. */
+  public Report redact(Report report) {
+    List<Result> results = new ArrayList<>();
+    for (Result r : report.results()) {
+      results.add(
+          new Result(
+              r.rule(),
+              r.status(),
+              r.severity(),
+              r.subject(),
+              r.image(),
+              mask(r.message()),
+              r.remediation() == null ? null : mask(r.remediation()),
+              evidence(r.evidence())));
+    }
+    return new Report(
+        report.generatedAt(),
+        report.source(),
+        report.airbyte(),
+        report.images(),
+        results,
+        report.summary());
+  }
+
+  String mask(String text) {
+    if (pattern == null) {
+      return text;
+    }
+    Matcher matcher = pattern.matcher(text);
+    return matcher.find() ? matcher.replaceAll(Matcher.quoteReplacement(MASK)) : text;
+  }
+
+  private Map<String, Object> evidence(Map<String, Object> evidence) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    evidence.forEach(
+        (key, value) -> {
+          if (!key.toLowerCase(Locale.ROOT).contains("user")) {
+            kept.put(key, value instanceof String s ? mask(s) : maskList(value));
+          }
+        });
+    return kept;
+  }
+
+  private Object maskList(Object value) {
+    if (value instanceof List<?> list) {
+      return list.stream().map(v -> v instanceof String s ? (Object) mask(s) : v).toList();
+    }
+    return value;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.pulldoctor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code pulldoctor serve} in its own JVM, as a container runs it, stopped with SIGTERM. */
+final class ChildServe implements AutoCloseable {
+  private static final Pattern SERVING =
+      Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)/");
+
+  final Process process;
+  final Path log;
+  final int port;
+
+  private ChildServe(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  /**
+   * Starts {@code serve} with the test JVM's classpath and waits until it listens.
+   *
+   * @param jvmOptions e.g. heap limits, as a container image would set them
+   * @param logLevel {@code --log-level}
+   */
+  static ChildServe start(Path dir, List<String> jvmOptions, String logLevel, String... serveArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.pulldoctor.agent.cli.Main");
+    command.add("--log-level=" + logLevel);
+    command.add("serve");
+    command.addAll(List.of(serveArgs));
+    Path log = Files.createTempFile(dir, "serve", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // As the container image sets it: glibc's per-thread malloc arenas otherwise add tens of MiB.
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
+    Process process =
+        builder
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      Optional<Integer> port = port(Files.readString(log, StandardCharsets.UTF_8));
+      if (port.isPresent()) {
+        return new ChildServe(process, log, port.get());
+      }
+      assertThat(process.isAlive()).as("serve is running: %s", Files.readString(log)).isTrue();
+      assertThat(System.nanoTime()).as("serve listens within a minute").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  private static Optional<Integer> port(String output) {
+    Matcher matcher = SERVING.matcher(output);
+    return matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1))) : Optional.empty();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  /** The resident set size of the process, from {@code /proc}, in bytes. */
+  long rssBytes() throws IOException {
+    Matcher rss =
+        Pattern.compile("VmRSS:\\s+(\\d+) kB")
+            .matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
+    assertThat(rss.find()).isTrue();
+    return Long.parseLong(rss.group(1)) * 1024;
+  }
+
+  /** Sends SIGTERM and waits for the exit code. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        .as("serve exits within %s of SIGTERM", timeout)
+        .isTrue();
+    return process.exitValue();
+  }
+
+  String output() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.pulldoctor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An API-server outage (every request answered with 500) is survived: the last report keeps being
+ * served, marked stale, {@code /readyz} fails, metrics keep being served, and the daemon recovers
+ * by itself when the API answers again, twice in a row, without growing its thread count.
+ */
+class DaemonResilienceTest {
+  private static final Duration WAIT = Duration.ofSeconds(40);
+
+  @TempDir Path dir;
+
+  @Test
+  void an_api_outage_makes_the_report_stale_and_not_ready_until_the_api_recovers()
+      throws Exception {
+    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"));
+        RunningDaemon daemon =
+            RunningDaemon.start(
+                api, dir, RunningDaemon.quick(Duration.ofSeconds(3)), List.of(), "airbyte", null)) {
+      daemon.awaitReady(200, WAIT);
+      String healthyReport = daemon.report().path("generatedAt").asText();
+
+      outage(api, daemon, healthyReport);
+      recover(api, daemon);
+      int threadsAfterFirstOutage = threadsAfterSettling();
+
+      outage(api, daemon, null);
+      recover(api, daemon);
+      int threadsAfterSecondOutage = threadsAfterSettling();
+
+      assertThat(threadsAfterSecondOutage)
+          .as("live threads after a second outage")
+          .isLessThanOrEqualTo(threadsAfterFirstOutage + 2);
+      assertThat(daemon.get("/metrics").body())
+          .containsPattern("pulldoctor_runs_total\\{outcome=\"error\"} [1-9]");
+    }
+  }
+
+  private static void outage(MockApi api, RunningDaemon daemon, @Nullable String servedReport)
+      throws InterruptedException {
+    api.failing(true);
+    daemon.awaitReady(503, WAIT);
+
+    HttpResponse<String> ready = daemon.get("/readyz");
+    assertThat(ready.body()).contains("not ready: the last run failed");
+    assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
+    HttpResponse<String> metrics = daemon.get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("pulldoctor_report_stale 1.0", "pulldoctor_rule_results{");
+
+    JsonNode report = daemon.report();
+    assertThat(report.path("daemon").path("stale").asBoolean()).isTrue();
+    assertThat(report.path("daemon").path("lastError").asText())
+        .contains("the Kubernetes API answered with server errors");
+    assertThat(report.path("results").size())
+        .as("the last good report is still served")
+        .isPositive();
+    if (servedReport != null) {
+      assertThat(report.path("generatedAt").asText()).isEqualTo(servedReport);
+    }
+    assertThat(daemon.get("/").body()).contains("<strong>Stale.</strong> The last run failed");
+  }
+
+  private static void recover(MockApi api, RunningDaemon daemon) throws InterruptedException {
+    api.failing(false);
+    daemon.awaitReady(200, WAIT);
+    JsonNode report = daemon.report();
+    assertThat(report.path("daemon").path("stale").asBoolean()).isFalse();
+    assertThat(report.path("daemon").has("lastError")).isFalse();
+  }
+
+  /** Live threads once the informers have had time to reconnect and idle threads to exit. */
+  private static int threadsAfterSettling() throws InterruptedException {
+    Thread.sleep(2_000);
+    return ManagementFactory.getThreadMXBean().getThreadCount();
+  }
+}

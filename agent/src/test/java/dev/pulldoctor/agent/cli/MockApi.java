@@ -1,0 +1,151 @@
+package dev.pulldoctor.agent.cli;
+
+import dev.pulldoctor.agent.collect.InputException;
+import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.ManifestReader;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * fabric8's mock API server in CRUD mode on loopback, which can be switched to answering every
+ * request with 500 (an API-server outage) and counts the requests it gets by kind of call.
+ */
+final class MockApi implements AutoCloseable {
+  final KubernetesMockServer server;
+
+  /**
+   * A client for seeding and changing objects (the daemon gets its own, from {@link #kubeconfig}).
+   */
+  final KubernetesClient client;
+
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+
+  private MockApi() {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(expectations);
+    Dispatcher dispatcher =
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            String path = Objects.requireNonNullElse(request.getPath(), "");
+            requests
+                .computeIfAbsent(
+                    request.getMethod() + (path.contains("watch=true") ? " watch" : ""),
+                    k -> new AtomicLong())
+                .incrementAndGet();
+            if (failing.get()) {
+              return new MockResponse()
+                  .setResponseCode(500)
+                  .setHeader("Content-Type", "application/json")
+                  .setBody(
+                      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                          + "\"message\":\"etcdserver: request timed out\",\"code\":500}");
+            }
+            return crud.dispatch(request);
+          }
+        };
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), expectations, dispatcher, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+  }
+
+  static MockApi start() {
+    return new MockApi();
+  }
+
+  /** Answers every request with 500 while set. */
+  void failing(boolean fail) {
+    failing.set(fail);
+  }
+
+  /** Requests so far, by {@code METHOD} or {@code GET watch}. */
+  Map<String, Long> requestCounts() {
+    Map<String, Long> counts = new HashMap<>();
+    requests.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
+  }
+
+  /** Creates the objects of an example directory (and their namespaces). */
+  MockApi seed(Path dir) throws InputException {
+    seed(new ManifestReader().read(List.of(dir)).objects());
+    return this;
+  }
+
+  void seed(List<HasMetadata> objects) {
+    objects.stream()
+        .map(o -> o.getMetadata().getNamespace())
+        .filter(Objects::nonNull)
+        .distinct()
+        .forEach(
+            ns ->
+                client
+                    .namespaces()
+                    .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                    .createOr(existing -> existing.update()));
+    for (HasMetadata object : objects) {
+      client.resource(object).create();
+    }
+  }
+
+  /** A kubeconfig for the mock, so the daemon connects as {@code serve} does. */
+  Path kubeconfig(Path dir) throws IOException {
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s"}
+        contexts:
+        - name: mock
+          context: {cluster: mock, user: mock}
+        current-context: mock
+        users:
+        - name: mock
+          user: {token: not-a-canary}
+        """
+            .formatted(client.getConfiguration().getMasterUrl()),
+        StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** A client configured as {@code serve} configures its own. */
+  KubeClients.Connection connect(Path dir) throws IOException, InputException {
+    return KubeClients.connect(kubeconfig(dir), null);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.pulldoctor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.engine.Rule;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The metrics, alert rules and dashboard against Debian's Prometheus: {@code promtool check rules},
+ * {@code test rules} and {@code check metrics}, and a Prometheus server on loopback scraping a
+ * running daemon, whose stored metric names must cover every name the dashboard and the alert rules
+ * use, and which must accept every panel's query.
+ */
+class PrometheusEndToEndTest {
+  static final Path DASHBOARDS = Path.of("..", "dashboards");
+  static final Path ALERTS = DASHBOARDS.resolve("prometheus/pulldoctor-alerts.yaml");
+  static final Path DASHBOARD = DASHBOARDS.resolve("grafana/pulldoctor.json");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  // Metric names in our PromQL: ours, the JVM's and process's, and Prometheus's own `up`.
+  private static final Pattern METRIC =
+      Pattern.compile(
+          "\\b((?:pulldoctor|jvm|process|jetty|system)_[a-z0-9_]+|up)\\b(?=\\s*[{\\[)]|\\s*$)");
+
+  @TempDir Path dir;
+
+  @Test
+  void promtool_accepts_the_alert_rules_and_their_unit_tests() throws Exception {
+    Path promtool = Binaries.require("promtool");
+    Path rulesDir = DASHBOARDS.resolve("prometheus").toAbsolutePath().normalize();
+
+    Processes.Finished check =
+        Processes.run(
+            List.of(promtool.toString(), "check", "rules", "pulldoctor-alerts.yaml"),
+            rulesDir,
+            null,
+            Duration.ofSeconds(30));
+    assertThat(check.exitCode()).as(check.output()).isZero();
+    assertThat(check.output()).contains("SUCCESS: 8 rules found");
+
+    Processes.Finished test =
+        Processes.run(
+            List.of(promtool.toString(), "test", "rules", "pulldoctor-alerts.test.yaml"),
+            rulesDir,
+            null,
+            Duration.ofSeconds(30));
+    assertThat(test.exitCode()).as(test.output()).isZero();
+    assertThat(test.output()).contains("SUCCESS");
+  }
+
+  @Test
+  void prometheus_scrapes_serve_and_knows_every_metric_the_dashboard_and_alerts_use()
+      throws Exception {
+    Path promtool = Binaries.require("promtool");
+    Path prometheus = Binaries.require("prometheus");
+    List<Rule> extra =
+        Rules.byId("registry.reachable").isPresent()
+            ? List.of()
+            : List.of(new StubRegistryReachableRule());
+    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("abctl-missing-pull-secret"));
+        RunningDaemon daemon =
+            RunningDaemon.start(
+                api, dir, RunningDaemon.quick(Duration.ofMinutes(10)), extra, null, null)) {
+      daemon.awaitReady(200, WAIT);
+
+      // promtool's linter on a real scrape: no finding at all.
+      Path scrape = dir.resolve("scrape.txt");
+      Files.writeString(scrape, daemon.get("/metrics").body(), StandardCharsets.UTF_8);
+      Processes.Finished lint =
+          Processes.run(
+              List.of(promtool.toString(), "check", "metrics"),
+              dir,
+              scrape,
+              Duration.ofSeconds(30));
+      assertThat(lint.output()).isEmpty();
+      assertThat(lint.exitCode()).isZero();
+
+      int port = freePort();
+      Path config = dir.resolve("prometheus.yml");
+      Files.writeString(
+          config,
+          """
+          global:
+            scrape_interval: 1s
+            evaluation_interval: 1s
+          rule_files:
+            - %s
+          scrape_configs:
+            - job_name: pulldoctor
+              static_configs:
+                - targets: ['127.0.0.1:%d']
+          """
+              .formatted(ALERTS.toAbsolutePath().normalize(), daemon.app.port()),
+          StandardCharsets.UTF_8);
+      Process server =
+          new ProcessBuilder(
+                  prometheus.toString(),
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                  "--web.listen-address=127.0.0.1:" + port,
+                  "--log.level=warn")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("prometheus.log").toFile())
+              .start();
+      try {
+        String base = "http://127.0.0.1:" + port;
+        JsonNode results =
+            awaitQuery(base, "pulldoctor_rule_results{rule=\"pullsecret.exists\",status=\"fail\"}");
+        assertThat(results.get(0).path("value").get(1).asText()).isEqualTo("1");
+        assertThat(results.get(0).path("metric").path("namespace").asText())
+            .isEqualTo("airbyte-abctl");
+        awaitQuery(base, "pulldoctor_registry_probe_duration_seconds");
+
+        Set<String> stored = new TreeSet<>();
+        get(base + "/api/v1/label/__name__/values")
+            .path("data")
+            .forEach(n -> stored.add(n.asText()));
+        List<String> queries = dashboardQueries();
+        queries.addAll(alertQueries());
+        Set<String> used = new TreeSet<>();
+        queries.forEach(q -> used.addAll(metricNames(q)));
+        assertThat(used).contains("pulldoctor_rule_results", "pulldoctor_registry_up", "up");
+        assertThat(stored).as("metrics Prometheus stored from the scrape").containsAll(used);
+
+        for (String query : dashboardQueries()) {
+          JsonNode answer = get(base + "/api/v1/query?query=" + encode(grafanaVariables(query)));
+          assertThat(answer.path("status").asText()).as(query + ": " + answer).isEqualTo("success");
+        }
+
+        JsonNode groups = get(base + "/api/v1/rules").path("data").path("groups");
+        assertThat(groups.get(0).path("rules").size()).isEqualTo(8);
+        JsonNode alerts = awaitAlert(base, "PulldoctorPullSecretMissing");
+        assertThat(alerts.path("state").asText()).isEqualTo("pending");
+        assertThat(alerts.path("labels").path("namespace").asText()).isEqualTo("airbyte-abctl");
+      } finally {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+          server.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /** Every PromQL expression of the dashboard's panels. */
+  static List<String> dashboardQueries() throws IOException {
+    List<String> queries = new ArrayList<>();
+    for (JsonNode panel : MAPPER.readTree(DASHBOARD.toFile()).path("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        queries.add(target.path("expr").asText());
+      }
+    }
+    return queries;
+  }
+
+  static List<String> alertQueries() throws IOException {
+    List<String> queries = new ArrayList<>();
+    Matcher expr = Pattern.compile("(?m)^\\s+expr: (.+)$").matcher(Files.readString(ALERTS));
+    while (expr.find()) {
+      queries.add(expr.group(1));
+    }
+    return queries;
+  }
+
+  static Set<String> metricNames(String query) {
+    Set<String> names = new TreeSet<>();
+    Matcher matcher = METRIC.matcher(query);
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
+  }
+
+  /** Grafana's variables, as Grafana substitutes them before sending a query. */
+  static String grafanaVariables(String query) {
+    return query.replace("$namespace", ".*").replace("$__rate_interval", "1m");
+  }
+
+  private static JsonNode awaitQuery(String base, String query) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      JsonNode result =
+          tryGet(base + "/api/v1/query?query=" + encode(query)).path("data").path("result");
+      if (result.size() > 0) {
+        return result;
+      }
+      assertThat(System.nanoTime()).as("Prometheus has %s", query).isLessThan(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  private static JsonNode awaitAlert(String base, String name) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      for (JsonNode alert : tryGet(base + "/api/v1/alerts").path("data").path("alerts")) {
+        if (alert.path("labels").path("alertname").asText().equals(name)) {
+          return alert;
+        }
+      }
+      assertThat(System.nanoTime()).as("alert %s", name).isLessThan(deadline);
+      Thread.sleep(250);
+    }
+  }
+
+  private static JsonNode get(String url) throws IOException {
+    return MAPPER.readTree(Http.get(url).body());
+  }
+
+  /** Like {@link #get}, but an empty node while the server is still starting. */
+  private static JsonNode tryGet(String url) {
+    try {
+      return get(url);
+    } catch (IOException | RuntimeException e) {
+      return MAPPER.createObjectNode();
+    }
+  }
+
+  private static String encode(String query) {
+    return URLEncoder.encode(query, StandardCharsets.UTF_8);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

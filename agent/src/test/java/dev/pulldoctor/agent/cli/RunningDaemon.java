@@ -1,0 +1,148 @@
+package dev.pulldoctor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.http.RateLimiter;
+import dev.pulldoctor.agent.serve.ClusterDiagnosis;
+import dev.pulldoctor.agent.serve.Schedule;
+import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.engine.Rule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/** A daemon as {@code serve} wires it, against a {@link MockApi}, on a free loopback port. */
+final class RunningDaemon implements AutoCloseable {
+  static final String TOKEN = "test-run-token-0123456789";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  final DaemonApp app;
+  final Path tokenFile;
+  private final KubeClients.Connection connection;
+
+  private RunningDaemon(DaemonApp app, Path tokenFile, KubeClients.Connection connection) {
+    this.app = app;
+    this.tokenFile = tokenFile;
+    this.connection = connection;
+  }
+
+  /** Short debounce, no minimum gap and fast retries: tests wait seconds, not minutes. */
+  static Schedule quick(Duration interval) {
+    return new Schedule(interval, Duration.ofMillis(200), Duration.ZERO, Duration.ofMillis(300));
+  }
+
+  static RunningDaemon start(MockApi api, Path dir, Schedule schedule) throws Exception {
+    return start(api, dir, schedule, List.of(), null, null);
+  }
+
+  /**
+   * Starts a daemon.
+   *
+   * @param extraRules rules run besides {@link Rules#all()} (stand-ins for rules of other branches)
+   * @param namespace the Airbyte namespace, null to find it
+   */
+  static RunningDaemon start(
+      MockApi api,
+      Path dir,
+      Schedule schedule,
+      List<Rule> extraRules,
+      @Nullable String namespace,
+      @Nullable RateLimiter limiter)
+      throws Exception {
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, TOKEN + "\n", StandardCharsets.UTF_8);
+    KubeClients.Connection connection = api.connect(dir);
+    List<Rule> rules = new ArrayList<>(Rules.all());
+    rules.addAll(extraRules);
+    Clock clock = Clock.systemUTC();
+    ClusterDiagnosis diagnosis =
+        new ClusterDiagnosis(
+            connection.client(), namespace, connection.context(), List.of(), true, rules, clock);
+    DaemonApp app =
+        DaemonApp.start(
+            new DaemonApp.Settings(
+                connection.client(),
+                diagnosis,
+                rules,
+                schedule,
+                "127.0.0.1",
+                0,
+                tokenFile,
+                limiter,
+                clock));
+    return new RunningDaemon(app, tokenFile, connection);
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + app.port() + path;
+  }
+
+  HttpResponse<String> get(String path) {
+    return Http.get(url(path));
+  }
+
+  JsonNode report() {
+    try {
+      return MAPPER.readTree(get("/api/v1/report").body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Polls the report until {@code condition} holds, failing after {@code timeout}. */
+  JsonNode awaitReport(Predicate<JsonNode> condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode report = report();
+    while (!condition.test(report)) {
+      assertThat(System.nanoTime()).as("report condition within %s", timeout).isLessThan(deadline);
+      Thread.sleep(100);
+      report = report();
+    }
+    return report;
+  }
+
+  /** Waits until {@code /readyz} answers {@code status}. */
+  void awaitReady(int status, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (get("/readyz").statusCode() != status) {
+      assertThat(System.nanoTime())
+          .as("/readyz %d within %s", status, timeout)
+          .isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  /** The status of {@code rule}'s worst result, e.g. {@code fail}; null when it has none. */
+  static @Nullable String status(JsonNode report, String rule) {
+    String worst = null;
+    List<String> order = List.of("pass", "skip", "warn", "error", "fail");
+    for (JsonNode result : report.path("results")) {
+      if (result.path("rule").asText().equals(rule)) {
+        String status = result.path("status").asText();
+        if (worst == null || order.indexOf(status) > order.indexOf(worst)) {
+          worst = status;
+        }
+      }
+    }
+    return worst;
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    connection.close();
+  }
+}
