@@ -2,6 +2,8 @@ package dev.pulldoctor.agent.activepull;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.JobScheduling;
+import dev.pulldoctor.rules.classify.PullErrorCause;
+import dev.pulldoctor.rules.classify.PullErrorClassifier;
 import dev.pulldoctor.rules.model.RegistryObservation.ActivePull;
 import dev.pulldoctor.rules.model.RegistryObservation.PullOutcome;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -218,8 +220,14 @@ public final class ActivePullTester {
         node,
         reason,
         text,
-        outcome == PullOutcome.FAILED ? PullFailureCauses.classify(reason, message) : null,
+        outcome == PullOutcome.FAILED ? causeOf(reason, message) : null,
         Duration.ofNanos(System.nanoTime() - start).toSeconds());
+  }
+
+  /** The cause of a failed test pull, by the same classifier as {@code pulldoctor classify}. */
+  static PullErrorCause causeOf(@Nullable String reason, @Nullable String message) {
+    String text = (reason == null ? "" : reason + ": ") + (message == null ? "" : message);
+    return PullErrorClassifier.classify(text).cause();
   }
 
   private List<Event> events(String namespace, String name) {

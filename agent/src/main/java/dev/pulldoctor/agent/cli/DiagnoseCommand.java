@@ -1,6 +1,5 @@
 package dev.pulldoctor.agent.cli;
 
-import dev.pulldoctor.agent.activepull.ActivePullTester;
 import dev.pulldoctor.agent.bundle.Bundle;
 import dev.pulldoctor.agent.bundle.BundleReader;
 import dev.pulldoctor.agent.collect.ClusterCollector;
@@ -11,28 +10,20 @@ import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
 import dev.pulldoctor.agent.probe.ProbePolicy;
-import dev.pulldoctor.agent.probe.ProbeSetup;
-import dev.pulldoctor.agent.probe.RegistryProber;
-import dev.pulldoctor.agent.probe.SecretSource;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
-import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.Snapshot;
-import dev.pulldoctor.rules.registry.ProbeTarget;
-import dev.pulldoctor.rules.registry.ProbeTargets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,32 +82,6 @@ final class DiagnoseCommand implements Callable<Integer> {
   boolean offline;
 
   @Option(
-      names = "--active-pull",
-      description =
-          "Live only: also create one short-lived test pod per image in the job namespace, made"
-              + " like a connector job pod, to see the node pull it; the pod is always deleted"
-              + " (label app.kubernetes.io/managed-by=pulldoctor).")
-  boolean activePull;
-
-  @Option(
-      names = "--probe-allow",
-      paramLabel = "CIDR|HOST",
-      description =
-          "Let registry probes contact this address range (loopback is refused otherwise, e.g."
-              + " 127.0.0.0/8 for a port-forwarded registry), or trust this host name as a token"
-              + " service for credentials (repeatable). Link-local and cloud-metadata addresses"
-              + " are always refused.")
-  List<String> probeAllow = new ArrayList<>();
-
-  @Option(
-      names = "--insecure-registry",
-      paramLabel = "HOST[:PORT]",
-      description =
-          "Probe this registry over plain HTTP instead of HTTPS (repeatable); only for registries"
-              + " the nodes' container runtime also treats as insecure.")
-  List<String> insecureRegistries = new ArrayList<>();
-
-  @Option(
       names = "--now",
       paramLabel = "RFC3339",
       converter = TimeConverter.class,
@@ -124,17 +89,11 @@ final class DiagnoseCommand implements Callable<Integer> {
           "Clock for time-based rules, e.g. 2026-11-23T12:00:00Z (default: snapshot time).")
   @Nullable Instant now;
 
+  @Mixin ProbeOptions probes = new ProbeOptions();
+
   @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
 
   @Mixin OutputOptions output = new OutputOptions();
-
-  private static final Pattern INSECURE_REGISTRY =
-      Pattern.compile("^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?$");
-
-  private static final Duration ACTIVE_PULL_TIMEOUT = Duration.ofSeconds(90);
-
-  /** Tests set how probes reach the network (stub resolver, test CA); null: the system's. */
-  static volatile @Nullable ProbeSetup testSetup;
 
   private final Clock clock;
 
@@ -164,7 +123,7 @@ final class DiagnoseCommand implements Callable<Integer> {
               + " --context or -n");
     }
     airbyteApi.request();
-    ProbePolicy policy = probePolicy();
+    ProbePolicy policy = probes.policy();
     List<String> imagesToCheck = images;
     Snapshot snapshot;
     if (bundle != null) {
@@ -176,7 +135,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     } else {
       snapshot = manifests.isEmpty() ? fromCluster(policy) : fromManifests(policy);
     }
-    Instant clockForRules = now != null ? now : snapshot.capturedAt();
+    Instant clockForRules = rulesClock(snapshot);
     Diagnosis diagnosis =
         Diagnosis.of(snapshot, clockForRules, offline || bundle != null, imagesToCheck);
     Report report = new RuleEngine(Rules.all()).run(diagnosis, now != null ? now : clock.instant());
@@ -203,74 +162,22 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (offline || images.isEmpty()) {
       return snapshot;
     }
-    return probe(
-        snapshot, policy, new ManifestSecrets(manifests, snapshot.source().namespace()), null);
-  }
-
-  /** Probes the registries of the images under diagnosis and adds what it saw. */
-  private Snapshot probe(
-      Snapshot snapshot,
-      ProbePolicy policy,
-      SecretSource secrets,
-      @Nullable ActivePullTester activePullTester) {
-    Instant clockForRules = now != null ? now : snapshot.capturedAt();
-    List<ProbeTarget> targets =
-        ProbeTargets.of(Diagnosis.of(snapshot, clockForRules, offline, images));
-    if (targets.isEmpty()) {
-      return snapshot;
-    }
-    progress(
-        "probing "
-            + targets.stream().map(ProbeTarget::registry).distinct().count()
-            + " registr(ies) for "
-            + targets.size()
-            + " image(s)");
-    ProbeSetup setup = testSetup != null ? testSetup : ProbeSetup.system();
-    RegistryProber prober =
-        new RegistryProber(
-            policy,
-            setup.resolver(),
-            setup.connector(),
-            setup.tls(),
-            setup.proxies(),
-            secrets,
-            "pulldoctor/" + VersionInfo.version());
-    List<RegistryObservation> observations = prober.probe(targets);
-    if (activePullTester != null) {
-      Diagnosis diagnosis = Diagnosis.of(snapshot, clockForRules, offline, images);
-      List<RegistryObservation> tested = new ArrayList<>();
-      for (RegistryObservation observation : observations) {
-        progress("active pull test of " + observation.image());
-        tested.add(
-            observation.withActivePull(
-                activePullTester.run(diagnosis.install(), observation.image())));
-      }
-      observations = tested;
-    }
-    return snapshot.withRegistryObservations(observations);
+    return probes
+        .snapshotProbe(policy, this::progress)
+        .probe(
+            snapshot,
+            rulesClock(snapshot),
+            images,
+            new ManifestSecrets(manifests, snapshot.source().namespace()),
+            null);
   }
 
   private void warnActivePullIgnored(String because) {
-    if (activePull) {
+    if (probes.activePull) {
       spec.commandLine()
           .getErr()
           .println("pulldoctor: --active-pull needs a live cluster; ignored with " + because);
       spec.commandLine().getErr().flush();
-    }
-  }
-
-  private ProbePolicy probePolicy() {
-    for (String registry : insecureRegistries) {
-      if (!INSECURE_REGISTRY.matcher(registry).matches()) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--insecure-registry takes HOST or HOST:PORT, e.g. registry.local:5000: " + registry);
-      }
-    }
-    try {
-      return ProbePolicy.defaults().allowing(probeAllow).withInsecureRegistries(insecureRegistries);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
@@ -296,15 +203,19 @@ final class DiagnoseCommand implements Callable<Integer> {
         warnActivePullIgnored("--offline");
         return snapshot;
       }
-      return probe(
-          snapshot,
-          policy,
-          new ClusterSecrets(connection.client()),
-          activePull
-              ? new ActivePullTester(
-                  connection.client(), ACTIVE_PULL_TIMEOUT, Duration.ofSeconds(1))
-              : null);
+      return probes
+          .snapshotProbe(policy, this::progress)
+          .probe(
+              snapshot,
+              rulesClock(snapshot),
+              images,
+              new ClusterSecrets(connection.client()),
+              probes.activePullRunner(connection.client()));
     }
+  }
+
+  private Instant rulesClock(Snapshot snapshot) {
+    return now != null ? now : snapshot.capturedAt();
   }
 
   private void progress(String message) {

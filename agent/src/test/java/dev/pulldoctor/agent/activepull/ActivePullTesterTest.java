@@ -143,22 +143,22 @@ class ActivePullTesterTest {
   }
 
   @Test
-  void causes_follow_the_fingerprint_order() {
+  void causes_come_from_the_pull_error_classifier() {
     assertThat(
-            PullFailureCauses.classify(
+            ActivePullTester.causeOf(
                 "ErrImagePull", "dial tcp: lookup r.example.com: no such host"))
         .isEqualTo(PullErrorCause.NETWORK_DNS);
     assertThat(
-            PullFailureCauses.classify(
+            ActivePullTester.causeOf(
                 "ErrImagePull", "no match for platform in manifest: not found"))
         .isEqualTo(PullErrorCause.PLATFORM);
     assertThat(
-            PullFailureCauses.classify(
+            ActivePullTester.causeOf(
                 "ErrImagePull", "x509: certificate signed by unknown authority"))
         .isEqualTo(PullErrorCause.TLS);
-    assertThat(PullFailureCauses.classify("ErrImagePull", "manifest unknown"))
+    assertThat(ActivePullTester.causeOf("ErrImagePull", "manifest unknown"))
         .isEqualTo(PullErrorCause.NOT_FOUND);
-    assertThat(PullFailureCauses.classify("ImagePullBackOff", "Back-off pulling image"))
+    assertThat(ActivePullTester.causeOf("ImagePullBackOff", "Back-off pulling image"))
         .isEqualTo(PullErrorCause.OTHER);
   }
 

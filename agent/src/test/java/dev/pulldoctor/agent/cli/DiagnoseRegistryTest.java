@@ -54,7 +54,7 @@ class DiagnoseRegistryTest {
 
   @AfterEach
   void tearDown() {
-    DiagnoseCommand.testSetup = null;
+    ProbeOptions.testSetup = null;
     assertThat(connector.violations()).isEmpty();
   }
 
@@ -228,8 +228,7 @@ class DiagnoseRegistryTest {
   }
 
   private void useTls(TlsSupport tls) {
-    DiagnoseCommand.testSetup =
-        new ProbeSetup(StubResolver.empty(), connector, tls, Proxies.none());
+    ProbeOptions.testSetup = new ProbeSetup(StubResolver.empty(), connector, tls, Proxies.none());
   }
 
   private Map<String, JsonNode> diagnose(String image) throws Exception {
