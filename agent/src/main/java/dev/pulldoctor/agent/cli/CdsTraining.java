@@ -2,6 +2,10 @@ package dev.pulldoctor.agent.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pulldoctor.agent.collect.InputException;
+import dev.pulldoctor.agent.collect.ManifestReader;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -13,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The training run for the application class-data-sharing archive that {@code mvn package} writes
@@ -35,7 +41,7 @@ public final class CdsTraining {
    *
    * @param args the directory of one example dump ({@code examples/healthy-private-registry})
    */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InputException {
     if (args.length != 1) {
       throw new IllegalArgumentException("usage: CdsTraining EXAMPLE_DIR");
     }
@@ -51,7 +57,7 @@ public final class CdsTraining {
     for (String format : List.of("table", "json", "yaml", "markdown", "sarif", "junit")) {
       runs.add(List.of("diagnose", "--manifests", args[0], "--offline", "-o", format));
     }
-    HttpServer api = standInApiServer();
+    HttpServer api = standInApiServer(lists(Path.of(args[0])));
     Path kubeconfig = Files.createTempFile("pulldoctor-cds", ".kubeconfig");
     try {
       Files.writeString(kubeconfig, kubeconfig(api.getAddress()), StandardCharsets.UTF_8);
@@ -66,20 +72,59 @@ public final class CdsTraining {
     }
   }
 
-  private static HttpServer standInApiServer() throws IOException {
+  /**
+   * The example's objects as LIST responses, by path: namespaced, and cluster-wide for the search
+   * of the Airbyte namespace (whose label selector the stand-in ignores).
+   */
+  private static Map<String, String> lists(Path example) throws InputException {
+    Map<String, List<HasMetadata>> byPath = new HashMap<>();
+    for (HasMetadata object : new ManifestReader().read(List.of(example)).objects()) {
+      String version = object.getApiVersion();
+      String prefix = (version.contains("/") ? "/apis/" : "/api/") + version;
+      String plural = "/" + HasMetadata.getPlural(object.getClass());
+      byPath.computeIfAbsent(prefix + plural, k -> new ArrayList<>()).add(object);
+      String namespace = object.getMetadata().getNamespace();
+      if (namespace != null) {
+        byPath
+            .computeIfAbsent(prefix + "/namespaces/" + namespace + plural, k -> new ArrayList<>())
+            .add(object);
+      }
+    }
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    Map<String, String> lists = new HashMap<>();
+    byPath.forEach(
+        (path, items) ->
+            lists.put(
+                path,
+                serialization.asJson(
+                    Map.of(
+                        "apiVersion",
+                        "v1",
+                        "kind",
+                        "List",
+                        "metadata",
+                        Map.of("resourceVersion", "1"),
+                        "items",
+                        items))));
+    return lists;
+  }
+
+  private static HttpServer standInApiServer(Map<String, String> lists) throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", CdsTraining::answer);
+    server.createContext("/", exchange -> answer(exchange, lists));
     server.start();
     return server;
   }
 
-  private static void answer(HttpExchange exchange) {
+  private static void answer(HttpExchange exchange, Map<String, String> lists) {
     String body =
         exchange.getRequestMethod().equals("POST")
             ? "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SubjectAccessReview\","
                 + "\"spec\":{},\"status\":{\"allowed\":true}}"
-            : "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{},\"items\":[]}";
+            : lists.getOrDefault(
+                exchange.getRequestURI().getPath(),
+                "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{},\"items\":[]}");
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     try {
       exchange.getRequestBody().readAllBytes();
