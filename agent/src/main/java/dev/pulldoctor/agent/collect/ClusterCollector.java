@@ -6,17 +6,27 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * Airbyte namespace (and the job namespace when it differs). A kind that cannot be read becomes a
  * {@link CollectionError}; only an unreachable API or rejected credentials stop the run. Secrets
  * are reduced to {@link SecretInfo} as soon as they arrive.
+ *
+ * <p>The LISTs run {@value #PARALLEL_LISTS} at a time, so a run takes about as long as its largest
+ * LIST rather than the sum of all of them; their results are added to the snapshot in a fixed
+ * order, whatever order they arrive in. Pods are listed whole, not by the {@code airbyte=job-pod}
+ * selector: {@code launcher.rollout} reads the launcher's own pods, and the event rules tell job
+ * pods from other pods by name, so both need every pod of the namespace.
  */
 public final class ClusterCollector {
   private static final Logger logger = LoggerFactory.getLogger(ClusterCollector.class);
@@ -34,6 +50,10 @@ public final class ClusterCollector {
   private static final String[] LAUNCHER_NAMES = {
     "workload-launcher", "airbyte-workload-launcher", "worker", "airbyte-worker"
   };
+  // fabric8 no longer limits concurrent requests (its max-concurrent settings are ignored since
+  // 6.4), so the bound is ours: enough to overlap the large LISTs, few enough for a busy API
+  // server.
+  private static final int PARALLEL_LISTS = 4;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -51,131 +71,200 @@ public final class ClusterCollector {
    */
   public Snapshot collect(@Nullable String namespace, @Nullable String context)
       throws ClusterUnreachableException {
-    String airbyteNamespace = namespace != null ? namespace : findNamespace();
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_LISTS, ClusterCollector::thread);
+    try {
+      return collect(pool, namespace, context);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Snapshot collect(
+      ExecutorService pool, @Nullable String namespace, @Nullable String context)
+      throws ClusterUnreachableException {
+    String airbyteNamespace = namespace != null ? namespace : findNamespace(pool);
     logger.debug("collecting from namespace {}", airbyteNamespace);
-    Snapshot.Builder builder =
-        Snapshot.builder(
-            clock.instant(), new Source(SourceType.CLUSTER, context, airbyteNamespace));
-    List<Deployment> deployments =
-        list(
-            builder,
+    Source source = new Source(SourceType.CLUSTER, context, airbyteNamespace);
+    Snapshot.Builder builder = Snapshot.builder(clock.instant(), source);
+    Listing<Deployment> deployments =
+        submit(
+            pool,
             "deployments",
             "apps",
             airbyteNamespace,
             () -> client.apps().deployments().inNamespace(airbyteNamespace).list().getItems());
-    builder.addAll(deployments);
-    builder.addAll(
-        list(
-            builder,
+    Listing<ConfigMap> configMaps =
+        submit(
+            pool,
             "configmaps",
             "",
             airbyteNamespace,
-            () -> client.configMaps().inNamespace(airbyteNamespace).list().getItems()));
-    Set<String> namespaces = new LinkedHashSet<>();
-    namespaces.add(airbyteNamespace);
-    collectJobKinds(builder, airbyteNamespace);
+            () -> client.configMaps().inNamespace(airbyteNamespace).list().getItems());
+    JobKinds airbyteKinds = submitJobKinds(pool, airbyteNamespace);
+    ClusterKinds clusterKinds = submitClusterKinds(pool);
+    builder.addAll(deployments.take(builder));
+    builder.addAll(configMaps.take(builder));
+    // The launcher, hence the job namespace and the account to review, comes from the
+    // deployments and config maps alone.
     AirbyteInstall install = AirbyteInstall.from(builder.build(), airbyteNamespace);
     String jobNamespace = install.jobNamespace();
-    if (namespaces.add(jobNamespace)) {
+    JobKinds jobKinds = null;
+    if (!jobNamespace.equals(airbyteNamespace)) {
       logger.debug("job pods run in namespace {}", jobNamespace);
-      collectJobKinds(builder, jobNamespace);
+      jobKinds = submitJobKinds(pool, jobNamespace);
     }
-    new AccessReviewer(client).review(builder, install);
-    collectClusterKinds(builder);
+    // Reviews are small and sequential (they stop at the first failure): this thread makes them
+    // while the pool lists, into a builder of their own so the snapshot's order stays fixed.
+    Snapshot.Builder reviews = Snapshot.builder(clock.instant(), source);
+    new AccessReviewer(client).review(reviews, install);
+    airbyteKinds.take(builder);
+    if (jobKinds != null) {
+      jobKinds.take(builder);
+    }
+    Snapshot reviewed = reviews.build();
+    reviewed.accessReviews().forEach(builder::accessReview);
+    reviewed.collectionErrors().forEach(builder::collectionError);
+    clusterKinds.take(builder);
     return builder.build();
   }
 
-  private void collectJobKinds(Snapshot.Builder builder, String namespace)
-      throws ClusterUnreachableException {
-    builder.addAll(
-        list(
-            builder,
+  /** The namespaced kinds of one namespace, listed in the pool. */
+  private record JobKinds(
+      String namespace,
+      Listing<Pod> pods,
+      Listing<Event> events,
+      Listing<ServiceAccount> serviceAccounts,
+      Listing<SecretInfo> secrets,
+      Listing<Role> roles,
+      Listing<RoleBinding> roleBindings,
+      Listing<NetworkPolicy> networkPolicies) {
+
+    void take(Snapshot.Builder builder) throws ClusterUnreachableException {
+      builder.addAll(pods.take(builder));
+      builder.addAll(events.take(builder));
+      builder.addAll(serviceAccounts.take(builder));
+      List<SecretInfo> secretInfos = secrets.take(builder);
+      builder.addAll(roles.take(builder));
+      builder.addAll(roleBindings.take(builder));
+      builder.addAll(networkPolicies.take(builder));
+      secretInfos.forEach(builder::secret);
+      logger.debug(
+          "read {} secrets in namespace {} (kept as redacted views)",
+          secretInfos.size(),
+          namespace);
+    }
+  }
+
+  private JobKinds submitJobKinds(ExecutorService pool, String namespace) {
+    // Largest first: pods and events dominate a busy namespace.
+    Listing<Pod> pods =
+        submit(
+            pool,
             "pods",
             "",
             namespace,
-            () -> client.pods().inNamespace(namespace).list().getItems()));
-    builder.addAll(
-        list(
-            builder,
+            () -> client.pods().inNamespace(namespace).list().getItems());
+    Listing<Event> events =
+        submit(
+            pool,
             "events",
             "",
             namespace,
-            () -> client.v1().events().inNamespace(namespace).list().getItems()));
-    builder.addAll(
-        list(
-            builder,
-            "serviceaccounts",
-            "",
-            namespace,
-            () -> client.serviceAccounts().inNamespace(namespace).list().getItems()));
-    List<Secret> secrets =
-        list(
-            builder,
+            () -> client.v1().events().inNamespace(namespace).list().getItems());
+    // Reduce at once, on the thread that listed them; never log or keep a fabric8 Secret (its
+    // toString prints data).
+    Listing<SecretInfo> secrets =
+        submit(
+            pool,
             "secrets",
             "",
             namespace,
-            () -> client.secrets().inNamespace(namespace).list().getItems());
-    builder.addAll(
-        list(
-            builder,
+            () ->
+                client.secrets().inNamespace(namespace).list().getItems().stream()
+                    .map(SecretInfo::from)
+                    .toList());
+    Listing<ServiceAccount> serviceAccounts =
+        submit(
+            pool,
+            "serviceaccounts",
+            "",
+            namespace,
+            () -> client.serviceAccounts().inNamespace(namespace).list().getItems());
+    Listing<Role> roles =
+        submit(
+            pool,
             "roles",
             RBAC_GROUP,
             namespace,
-            () -> client.rbac().roles().inNamespace(namespace).list().getItems()));
-    builder.addAll(
-        list(
-            builder,
+            () -> client.rbac().roles().inNamespace(namespace).list().getItems());
+    Listing<RoleBinding> roleBindings =
+        submit(
+            pool,
             "rolebindings",
             RBAC_GROUP,
             namespace,
-            () -> client.rbac().roleBindings().inNamespace(namespace).list().getItems()));
-    builder.addAll(
-        list(
-            builder,
+            () -> client.rbac().roleBindings().inNamespace(namespace).list().getItems());
+    Listing<NetworkPolicy> networkPolicies =
+        submit(
+            pool,
             "networkpolicies",
             "networking.k8s.io",
             namespace,
-            () ->
-                client.network().v1().networkPolicies().inNamespace(namespace).list().getItems()));
-    // Reduce at once; never log or keep a fabric8 Secret (its toString prints data).
-    secrets.forEach(s -> builder.secret(SecretInfo.from(s)));
-    logger.debug(
-        "read {} secrets in namespace {} (kept as redacted views)", secrets.size(), namespace);
+            () -> client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
+    return new JobKinds(
+        namespace, pods, events, serviceAccounts, secrets, roles, roleBindings, networkPolicies);
   }
 
   /** Cluster-scoped kinds: nodes (for kind detection and platforms) and cluster RBAC. */
-  private void collectClusterKinds(Snapshot.Builder builder) throws ClusterUnreachableException {
-    builder.addAll(list(builder, "nodes", "", null, () -> client.nodes().list().getItems()));
-    builder.addAll(
-        list(
-            builder,
+  private record ClusterKinds(
+      Listing<Node> nodes,
+      Listing<ClusterRole> clusterRoles,
+      Listing<ClusterRoleBinding> clusterRoleBindings) {
+
+    void take(Snapshot.Builder builder) throws ClusterUnreachableException {
+      builder.addAll(nodes.take(builder));
+      builder.addAll(clusterRoles.take(builder));
+      builder.addAll(clusterRoleBindings.take(builder));
+    }
+  }
+
+  private ClusterKinds submitClusterKinds(ExecutorService pool) {
+    return new ClusterKinds(
+        submit(pool, "nodes", "", null, () -> client.nodes().list().getItems()),
+        submit(
+            pool,
             "clusterroles",
             RBAC_GROUP,
             null,
-            () -> client.rbac().clusterRoles().list().getItems()));
-    builder.addAll(
-        list(
-            builder,
+            () -> client.rbac().clusterRoles().list().getItems()),
+        submit(
+            pool,
             "clusterrolebindings",
             RBAC_GROUP,
             null,
             () -> client.rbac().clusterRoleBindings().list().getItems()));
   }
 
-  private String findNamespace() throws ClusterUnreachableException {
+  private String findNamespace(ExecutorService pool) throws ClusterUnreachableException {
+    // One equality selector per name: set-based selectors ('in') are not served by every
+    // API proxy, and this is at most four small cluster-wide deployment lists.
+    List<Future<List<Deployment>>> searches = new ArrayList<>();
+    for (String name : LAUNCHER_NAMES) {
+      searches.add(
+          pool.submit(
+              () ->
+                  client
+                      .apps()
+                      .deployments()
+                      .inAnyNamespace()
+                      .withLabel("app.kubernetes.io/name", name)
+                      .list()
+                      .getItems()));
+    }
     try {
-      // One equality selector per name: set-based selectors ('in') are not served by every
-      // API proxy, and this is at most four small cluster-wide deployment lists.
       List<Deployment> launchers = new ArrayList<>();
-      for (String name : LAUNCHER_NAMES) {
-        launchers.addAll(
-            client
-                .apps()
-                .deployments()
-                .inAnyNamespace()
-                .withLabel("app.kubernetes.io/name", name)
-                .list()
-                .getItems());
+      for (Future<List<Deployment>> search : searches) {
+        launchers.addAll(await(search));
       }
       List<String> found = AirbyteInstall.launcherNamespaces(launchers);
       if (found.size() > 1) {
@@ -195,29 +284,72 @@ public final class ClusterCollector {
     }
   }
 
-  private <T extends HasMetadata> List<T> list(
-      Snapshot.Builder builder,
+  /** A LIST running in the pool; {@link #take} waits for it. */
+  private final class Listing<T> {
+    private final String resource;
+    private final String group;
+    private final @Nullable String namespace;
+    private final Future<List<T>> items;
+
+    Listing(String resource, String group, @Nullable String namespace, Future<List<T>> items) {
+      this.resource = resource;
+      this.group = group;
+      this.namespace = namespace;
+      this.items = items;
+    }
+
+    /**
+     * The listed objects, or none with a {@link CollectionError} in {@code builder} when the kind
+     * could not be read.
+     */
+    List<T> take(Snapshot.Builder builder) throws ClusterUnreachableException {
+      try {
+        List<T> listed = await(items);
+        logger.debug(
+            "listed {} {} {}",
+            listed.size(),
+            resource,
+            namespace == null ? "cluster-wide" : "in namespace " + namespace);
+        return listed;
+      } catch (KubernetesClientException e) {
+        failIfUnreachable(e);
+        CollectionError error =
+            new CollectionError(resource, group, namespace, "list", e.getCode(), reason(e));
+        logger.warn("{}", error.describe());
+        builder.collectionError(error);
+        return List.of();
+      }
+    }
+  }
+
+  private <T> Listing<T> submit(
+      ExecutorService pool,
       String resource,
       String group,
       @Nullable String namespace,
-      Supplier<List<T>> call)
-      throws ClusterUnreachableException {
+      Callable<List<T>> call) {
+    return new Listing<>(resource, group, namespace, pool.submit(call));
+  }
+
+  /** The task's result; what it threw, thrown here, on the collecting thread. */
+  private static <T> T await(Future<T> task) {
     try {
-      List<T> items = call.get();
-      logger.debug(
-          "listed {} {} {}",
-          items.size(),
-          resource,
-          namespace == null ? "cluster-wide" : "in namespace " + namespace);
-      return items;
-    } catch (KubernetesClientException e) {
-      failIfUnreachable(e);
-      CollectionError error =
-          new CollectionError(resource, group, namespace, "list", e.getCode(), reason(e));
-      logger.warn("{}", error.describe());
-      builder.collectionError(error);
-      return List.of();
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KubernetesClientException.launderThrowable(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("a LIST failed", e.getCause());
     }
+  }
+
+  private static Thread thread(Runnable task) {
+    Thread thread = new Thread(task, "pulldoctor-list");
+    thread.setDaemon(true);
+    return thread;
   }
 
   private void failIfUnreachable(KubernetesClientException e) throws ClusterUnreachableException {

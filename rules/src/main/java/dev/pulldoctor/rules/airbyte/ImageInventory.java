@@ -9,10 +9,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -63,6 +65,7 @@ public final class ImageInventory {
 
   private static List<TargetImage> fromFlags(
       Snapshot snapshot, AirbyteInstall install, List<String> requested) {
+    List<Pod> jobPods = jobPods(snapshot, install.jobNamespace());
     return requested.stream()
         .distinct()
         .map(
@@ -71,7 +74,7 @@ public final class ImageInventory {
                     image,
                     install.effectiveImage(image),
                     TargetImage.Origin.FLAG,
-                    podsRunning(snapshot, install, install.effectiveImage(image))))
+                    podsRunning(jobPods, install.effectiveImage(image))))
         .toList();
   }
 
@@ -84,8 +87,13 @@ public final class ImageInventory {
         origins.putIfAbsent(container.getImage(), TargetImage.Origin.POD);
       }
     }
+    // Pod names per namespace, gathered once: there are thousands of events and pods.
+    Map<String, PodNames> podNames = new HashMap<>();
     for (Event event : Snapshot.inNamespace(snapshot.events(), install.jobNamespace())) {
-      String image = connectorImageOf(event, snapshot);
+      String image =
+          connectorImageOf(
+              event,
+              namespace -> podNames.computeIfAbsent(namespace, n -> PodNames.of(snapshot, n)));
       if (image != null && !seen.containsKey(image)) {
         seen.put(image, new ArrayList<>());
         origins.put(image, TargetImage.Origin.EVENT);
@@ -141,6 +149,7 @@ public final class ImageInventory {
                 requested, image.effective(), image.origin(), image.pods(), connectors));
       }
     }
+    List<Pod> jobPods = jobPods(snapshot, install.jobNamespace());
     byImage.forEach(
         (effective, connectors) ->
             images.add(
@@ -148,7 +157,7 @@ public final class ImageInventory {
                     registered.getOrDefault(effective, effective),
                     effective,
                     TargetImage.Origin.AIRBYTE_API,
-                    podsRunning(snapshot, install, effective),
+                    podsRunning(jobPods, effective),
                     connectors)));
     return images;
   }
@@ -172,17 +181,30 @@ public final class ImageInventory {
         .toList();
   }
 
-  private static List<ObjectRef> podsRunning(
-      Snapshot snapshot, AirbyteInstall install, String image) {
-    return jobPods(snapshot, install.jobNamespace()).stream()
+  private static List<ObjectRef> podsRunning(List<Pod> jobPods, String image) {
+    return jobPods.stream()
         .filter(p -> connectorContainers(p).stream().anyMatch(c -> image.equals(c.getImage())))
         .map(ObjectRef::of)
         .sorted()
         .toList();
   }
 
+  /** The names of the pods in one namespace, and which of them are job pods. */
+  private record PodNames(Set<String> jobPodNames, Set<String> all) {
+    static PodNames of(Snapshot snapshot, String namespace) {
+      return new PodNames(
+          jobPods(snapshot, namespace).stream()
+              .map(p -> p.getMetadata().getName())
+              .collect(Collectors.toSet()),
+          Snapshot.inNamespace(snapshot.pods(), namespace).stream()
+              .map(p -> p.getMetadata().getName())
+              .collect(Collectors.toSet()));
+    }
+  }
+
   /** The connector image an event is about, or null when it is about something else. */
-  private static @Nullable String connectorImageOf(Event event, Snapshot snapshot) {
+  private static @Nullable String connectorImageOf(
+      Event event, Function<String, PodNames> podNamesIn) {
     ObjectReference involved = event.getInvolvedObject();
     if (involved == null || !"Pod".equals(involved.getKind()) || event.getMessage() == null) {
       return null;
@@ -192,15 +214,11 @@ public final class ImageInventory {
     if (!container.matches() || !CONNECTOR_CONTAINERS.contains(container.group(1))) {
       return null;
     }
-    Set<String> jobPodNames =
-        jobPods(snapshot, involved.getNamespace() == null ? "" : involved.getNamespace()).stream()
-            .map(p -> p.getMetadata().getName())
-            .collect(Collectors.toSet());
-    boolean podKnown =
-        Snapshot.inNamespace(snapshot.pods(), String.valueOf(involved.getNamespace())).stream()
-            .anyMatch(p -> p.getMetadata().getName().equals(involved.getName()));
+    PodNames pods =
+        podNamesIn.apply(involved.getNamespace() == null ? "" : involved.getNamespace());
+    boolean podKnown = pods.all().contains(involved.getName());
     boolean jobPod =
-        jobPodNames.contains(involved.getName())
+        pods.jobPodNames().contains(involved.getName())
             || (!podKnown && JOB_POD_NAME.matcher(String.valueOf(involved.getName())).matches());
     if (!jobPod) {
       return null;

@@ -51,13 +51,16 @@ public record Snapshot(
     Objects.requireNonNull(source, "source");
     deployments = sorted(deployments);
     pods = sorted(pods);
-    events = List.copyOf(events);
+    events = byNamespace(events);
     configMaps = sorted(configMaps);
     serviceAccounts = sorted(serviceAccounts);
     secrets =
-        secrets.stream()
-            .sorted(Comparator.comparing(SecretInfo::namespace).thenComparing(SecretInfo::name))
-            .toList();
+        IndexedList.of(
+            secrets.stream()
+                .sorted(Comparator.comparing(SecretInfo::namespace).thenComparing(SecretInfo::name))
+                .toList(),
+            SecretInfo::namespace,
+            SecretInfo::name);
     nodes = sorted(nodes);
     roles = sorted(roles);
     roleBindings = sorted(roleBindings);
@@ -99,26 +102,21 @@ public record Snapshot(
         collectionErrors);
   }
 
+  // The compact constructor makes every list an IndexedList: lookups are map reads.
   public Optional<SecretInfo> secret(String namespace, String name) {
-    return secrets.stream()
-        .filter(s -> s.namespace().equals(namespace) && s.name().equals(name))
-        .findFirst();
+    return ((IndexedList<SecretInfo>) secrets).named(namespace, name);
   }
 
   public List<SecretInfo> secretsIn(String namespace) {
-    return secrets.stream().filter(s -> s.namespace().equals(namespace)).toList();
+    return ((IndexedList<SecretInfo>) secrets).inNamespace(namespace);
   }
 
   public Optional<ConfigMap> configMap(String namespace, String name) {
-    return inNamespace(configMaps, namespace).stream()
-        .filter(c -> name.equals(c.getMetadata().getName()))
-        .findFirst();
+    return ((IndexedList<ConfigMap>) configMaps).named(namespace, name);
   }
 
   public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
-    return inNamespace(serviceAccounts, namespace).stream()
-        .filter(c -> name.equals(c.getMetadata().getName()))
-        .findFirst();
+    return ((IndexedList<ServiceAccount>) serviceAccounts).named(namespace, name);
   }
 
   /** What the registry probe observed for {@code image} (an effective image), if it ran. */
@@ -159,17 +157,29 @@ public record Snapshot(
         .findFirst();
   }
 
+  /** The objects in {@code namespace}; for a snapshot's own lists, without a scan. */
   public static <T extends HasMetadata> List<T> inNamespace(List<T> objects, String namespace) {
+    if (objects instanceof IndexedList<T> indexed) {
+      return indexed.inNamespace(namespace);
+    }
     return objects.stream().filter(o -> namespace.equals(o.getMetadata().getNamespace())).toList();
   }
 
   private static <T extends HasMetadata> List<T> sorted(List<T> objects) {
-    return objects.stream()
-        .sorted(
-            Comparator.comparing(
-                    (T o) -> Objects.requireNonNullElse(o.getMetadata().getNamespace(), ""))
-                .thenComparing(o -> Objects.requireNonNullElse(o.getMetadata().getName(), "")))
-        .toList();
+    return byNamespace(
+        objects.stream()
+            .sorted(
+                Comparator.comparing(
+                        (T o) -> Objects.requireNonNullElse(o.getMetadata().getNamespace(), ""))
+                    .thenComparing(o -> Objects.requireNonNullElse(o.getMetadata().getName(), "")))
+            .toList());
+  }
+
+  private static <T extends HasMetadata> List<T> byNamespace(List<T> objects) {
+    return IndexedList.of(
+        objects,
+        o -> o.getMetadata() == null ? null : o.getMetadata().getNamespace(),
+        o -> o.getMetadata() == null ? null : o.getMetadata().getName());
   }
 
   /** Collects objects of any supported kind; unknown kinds are ignored. */

@@ -1,0 +1,148 @@
+package dev.pulldoctor.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The performance harness of docs/performance.md. Run it with {@code bench/run} from the repository
+ * root; it prints a Markdown table of medians to stdout and writes it to {@code
+ * bench/target/results.md}. Progress goes to stderr.
+ *
+ * <pre>
+ * bench/run [--runs N] [--only live,start,rules]
+ * </pre>
+ */
+public final class Bench {
+  private static final Set<String> SECTIONS = Set.of("live", "start", "rules");
+  // java.util.logging keeps loggers weakly: hold the one whose level is set.
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  private Bench() {}
+
+  /** Runs the sections asked for and prints the table. */
+  public static void main(String[] args) throws Exception {
+    int runs = 7;
+    Set<String> only = new LinkedHashSet<>(List.of("live", "start", "rules"));
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--only" -> {
+          only.clear();
+          for (String section : args[++i].split(",", -1)) {
+            if (!SECTIONS.contains(section)) {
+              throw new IllegalArgumentException("--only: one of " + SECTIONS + ", not " + section);
+            }
+            only.add(section);
+          }
+        }
+        default ->
+            throw new IllegalArgumentException(
+                "usage: bench/run [--runs N] [--only live,start,rules]");
+      }
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    Path root = Path.of("").toAbsolutePath();
+    String before = loadAverage();
+    Instant started = Instant.now();
+    List<Row> rows = new ArrayList<>();
+    if (only.contains("live")) {
+      rows.addAll(LiveBench.run(root, runs));
+    }
+    if (only.contains("start")) {
+      // Starts are short and noisy: twice the runs cost little.
+      rows.addAll(StartupBench.run(root, 2 * runs));
+    }
+    if (only.contains("rules")) {
+      rows.addAll(RuleEngineBench.run(root));
+    }
+    rows.add(
+        new Row(
+            "daemon",
+            "daemon: not measured yet (needs serve)",
+            "–",
+            "RSS ≤ 200 MiB; 0 periodic LISTs beyond informer relists; change-to-report ≤ 3 s",
+            "not measured"));
+    String table = table(rows, runs, before, started);
+    Path out = root.resolve("bench/target/results.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table, StandardCharsets.UTF_8);
+    System.out.print(table);
+    progress("written to " + root.relativize(out));
+  }
+
+  static void progress(String message) {
+    System.err.println("bench: " + message);
+  }
+
+  private static String table(List<Row> rows, int runs, String loadBefore, Instant started)
+      throws IOException {
+    StringBuilder out = new StringBuilder();
+    out.append("Machine: ").append(machine()).append('\n');
+    out.append(
+            String.format(
+                Locale.ROOT,
+                "Run: %s, %d runs per median (after warm-up; twice that for start); load average %s"
+                    + " before, %s after. CPU = user + system time of the process.%n",
+                started.truncatedTo(ChronoUnit.SECONDS),
+                runs,
+                loadBefore,
+                loadAverage()))
+        .append('\n');
+    out.append("| section | measured | median (min–max, n) | target | verdict |\n");
+    out.append("|---|---|---|---|---|\n");
+    for (Row row : rows) {
+      out.append("| ")
+          .append(
+              String.join(
+                  " | ", row.section(), row.what(), row.value(), row.target(), row.verdict()))
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String machine() throws IOException {
+    String model = "unknown CPU";
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    if (Files.isReadable(cpuinfo)) {
+      Matcher name =
+          Pattern.compile("(?m)^model name\\s*:\\s*(.+)$")
+              .matcher(Files.readString(cpuinfo, StandardCharsets.UTF_8));
+      if (name.find()) {
+        model = name.group(1).strip();
+      }
+    }
+    return String.format(
+        Locale.ROOT,
+        "%d CPUs (%s), %d MiB max heap, Java %s (%s), %s %s",
+        Runtime.getRuntime().availableProcessors(),
+        model,
+        Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.vendor"),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+  }
+
+  private static String loadAverage() throws IOException {
+    Path loadavg = Path.of("/proc/loadavg");
+    if (!Files.isReadable(loadavg)) {
+      return "n/a";
+    }
+    String[] fields = Files.readString(loadavg, StandardCharsets.US_ASCII).strip().split(" ", -1);
+    return fields[0] + " / " + fields[1] + " / " + fields[2];
+  }
+}

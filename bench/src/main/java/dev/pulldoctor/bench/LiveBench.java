@@ -1,0 +1,326 @@
+package dev.pulldoctor.bench;
+
+import dev.pulldoctor.agent.cli.InProcess;
+import dev.pulldoctor.agent.collect.ClusterCollector;
+import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.LargeNamespace;
+import dev.pulldoctor.agent.render.OutputFormat;
+import dev.pulldoctor.agent.render.ReportRenderer;
+import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.rbac.JobLauncherAccess;
+import dev.pulldoctor.rules.rbac.Permission;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * Item 1 of the harness: a full live diagnosis of the large namespace against the limit set by the
+ * API calls it needs, both in this JVM against the same mock API server, alternating run by run so
+ * that both see the same machine load; then the same diagnosis as a fresh {@code bin/pulldoctor}
+ * process, JVM start included.
+ */
+final class LiveBench {
+  private static final String NAMESPACE = LargeNamespace.NAMESPACE;
+  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+  private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+  private static final int WARMUP = 3;
+
+  private final Path root;
+  private final int runs;
+  private final List<Row> rows = new ArrayList<>();
+
+  private LiveBench(Path root, int runs) {
+    this.root = root;
+    this.runs = runs;
+  }
+
+  static List<Row> run(Path root, int runs) throws Exception {
+    return new LiveBench(root, runs).measure();
+  }
+
+  private List<Row> measure() throws Exception {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    Path dir = Files.createTempDirectory("pulldoctor-bench");
+    try (KubernetesClient seeder = server.createClient()) {
+      List<HasMetadata> objects =
+          LargeNamespace.objects(root.resolve("examples"), LargeNamespace.Size.FULL);
+      Bench.progress("seeding the mock API server (CRUD) with " + objects.size() + " objects…");
+      Samples seeding = new Samples();
+      seeding.time(() -> LargeNamespace.seed(seeder, objects));
+      Bench.progress("seeded in " + seeding.describe());
+      answerAccessReviews(server, seeder);
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Files.writeString(
+          kubeconfig, kubeconfig(seeder.getConfiguration().getMasterUrl()), StandardCharsets.UTF_8);
+      try (KubeClients.Connection bare = KubeClients.connect(kubeconfig, null)) {
+        compare(bare.client(), kubeconfig);
+        breakdown(bare.client());
+      }
+      cliProcess(kubeconfig);
+    } finally {
+      server.destroy();
+      try (var files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(dir);
+    }
+    return rows;
+  }
+
+  /**
+   * {@code limit} and {@code diagnose}, alternating; and the limit again with a client made for the
+   * run, as the CLI makes one: a new client starts with empty Jackson caches, which the long-lived
+   * one filled long ago.
+   */
+  private void compare(KubernetesClient bare, Path kubeconfig) throws Exception {
+    String[] diagnose = {
+      "diagnose", "--kubeconfig", kubeconfig.toString(), "-n", NAMESPACE, "--offline", "-o", "json"
+    };
+    for (int i = 0; i < WARMUP; i++) {
+      limit(bare);
+      limitWithNewClient(kubeconfig);
+      check(InProcess.run(diagnose));
+    }
+    Samples limit = new Samples();
+    Samples fresh = new Samples();
+    Samples full = new Samples();
+    for (int i = 0; i < runs; i++) {
+      Bench.progress("live run " + (i + 1) + "/" + runs);
+      limit.time(() -> limit(bare));
+      full.time(() -> check(InProcess.run(diagnose)));
+      fresh.time(() -> limitWithNewClient(kubeconfig));
+    }
+    rows.add(
+        Row.of(
+            "live",
+            "limit: the collector's 12 LISTs + 13 SubjectAccessReviews, one after another, bare"
+                + " long-lived client",
+            limit.describe()));
+    rows.add(
+        Row.of(
+            "live",
+            "diagnose: `diagnose --offline -o json` in process (client, collection, rules, JSON)",
+            full.describe()));
+    rows.add(ratio("ratio diagnose / limit", full.median() / limit.median()));
+    rows.add(
+        Row.of(
+            "live",
+            "limit with a new bare client per run (connect, the same calls, close)",
+            fresh.describe()));
+    rows.add(ratio("ratio diagnose / limit with a new client", full.median() / fresh.median()));
+  }
+
+  private static Row ratio(String what, double ratio) {
+    return new Row(
+        "live",
+        what,
+        String.format(Locale.ROOT, "%.2f×", ratio),
+        "≤ 1.30×",
+        ratio <= 1.3
+            ? String.format(Locale.ROOT, "met (%.0f %% under)", (1.3 - ratio) / 1.3 * 100)
+            : String.format(Locale.ROOT, "missed by %.2f×", ratio - 1.3));
+  }
+
+  private static void limitWithNewClient(Path kubeconfig) throws Exception {
+    try (KubeClients.Connection connection = KubeClients.connect(kubeconfig, null)) {
+      limit(connection.client());
+    }
+  }
+
+  /** Where a diagnosis spends its time, stage by stage. */
+  private void breakdown(KubernetesClient client) throws Exception {
+    ClusterCollector collector = new ClusterCollector(client, Clock.fixed(NOW, ZoneOffset.UTC));
+    RuleEngine engine = new RuleEngine(Rules.all());
+    ReportRenderer json = ReportRenderer.of(OutputFormat.JSON, false, "bench");
+    Samples collect = new Samples();
+    Samples rules = new Samples();
+    Samples render = new Samples();
+    int results = 0;
+    for (int i = 0; i < WARMUP + runs; i++) {
+      long start = System.nanoTime();
+      Snapshot snapshot = collector.collect(NAMESPACE, "bench");
+      long collected = System.nanoTime();
+      Report report = engine.run(Diagnosis.of(snapshot, NOW, true, List.of()), NOW);
+      long evaluated = System.nanoTime();
+      json.render(report);
+      long rendered = System.nanoTime();
+      if (i >= WARMUP) {
+        collect.add((collected - start) / 1e9);
+        rules.add((evaluated - collected) / 1e9);
+        render.add((rendered - evaluated) / 1e9);
+      }
+      results = report.results().size();
+    }
+    rows.add(
+        Row.of("live", "  of which collection (ClusterCollector, parallel)", collect.describe()));
+    rows.add(
+        Row.of(
+            "live",
+            "  of which rules (Diagnosis + RuleEngine over Rules.all(), " + results + " results)",
+            rules.describe()));
+    rows.add(Row.of("live", "  of which JSON render", render.describe()));
+  }
+
+  /**
+   * The same diagnosis as a user runs it: a new JVM through bin/pulldoctor, as it starts (C1 only,
+   * serial GC, CDS archive) and, for comparison, with the C2 compiler back.
+   */
+  private void cliProcess(Path kubeconfig) throws Exception {
+    List<String> command =
+        List.of(
+            "diagnose",
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "-n",
+            NAMESPACE,
+            "--offline",
+            "-o",
+            "json");
+    Map<String, String> c2 = Map.of("PULLDOCTOR_JAVA_OPTS", "-XX:TieredStopAtLevel=4");
+    StartupBench.launch(root, command, Map.of());
+    StartupBench.launch(root, command, c2);
+    Samples asShipped = new Samples();
+    Samples withC2 = new Samples();
+    Samples cpu = new Samples();
+    Samples cpuC2 = new Samples();
+    for (int i = 0; i < runs; i++) {
+      Bench.progress("bin/pulldoctor diagnose, run " + (i + 1) + "/" + runs);
+      asShipped.time(() -> cpu.add(StartupBench.launch(root, command, Map.of())));
+      withC2.time(() -> cpuC2.add(StartupBench.launch(root, command, c2)));
+    }
+    double median = asShipped.median();
+    rows.add(
+        new Row(
+            "live",
+            "`bin/pulldoctor diagnose --offline -o json` on the large namespace, JVM start"
+                + " included",
+            asShipped.describe() + "; CPU " + cpu.describe(),
+            "≤ 2 s",
+            median <= 2
+                ? String.format(Locale.ROOT, "met (%.2f s under)", 2 - median)
+                : String.format(Locale.ROOT, "missed by %.2f s", median - 2)));
+    rows.add(
+        Row.of(
+            "live",
+            "  the same with C2 (`PULLDOCTOR_JAVA_OPTS=-XX:TieredStopAtLevel=4`)",
+            withC2.describe() + "; CPU " + cpuC2.describe()));
+    rows.add(
+        StartupBench.share(
+            root, "live", "`bin/pulldoctor diagnose` of the large namespace", command));
+  }
+
+  /** Exactly the API calls the collector makes for a namespace given with -n, in a row. */
+  private static void limit(KubernetesClient client) {
+    client.apps().deployments().inNamespace(NAMESPACE).list();
+    client.configMaps().inNamespace(NAMESPACE).list();
+    client.pods().inNamespace(NAMESPACE).list();
+    client.v1().events().inNamespace(NAMESPACE).list();
+    client.serviceAccounts().inNamespace(NAMESPACE).list();
+    client.secrets().inNamespace(NAMESPACE).list();
+    client.rbac().roles().inNamespace(NAMESPACE).list();
+    client.rbac().roleBindings().inNamespace(NAMESPACE).list();
+    client.network().v1().networkPolicies().inNamespace(NAMESPACE).list();
+    client.nodes().list();
+    client.rbac().clusterRoles().list();
+    client.rbac().clusterRoleBindings().list();
+    for (Permission permission : JobLauncherAccess.REQUIRED) {
+      client
+          .authorization()
+          .v1()
+          .subjectAccessReview()
+          .create(
+              new SubjectAccessReviewBuilder()
+                  .withNewMetadata()
+                  .withGenerateName("bench-")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withUser("system:serviceaccount:airbyte:airbyte-admin")
+                  .withNewResourceAttributes()
+                  .withNamespace(NAMESPACE)
+                  .withGroup(permission.group())
+                  .withResource(permission.resource())
+                  .withVerb(permission.verb())
+                  .endResourceAttributes()
+                  .endSpec()
+                  .build());
+    }
+  }
+
+  /** A real API server answers every review; the CRUD store would only echo it back. */
+  private static void answerAccessReviews(KubernetesMockServer server, KubernetesClient client) {
+    server
+        .expect()
+        .post()
+        .withPath(SAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SubjectAccessReview review =
+                  client
+                      .getKubernetesSerialization()
+                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
+              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
+              return review;
+            })
+        .always();
+  }
+
+  private static void check(InProcess.Run run) {
+    if (run.exitCode() > 1) {
+      throw new IllegalStateException("diagnose exited " + run.exitCode() + ": " + run.err());
+    }
+  }
+
+  private static String kubeconfig(String server) {
+    return """
+    apiVersion: v1
+    kind: Config
+    clusters:
+    - name: bench
+      cluster: {server: "%s", insecure-skip-tls-verify: true}
+    contexts:
+    - name: bench
+      context: {cluster: bench, user: bench, namespace: airbyte}
+    current-context: bench
+    users:
+    - name: bench
+      user: {token: bench}
+    """
+        .formatted(server);
+  }
+}
