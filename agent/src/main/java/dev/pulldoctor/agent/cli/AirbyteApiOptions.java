@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.cli;
 import dev.pulldoctor.agent.airbyte.AirbyteDiscovery;
 import dev.pulldoctor.agent.airbyte.Limits;
 import dev.pulldoctor.agent.collect.InputException;
+import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,14 +65,16 @@ final class AirbyteApiOptions {
   /**
    * Adds what Airbyte's API says about custom connectors to the snapshot.
    *
-   * @param kubernetes the cluster connection, null when reading files
+   * @param connection the cluster connection, null when reading files (a connection, not a client:
+   *     picocli reflects on this class, and a client type here would load the client for every
+   *     command)
    * @param offline whether network calls other than to the Kubernetes API are forbidden
    * @param defaultConfig whether the connection uses the default configuration (no --kubeconfig or
    *     --context), so that inside a pod it is the pod's own cluster
    */
   Snapshot discover(
       Snapshot snapshot,
-      @Nullable KubernetesClient kubernetes,
+      KubeClients.@Nullable Connection connection,
       boolean offline,
       boolean defaultConfig)
       throws InputException {
@@ -79,6 +82,7 @@ final class AirbyteApiOptions {
     if (offline) {
       return snapshot;
     }
+    KubernetesClient kubernetes = connection == null ? null : connection.client();
     String namespace = snapshot.source().namespace();
     AirbyteInstall install = AirbyteInstall.from(snapshot, namespace);
     return new AirbyteDiscovery(System.getenv(), Limits.DEFAULT)

@@ -123,7 +123,7 @@ final class BundleCommand implements Callable<Integer> {
               airbyteApi.discover(
                   new ClusterCollector(connection.client(), clock)
                       .collect(cluster.namespace, connection.context()),
-                  connection.client(),
+                  connection,
                   offline,
                   cluster.kubeconfig == null && cluster.context == null);
           serverVersion = serverVersion(connection);

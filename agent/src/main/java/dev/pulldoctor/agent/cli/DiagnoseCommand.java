@@ -194,10 +194,7 @@ final class DiagnoseCommand implements Callable<Integer> {
               .collect(cluster.namespace, connection.context());
       snapshot =
           airbyteApi.discover(
-              snapshot,
-              connection.client(),
-              offline,
-              cluster.kubeconfig == null && cluster.context == null);
+              snapshot, connection, offline, cluster.kubeconfig == null && cluster.context == null);
       // Probe while the client is open: credentials are read from the live Secret when needed.
       if (offline) {
         warnActivePullIgnored("--offline");
@@ -210,7 +207,7 @@ final class DiagnoseCommand implements Callable<Integer> {
               rulesClock(snapshot),
               images,
               new ClusterSecrets(connection.client()),
-              probes.activePullRunner(connection.client()));
+              probes.activePullRunner(connection));
     }
   }
 

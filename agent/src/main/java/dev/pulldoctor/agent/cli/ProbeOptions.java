@@ -1,10 +1,10 @@
 package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.activepull.ActivePullTester;
+import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.agent.probe.ProbeSetup;
 import dev.pulldoctor.agent.probe.SnapshotProbe;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,10 +84,14 @@ final class ProbeOptions {
         progress);
   }
 
-  /** The active pull test on this cluster when {@code --active-pull} is given, else null. */
-  SnapshotProbe.@Nullable ActivePullRunner activePullRunner(KubernetesClient client) {
+  /**
+   * The active pull test on this cluster when {@code --active-pull} is given, else null. Takes the
+   * connection, not the client: picocli reflects on this class, and a client type in a signature
+   * would load the Kubernetes client for every command.
+   */
+  SnapshotProbe.@Nullable ActivePullRunner activePullRunner(KubeClients.Connection connection) {
     return activePull
-        ? new ActivePullTester(client, ACTIVE_PULL_TIMEOUT, Duration.ofSeconds(1))::run
+        ? new ActivePullTester(connection.client(), ACTIVE_PULL_TIMEOUT, Duration.ofSeconds(1))::run
         : null;
   }
 }

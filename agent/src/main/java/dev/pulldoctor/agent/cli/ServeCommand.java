@@ -1,10 +1,15 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.probe.ProbePolicy;
+import dev.pulldoctor.agent.probe.SnapshotProbe;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
 import dev.pulldoctor.agent.serve.Schedule;
+import dev.pulldoctor.agent.serve.SnapshotStep;
 import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.model.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +52,8 @@ import picocli.CommandLine.Spec;
       ""
     })
 final class ServeCommand implements Callable<Integer> {
+  private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
+
   @Spec CommandSpec spec;
 
   @Mixin ClusterOptions cluster = new ClusterOptions();
@@ -59,6 +68,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
   boolean offline;
+
+  @Mixin ProbeOptions probes = new ProbeOptions();
+
+  @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
 
   @Option(
       names = "--bind",
@@ -149,6 +162,7 @@ final class ServeCommand implements Callable<Integer> {
               connection.context(),
               images,
               offline,
+              afterCollection(connection),
               Rules.all(),
               clock);
       Schedule schedule = new Schedule(interval, debounce, minGap, Duration.ofSeconds(5));
@@ -185,6 +199,34 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Each run asks Airbyte's API (unless --offline) and probes the registries (unless --offline),
+   * reading credentials afresh so that rotated secrets and files are picked up.
+   */
+  private SnapshotStep afterCollection(KubeClients.Connection connection) {
+    if (offline) {
+      return SnapshotStep.NONE;
+    }
+    ProbePolicy policy = probes.policy();
+    boolean defaultConfig = cluster.kubeconfig == null && cluster.context == null;
+    SnapshotProbe probe = probes.snapshotProbe(policy, logger::info);
+    return snapshot -> {
+      Snapshot discovered = snapshot;
+      try {
+        discovered = airbyteApi.discover(snapshot, connection, false, defaultConfig);
+      } catch (InputException e) {
+        // Checked at start; a file that went away since then loses this run's listing only.
+        logger.warn("Airbyte's API was not asked: {}", e.getMessage());
+      }
+      return probe.probe(
+          discovered,
+          discovered.capturedAt(),
+          images,
+          new ClusterSecrets(connection.client()),
+          probes.activePullRunner(connection));
+    };
+  }
+
   /** Ends {@link #call}, which then stops the server, the watches and the schedule in order. */
   void shutdown() {
     stop.countDown();
@@ -203,6 +245,12 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    probes.policy();
+    Path secretFile = airbyteApi.request().secretFile();
+    if (secretFile != null && !Files.isReadable(secretFile)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--airbyte-client-secret-file: cannot read " + secretFile);
+    }
     if (port < 0 || port > 65_535) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--port must be between 0 and 65535");

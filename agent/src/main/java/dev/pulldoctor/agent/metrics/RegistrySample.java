@@ -1,9 +1,12 @@
 package dev.pulldoctor.agent.metrics;
 
+import dev.pulldoctor.rules.checks.RegistryReachableRule;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.image.ImageReference;
+import dev.pulldoctor.rules.model.RegistryObservation;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +20,9 @@ import java.util.TreeMap;
  * Whether one registry answered in the last run, and how long each stage of reaching it took.
  *
  * <p>Read from the {@code registry.reachable} results: their status, the evidence {@code registry}
- * (else the host of the result's image) and the evidence {@code timings}, a map from stage ({@code
- * dns}, {@code tcp}, {@code proxy}, {@code tls}, {@code http}) to milliseconds. Skipped results
- * (offline, no probe) give no sample.
+ * (else the host of the result's image) and the evidence {@code timingsMs}, a map from stage
+ * ({@code dns}, {@code tcp}, {@code proxy}, {@code tls}, {@code http}) to milliseconds. Skipped
+ * results (offline, no probe) give no sample.
  *
  * @param stageSeconds seconds per stage, only stages of the closed set
  */
@@ -28,7 +31,10 @@ public record RegistrySample(String registry, boolean up, Map<String, Double> st
   public static final String RULE = "registry.reachable";
 
   /** The stages of reaching a registry, in order: the {@code stage} label's closed set. */
-  public static final List<String> STAGES = List.of("dns", "tcp", "proxy", "tls", "http");
+  public static final List<String> STAGES =
+      Arrays.stream(RegistryObservation.Stage.values())
+          .map(RegistryObservation.Stage::word)
+          .toList();
 
   private static final Set<String> STAGE_SET = Set.copyOf(STAGES);
 
@@ -72,7 +78,8 @@ public record RegistrySample(String registry, boolean up, Map<String, Double> st
 
   private static Map<String, Double> timings(Result result) {
     Map<String, Double> seconds = new LinkedHashMap<>();
-    if (result.evidence().get("timings") instanceof Map<?, ?> timings) {
+    if (result.evidence().get(RegistryReachableRule.TIMINGS_EVIDENCE)
+        instanceof Map<?, ?> timings) {
       timings.forEach(
           (stage, millis) -> {
             if (stage instanceof String s && STAGE_SET.contains(s) && millis instanceof Number n) {

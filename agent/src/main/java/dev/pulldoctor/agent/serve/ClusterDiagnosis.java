@@ -14,15 +14,17 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The daemon's diagnosis: one live collection per run, then every rule. The Airbyte namespace, when
- * not given, is looked up until an install is found and then kept, which saves the cluster-wide
- * lookups on every later run.
+ * The daemon's diagnosis: one live collection per run, then what Airbyte's API lists and what the
+ * registries answer ({@link SnapshotStep}), then every rule. The Airbyte namespace, when not given,
+ * is looked up until an install is found and then kept, which saves the cluster-wide lookups on
+ * every later run.
  */
 public final class ClusterDiagnosis implements DiagnosisRun {
   private final KubernetesClient client;
   private final @Nullable String context;
   private final List<String> images;
   private final boolean offline;
+  private final SnapshotStep afterCollection;
   private final RuleEngine engine;
   private final Clock clock;
   private volatile @Nullable String namespace;
@@ -34,6 +36,7 @@ public final class ClusterDiagnosis implements DiagnosisRun {
    * @param context the kubeconfig context name, for the report
    * @param images images to check; empty to discover them from job pods and events
    * @param offline whether rules may not make network calls besides the Kubernetes API
+   * @param afterCollection what each run adds to the collected snapshot (discovery, probes)
    */
   public ClusterDiagnosis(
       KubernetesClient client,
@@ -41,6 +44,7 @@ public final class ClusterDiagnosis implements DiagnosisRun {
       @Nullable String context,
       List<String> images,
       boolean offline,
+      SnapshotStep afterCollection,
       List<Rule> rules,
       Clock clock) {
     this.client = client;
@@ -48,13 +52,15 @@ public final class ClusterDiagnosis implements DiagnosisRun {
     this.context = context;
     this.images = List.copyOf(images);
     this.offline = offline;
+    this.afterCollection = afterCollection;
     this.engine = new RuleEngine(rules);
     this.clock = clock;
   }
 
   @Override
   public Diagnosed run() throws ClusterUnreachableException {
-    Snapshot snapshot = new ClusterCollector(client, clock).collect(namespace, context);
+    Snapshot collected = new ClusterCollector(client, clock).collect(namespace, context);
+    Snapshot snapshot = afterCollection.apply(collected);
     List<CollectionError> serverErrors =
         snapshot.collectionErrors().stream()
             .filter(e -> e.httpStatus() >= 500 || e.httpStatus() == 429)

@@ -79,9 +79,8 @@ class DashboardFilesTest {
                 .filter(i -> slug(i).equals(anchor))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(name + ": no rule has the anchor " + anchor));
-        if (Rules.byId(id).isPresent()) {
-          assertThat(ruleAnchors).as(name).contains(anchor);
-        }
+        assertThat(Rules.byId(id)).as(name + ": rule " + id).isPresent();
+        assertThat(ruleAnchors).as(name).contains(anchor);
         assertThat(annotations.path("summary").asText()).as(name).contains(id);
         assertThat(annotations.path("description").asText()).as(name).contains(id);
       } else {

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pulldoctor.rules.Rules;
-import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.model.RegistryObservation;
+import dev.pulldoctor.rules.model.RegistryObservation.Access;
+import dev.pulldoctor.rules.model.RegistryObservation.Connection;
+import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
+import dev.pulldoctor.rules.model.RegistryObservation.Outcome;
+import dev.pulldoctor.rules.model.RegistryObservation.Stage;
+import dev.pulldoctor.rules.model.RegistryObservation.StageTime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLEncoder;
@@ -42,6 +47,28 @@ class PrometheusEndToEndTest {
 
   @TempDir Path dir;
 
+  /** What a probe of ghcr.io observed (as recorded), so the registry metrics have data offline. */
+  private static final RegistryObservation GHCR_ANSWERED =
+      new RegistryObservation(
+          "ghcr.io/acme-data/source-orders:0.3.1",
+          "ghcr.io",
+          new Connection(
+              Outcome.OK,
+              null,
+              null,
+              "GET /v2/ answered 401 with a Bearer challenge, as a registry does",
+              List.of(
+                  new StageTime(Stage.DNS, 3),
+                  new StageTime(Stage.TCP, 9),
+                  new StageTime(Stage.TLS, 27),
+                  new StageTime(Stage.HTTP, 41)),
+              null,
+              "https",
+              "Bearer",
+              "140.82.112.34"),
+          Access.notChecked("no pull secret matches ghcr.io"),
+          Manifest.notChecked("not checked in this test"));
+
   @Test
   void promtool_accepts_the_alert_rules_and_their_unit_tests() throws Exception {
     Path promtool = Binaries.require("promtool");
@@ -71,14 +98,16 @@ class PrometheusEndToEndTest {
       throws Exception {
     Path promtool = Binaries.require("promtool");
     Path prometheus = Binaries.require("prometheus");
-    List<Rule> extra =
-        Rules.byId("registry.reachable").isPresent()
-            ? List.of()
-            : List.of(new StubRegistryReachableRule());
     try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("abctl-missing-pull-secret"));
         RunningDaemon daemon =
             RunningDaemon.start(
-                api, dir, RunningDaemon.quick(Duration.ofMinutes(10)), extra, null, null)) {
+                api,
+                dir,
+                RunningDaemon.quick(Duration.ofMinutes(10)),
+                List.of(),
+                null,
+                null,
+                snapshot -> snapshot.withRegistryObservations(List.of(GHCR_ANSWERED)))) {
       daemon.awaitReady(200, WAIT);
 
       // promtool's linter on a real scrape: no finding at all.

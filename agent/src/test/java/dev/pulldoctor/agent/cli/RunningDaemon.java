@@ -8,6 +8,7 @@ import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.http.RateLimiter;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
 import dev.pulldoctor.agent.serve.Schedule;
+import dev.pulldoctor.agent.serve.SnapshotStep;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import java.io.IOException;
@@ -47,12 +48,6 @@ final class RunningDaemon implements AutoCloseable {
     return start(api, dir, schedule, List.of(), null, null);
   }
 
-  /**
-   * Starts a daemon.
-   *
-   * @param extraRules rules run besides {@link Rules#all()} (stand-ins for rules of other branches)
-   * @param namespace the Airbyte namespace, null to find it
-   */
   static RunningDaemon start(
       MockApi api,
       Path dir,
@@ -60,6 +55,25 @@ final class RunningDaemon implements AutoCloseable {
       List<Rule> extraRules,
       @Nullable String namespace,
       @Nullable RateLimiter limiter)
+      throws Exception {
+    return start(api, dir, schedule, extraRules, namespace, limiter, SnapshotStep.NONE);
+  }
+
+  /**
+   * Starts a daemon.
+   *
+   * @param extraRules rules run besides {@link Rules#all()} (stand-ins for rules of other branches)
+   * @param namespace the Airbyte namespace, null to find it
+   * @param afterCollection what each run adds to the snapshot (stand-in probe observations)
+   */
+  static RunningDaemon start(
+      MockApi api,
+      Path dir,
+      Schedule schedule,
+      List<Rule> extraRules,
+      @Nullable String namespace,
+      @Nullable RateLimiter limiter,
+      SnapshotStep afterCollection)
       throws Exception {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, TOKEN + "\n", StandardCharsets.UTF_8);
@@ -69,7 +83,14 @@ final class RunningDaemon implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     ClusterDiagnosis diagnosis =
         new ClusterDiagnosis(
-            connection.client(), namespace, connection.context(), List.of(), true, rules, clock);
+            connection.client(),
+            namespace,
+            connection.context(),
+            List.of(),
+            true,
+            afterCollection,
+            rules,
+            clock);
     DaemonApp app =
         DaemonApp.start(
             new DaemonApp.Settings(

@@ -25,9 +25,9 @@ class RegistrySampleTest {
     Report report =
         withResults(
             Result.of(REACHABLE, Status.PASS, null, "ghcr.io/acme/a:1", "ok")
-                .withEvidence("timings", Map.of("dns", 10, "tls", 30, "bogus", 1)),
+                .withEvidence("timingsMs", Map.of("dns", 10, "tls", 30, "bogus", 1)),
             Result.of(REACHABLE, Status.FAIL, null, "ghcr.io/acme/b:1", "TLS failed")
-                .withEvidence("timings", Map.of("dns", 20)),
+                .withEvidence("timingsMs", Map.of("dns", 20)),
             Result.of(REACHABLE, Status.PASS, null, "busybox:1", "ok"),
             Result.of(REACHABLE, Status.SKIP, null, "quay.io/x/y:1", "offline"),
             Result.of(REACHABLE, Status.PASS, null, null, "ok")
@@ -50,7 +50,7 @@ class RegistrySampleTest {
     for (int i = 0; i < 30; i++) {
       results.add(
           Result.of(REACHABLE, Status.PASS, null, "registry" + i + ".example.com/a/b:1", "ok")
-              .withEvidence("timings", Map.of("dns", 1)));
+              .withEvidence("timingsMs", Map.of("dns", 1)));
     }
     runs.accept(
         new dev.pulldoctor.agent.serve.RunRecord(

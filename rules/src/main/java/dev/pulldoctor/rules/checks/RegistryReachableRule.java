@@ -22,6 +22,11 @@ import java.util.Optional;
 
 /** The registry of each image answers: DNS, TCP, verified TLS, and {@code GET /v2/}. */
 public final class RegistryReachableRule implements Rule {
+  /**
+   * The evidence key of the probe's stage timings: stage word to milliseconds (metrics read it).
+   */
+  public static final String TIMINGS_EVIDENCE = "timingsMs";
+
   static final RuleInfo INFO =
       new RuleInfo(
           "registry.reachable",
@@ -104,7 +109,7 @@ public final class RegistryReachableRule implements Rule {
                 result.evidence())
             .withEvidence("registry", registry)
             .withEvidence("images", observations.stream().map(RegistryObservation::image).toList())
-            .withEvidence("timingsMs", timings(connection));
+            .withEvidence(TIMINGS_EVIDENCE, timings(connection));
     if (connection.address() != null) {
       result = result.withEvidence("address", connection.address());
     }
