@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pulldoctor.agent.render.HtmlReport;
 import dev.pulldoctor.agent.render.JsonRenderer;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.ReportRenderer;
@@ -19,6 +20,7 @@ import dev.pulldoctor.agent.render.ReportTree;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Summary;
 import dev.pulldoctor.rules.model.AccessReview;
@@ -57,6 +59,7 @@ final class BundleContents {
   static final String OBSERVATIONS = "observations.json";
   static final String REPORT_JSON = "report.json";
   static final String REPORT_MD = "report.md";
+  static final String REPORT_HTML = "report.html";
   static final String LOG = "pulldoctor.log";
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -112,10 +115,9 @@ final class BundleContents {
 
     snapshot.accessReviews().forEach(redacted::accessReview);
     snapshot.connectorDiscoveries().forEach(redacted::connectorDiscovery);
+    snapshot.registryObservations().forEach(redacted::registryObservation);
     snapshot.collectionErrors().forEach(redacted::collectionError);
-    files.put(
-        OBSERVATIONS,
-        json(observations(snapshot.accessReviews(), snapshot.connectorDiscoveries())));
+    files.put(OBSERVATIONS, json(observations(snapshot)));
 
     Snapshot redactedSnapshot = redacted.build();
     Report report =
@@ -126,6 +128,15 @@ final class BundleContents {
                 request.generatedAt());
     files.put(REPORT_JSON, utf8(new JsonRenderer().render(report)));
     files.put(REPORT_MD, utf8(markdown(report, request.toolVersion())));
+    files.put(
+        REPORT_HTML,
+        utf8(
+            HtmlReport.report(
+                report,
+                "",
+                false,
+                Rules.all().stream().map(Rule::info).toList(),
+                request.toolVersion())));
     List<Redaction> redactions = redactor.redactions();
     files.put(LOG, utf8(log(request, scope, redactions, report)));
 
@@ -155,8 +166,9 @@ final class BundleContents {
     return ReportRenderer.of(OutputFormat.MARKDOWN, false, toolVersion).render(report);
   }
 
-  private static ObjectNode observations(
-      List<AccessReview> reviews, List<ConnectorDiscovery> discoveries) {
+  private static ObjectNode observations(Snapshot snapshot) {
+    List<AccessReview> reviews = snapshot.accessReviews();
+    List<ConnectorDiscovery> discoveries = snapshot.connectorDiscoveries();
     ObjectNode root = NODES.objectNode();
     root.put("apiVersion", BundleManifest.API_VERSION);
     root.put("kind", "Observations");
@@ -173,6 +185,10 @@ final class BundleContents {
     if (!discoveries.isEmpty()) {
       ArrayNode found = root.putArray("connectorDiscoveries");
       discoveries.forEach(d -> found.add(DiscoveryTrees.toTree(d)));
+    }
+    if (!snapshot.registryObservations().isEmpty()) {
+      ArrayNode probed = root.putArray("registryObservations");
+      snapshot.registryObservations().forEach(o -> probed.add(ObservationTrees.toTree(o)));
     }
     return root;
   }

@@ -139,6 +139,12 @@ public final class BundleReader {
           DiscoveryTrees.fromTree(
               BundleContents.OBSERVATIONS + " connector discovery " + discovery++, node));
     }
+    int probe = 0;
+    for (JsonNode node : observations.path("registryObservations")) {
+      builder.registryObservation(
+          ObservationTrees.fromTree(
+              BundleContents.OBSERVATIONS + " registry observation " + probe++, node));
+    }
     manifest.collectionErrors().forEach(builder::collectionError);
     return new Bundle(builder.build(), manifest);
   }

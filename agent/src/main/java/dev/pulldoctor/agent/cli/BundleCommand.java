@@ -3,10 +3,13 @@ package dev.pulldoctor.agent.cli;
 import dev.pulldoctor.agent.bundle.BundleRequest;
 import dev.pulldoctor.agent.bundle.BundleWriter;
 import dev.pulldoctor.agent.collect.ClusterCollector;
+import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -94,6 +97,8 @@ final class BundleCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
     boolean offline;
 
+    @Mixin ProbeOptions probes = new ProbeOptions();
+
     @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
 
     private final Clock clock;
@@ -114,6 +119,7 @@ final class BundleCommand implements Callable<Integer> {
             "--manifests reads files and cannot be combined with --kubeconfig or --context");
       }
       airbyteApi.request();
+      ProbePolicy policy = probes.policy();
       String serverVersion = null;
       Snapshot snapshot;
       if (manifests.isEmpty()) {
@@ -126,6 +132,18 @@ final class BundleCommand implements Callable<Integer> {
                   connection,
                   offline,
                   cluster.kubeconfig == null && cluster.context == null);
+          // The probes' observations travel in the bundle: analyze shows what was seen, and when.
+          if (!offline) {
+            snapshot =
+                probes
+                    .snapshotProbe(policy, message -> {})
+                    .probe(
+                        snapshot,
+                        snapshot.capturedAt(),
+                        images,
+                        new ClusterSecrets(connection.client()),
+                        probes.activePullRunner(connection));
+          }
           serverVersion = serverVersion(connection);
         }
       } else {
@@ -135,6 +153,18 @@ final class BundleCommand implements Callable<Integer> {
                 null,
                 offline,
                 true);
+        // As in diagnose: from files, only images named with --image are probed.
+        if (!offline && !images.isEmpty()) {
+          snapshot =
+              probes
+                  .snapshotProbe(policy, message -> {})
+                  .probe(
+                      snapshot,
+                      snapshot.capturedAt(),
+                      images,
+                      new ManifestSecrets(manifests, snapshot.source().namespace()),
+                      null);
+        }
       }
       Path target = target(snapshot);
       BundleWriter.Written written;

@@ -52,8 +52,6 @@ import picocli.CommandLine.Spec;
       ""
     })
 final class ServeCommand implements Callable<Integer> {
-  private static final Logger logger = LoggerFactory.getLogger(ServeCommand.class);
-
   @Spec CommandSpec spec;
 
   @Mixin ClusterOptions cluster = new ClusterOptions();
@@ -207,6 +205,9 @@ final class ServeCommand implements Callable<Integer> {
     if (offline) {
       return SnapshotStep.NONE;
     }
+    // Not a static field: picocli creates every command before --log-level is applied, and a logger
+    // made that early would fix the log level for the whole run.
+    Logger logger = LoggerFactory.getLogger(ServeCommand.class);
     ProbePolicy policy = probes.policy();
     boolean defaultConfig = cluster.kubeconfig == null && cluster.context == null;
     SnapshotProbe probe = probes.snapshotProbe(policy, logger::info);

@@ -14,6 +14,7 @@ import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.SourceType;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -107,6 +108,67 @@ class BundleRoundTripTest {
     assertThat(manifest.path("collectionErrors").get(0).path("message").asText())
         .contains("cannot list secrets in namespace ab: 403 Forbidden");
   }
+
+  @Test
+  void registry_probe_observations_travel_and_analyze_says_when_they_were_made() throws Exception {
+    Path example = Path.of("..", "examples", "abctl-missing-pull-secret");
+    Snapshot snapshot =
+        new ManifestSnapshots(CLOCK)
+            .read(List.of(example), null)
+            .withRegistryObservations(List.of(GHCR_DENIED));
+    Path file = dir.resolve("b.tar.gz");
+    BundleWriter.write(new BundleRequest(snapshot, List.of(), false, NOW, "test", "v1.33.1"), file);
+
+    Bundle bundle = new BundleReader().read(file);
+
+    assertThat(bundle.snapshot().registryObservations()).containsExactly(GHCR_DENIED);
+    List<Result> results =
+        new RuleEngine(Rules.all())
+            .run(Diagnosis.of(bundle.snapshot(), NOW, true, List.of()), NOW)
+            .results();
+    Result credentials =
+        results.stream().filter(r -> r.rule().equals("pullsecret.credentials")).findFirst().get();
+    assertThat(credentials.status()).isEqualTo(Status.FAIL);
+    assertThat(credentials.message()).endsWith("(observed " + NOW + ", when the bundle was made)");
+    String html = new String(entries(file).get("report.html"), StandardCharsets.UTF_8);
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("pullsecret.credentials")
+        .contains("ghcr.io/acme-data/source-orders:0.3.1")
+        .doesNotContain("<script")
+        .doesNotContain("href=\"/rules");
+  }
+
+  /** A probe of ghcr.io without credentials, as recorded; the repository is private. */
+  private static final RegistryObservation GHCR_DENIED =
+      new RegistryObservation(
+          "ghcr.io/acme-data/source-orders:0.3.1",
+          "ghcr.io",
+          new RegistryObservation.Connection(
+              RegistryObservation.Outcome.OK,
+              null,
+              null,
+              "GET /v2/ answered 401 with a Bearer challenge, as a registry does",
+              List.of(new RegistryObservation.StageTime(RegistryObservation.Stage.DNS, 3)),
+              new RegistryObservation.Certificate(
+                  "CN=*.ghcr.io",
+                  "CN=Sectigo ECC Domain Validation Secure Server CA",
+                  Instant.parse("2026-03-01T00:00:00Z"),
+                  Instant.parse("2027-03-01T00:00:00Z"),
+                  List.of("*.ghcr.io", "ghcr.io")),
+              "https",
+              "Bearer",
+              "140.82.112.34"),
+          new RegistryObservation.Access(
+              RegistryObservation.AccessOutcome.ANONYMOUS_REJECTED,
+              null,
+              null,
+              null,
+              401,
+              "UNAUTHORIZED",
+              "authentication required",
+              "no pull secret matches ghcr.io and ghcr.io refuses anonymous pulls"),
+          RegistryObservation.Manifest.notChecked("the credentials were refused"));
 
   @Test
   void the_same_input_gives_the_same_bytes() throws Exception {

@@ -79,7 +79,15 @@ class BundleCommandTest {
     Path kubeconfig = kubeconfig();
 
     CliRun create =
-        CliRun.of("bundle", "create", "--kubeconfig", kubeconfig.toString(), "-f", dir.toString());
+        CliRun.of(
+            "bundle",
+            "create",
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "-f",
+            dir.toString(),
+            // registry.example.com does not exist; the probes are tested elsewhere.
+            "--offline");
     CliRun analyze = CliRun.of("analyze", create.out().strip());
 
     assertThat(create.exitCode()).as(create.err()).isZero();

@@ -68,7 +68,7 @@ public final class PullSecretCredentialsRule implements Rule {
         results.add(check(diagnosis, image, observation.get()));
       }
     }
-    return results;
+    return RegistryProbes.dated(diagnosis, results);
   }
 
   private static Result check(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {

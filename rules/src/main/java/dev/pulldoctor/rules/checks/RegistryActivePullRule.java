@@ -65,7 +65,7 @@ public final class RegistryActivePullRule implements Rule {
                       + " deletes one test pod in the job namespace)")
               : check(diagnosis, image, pull));
     }
-    return results;
+    return RegistryProbes.dated(diagnosis, results);
   }
 
   private static Result check(Diagnosis diagnosis, TargetImage image, ActivePull pull) {

@@ -62,7 +62,7 @@ public final class RegistryImageExistsRule implements Rule {
         results.add(check(image, observation.get()));
       }
     }
-    return results;
+    return RegistryProbes.dated(diagnosis, results);
   }
 
   private static Result check(TargetImage image, RegistryObservation seen) {

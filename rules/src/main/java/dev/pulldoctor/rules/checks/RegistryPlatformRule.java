@@ -72,7 +72,7 @@ public final class RegistryPlatformRule implements Rule {
         results.add(check(diagnosis, image, observation.get().manifest()));
       }
     }
-    return results;
+    return RegistryProbes.dated(diagnosis, results);
   }
 
   private static Result check(Diagnosis diagnosis, TargetImage image, Manifest manifest) {

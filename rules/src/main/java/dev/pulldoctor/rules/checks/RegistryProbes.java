@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.SourceType;
+import java.util.List;
 import java.util.Optional;
 
 /** What the registry rules share: finding an image's probe, and saying why there is none. */
@@ -54,5 +55,31 @@ final class RegistryProbes {
         "the registry "
             + observation.registry()
             + " was not reached, so this was not checked (see registry.reachable)");
+  }
+
+  /**
+   * Results read from a support bundle say when their observation was made: a registry's answer is
+   * a fact about that moment, not about now.
+   */
+  static List<Result> dated(Diagnosis diagnosis, List<Result> results) {
+    if (diagnosis.snapshot().source().type() != SourceType.BUNDLE) {
+      return results;
+    }
+    String when = " (observed " + diagnosis.snapshot().capturedAt() + ", when the bundle was made)";
+    return results.stream()
+        .map(
+            r ->
+                r.status() == Status.SKIP
+                    ? r
+                    : new Result(
+                        r.rule(),
+                        r.status(),
+                        r.severity(),
+                        r.subject(),
+                        r.image(),
+                        r.message() + when,
+                        r.remediation(),
+                        r.evidence()))
+        .toList();
   }
 }

@@ -82,7 +82,7 @@ public final class RegistryReachableRule implements Rule {
     for (List<RegistryObservation> observations : byRegistry.values()) {
       results.add(check(diagnosis, observations));
     }
-    return results;
+    return RegistryProbes.dated(diagnosis, results);
   }
 
   private static Result check(Diagnosis diagnosis, List<RegistryObservation> observations) {

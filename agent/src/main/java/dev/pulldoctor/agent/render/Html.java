@@ -1,14 +1,14 @@
-package dev.pulldoctor.agent.http;
+package dev.pulldoctor.agent.render;
 
 /** Escapes untrusted text (anything from the cluster) for HTML text and attribute values. */
-final class Html {
+public final class Html {
   private Html() {}
 
   /**
    * Escapes {@code & < > " '} and replaces control characters (which have no business in a page and
    * could hide text) with U+FFFD; newlines and tabs stay.
    */
-  static String escape(String text) {
+  public static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
