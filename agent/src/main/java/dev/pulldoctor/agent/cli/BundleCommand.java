@@ -17,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -202,7 +203,7 @@ final class BundleCommand implements Callable<Integer> {
     }
 
     private Path target(Snapshot snapshot) throws InputException {
-      String name = "pulldoctor-bundle-" + STAMP.format(snapshot.capturedAt()) + ".tar.gz";
+      String name = fileName(snapshot.capturedAt());
       if (file == null) {
         return Path.of(name);
       }
@@ -216,8 +217,13 @@ final class BundleCommand implements Callable<Integer> {
       return file;
     }
 
+    /** The default name of a bundle captured at {@code capturedAt}. */
+    static String fileName(Instant capturedAt) {
+      return "pulldoctor-bundle-" + STAMP.format(capturedAt) + ".tar.gz";
+    }
+
     /** The API server's version for the manifest; the bundle is useful without it. */
-    private static @Nullable String serverVersion(KubeClients.Connection connection) {
+    static @Nullable String serverVersion(KubeClients.Connection connection) {
       try {
         return connection.client().getKubernetesVersion().getGitVersion();
       } catch (KubernetesClientException e) {

@@ -1,5 +1,6 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.http.BundleSource;
 import dev.pulldoctor.agent.http.RateLimiter;
 import dev.pulldoctor.agent.http.ReportServer;
 import dev.pulldoctor.agent.metrics.Metrics;
@@ -37,6 +38,7 @@ final class DaemonApp implements AutoCloseable {
    *
    * @param tokenFile the bearer token of {@code POST /api/v1/run}; null disables it
    * @param runLimiter null for the default limit
+   * @param bundles makes bundles for {@code GET /api/v1/bundle}; null disables it
    */
   record Settings(
       KubernetesClient client,
@@ -47,6 +49,7 @@ final class DaemonApp implements AutoCloseable {
       int port,
       @Nullable Path tokenFile,
       @Nullable RateLimiter runLimiter,
+      @Nullable BundleSource bundles,
       Clock clock) {}
 
   private DaemonApp(Daemon daemon, ChangeWatcher watcher, Metrics metrics, ReportServer server) {
@@ -83,6 +86,7 @@ final class DaemonApp implements AutoCloseable {
                     VersionInfo.version(),
                     settings.tokenFile(),
                     limiter,
+                    settings.bundles(),
                     clock))
             .start(settings.bind(), settings.port());
     daemon.start();

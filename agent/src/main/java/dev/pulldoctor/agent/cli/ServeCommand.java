@@ -1,8 +1,12 @@
 package dev.pulldoctor.agent.cli;
 
+import dev.pulldoctor.agent.bundle.BundleRequest;
+import dev.pulldoctor.agent.bundle.BundleWriter;
 import dev.pulldoctor.agent.collect.ClusterSecrets;
+import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.http.BundleSource;
 import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.agent.probe.SnapshotProbe;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
@@ -20,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +51,7 @@ import picocli.CommandLine.Spec;
       "  /healthz         200 while the agent runs",
       "  /readyz          200 while the report is current",
       "  POST /api/v1/run run now (bearer token from --token-file)",
+      "  GET /api/v1/bundle a fresh support bundle (bearer token from --token-file)",
       "",
       "Binds 127.0.0.1 unless --bind says otherwise; in a cluster use --bind 0.0.0.0 behind a"
           + " Service. Stops cleanly on SIGTERM.",
@@ -175,6 +181,7 @@ final class ServeCommand implements Callable<Integer> {
                   port,
                   tokenFile,
                   null,
+                  bundles(diagnosis, connection, clock),
                   clock))) {
         spec.commandLine()
             .getErr()
@@ -225,6 +232,40 @@ final class ServeCommand implements Callable<Integer> {
           images,
           new ClusterSecrets(connection.client()),
           probes.activePullRunner(connection));
+    };
+  }
+
+  /** {@code GET /api/v1/bundle}: a fresh bundle, as {@code pulldoctor bundle create} makes it. */
+  private BundleSource bundles(
+      ClusterDiagnosis diagnosis, KubeClients.Connection connection, Clock clock) {
+    return () -> {
+      Snapshot snapshot;
+      try {
+        snapshot = diagnosis.snapshot();
+      } catch (ClusterUnreachableException e) {
+        throw new BundleSource.Unavailable(String.valueOf(e.getMessage()));
+      }
+      Path dir = Files.createTempDirectory("pulldoctor-bundle");
+      try {
+        Path file = dir.resolve(BundleCommand.Create.fileName(snapshot.capturedAt()));
+        BundleWriter.write(
+            new BundleRequest(
+                snapshot,
+                images,
+                offline,
+                clock.instant(),
+                VersionInfo.version(),
+                BundleCommand.Create.serverVersion(connection)),
+            file);
+        return new BundleSource.Made(file.getFileName().toString(), Files.readAllBytes(file));
+      } finally {
+        try (Stream<Path> files = Files.list(dir)) {
+          for (Path left : files.toList()) {
+            Files.deleteIfExists(left);
+          }
+        }
+        Files.deleteIfExists(dir);
+      }
     };
   }
 

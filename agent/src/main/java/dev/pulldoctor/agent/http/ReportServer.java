@@ -55,8 +55,11 @@ public final class ReportServer {
   /**
    * What the server serves.
    *
-   * @param tokenFile the bearer token of {@code POST /api/v1/run}; null disables the endpoint
-   * @param runLimiter how often {@code POST /api/v1/run} may be called (any caller)
+   * @param tokenFile the bearer token of {@code POST /api/v1/run} and {@code GET /api/v1/bundle};
+   *     null disables both
+   * @param runLimiter how often {@code POST /api/v1/run} and {@code GET /api/v1/bundle} may be
+   *     called together (any caller): each lists the cluster
+   * @param bundles makes support bundles; null disables {@code GET /api/v1/bundle}
    */
   public record Options(
       Daemon daemon,
@@ -65,6 +68,7 @@ public final class ReportServer {
       String version,
       @Nullable Path tokenFile,
       RateLimiter runLimiter,
+      @Nullable BundleSource bundles,
       Clock clock) {
     public Options {
       Objects.requireNonNull(daemon, "daemon");
@@ -102,6 +106,7 @@ public final class ReportServer {
               config.routes.get("/api/v1/report", handlers::report);
               config.routes.get("/api/v1/rules", handlers::rules);
               config.routes.post("/api/v1/run", handlers::run);
+              config.routes.get("/api/v1/bundle", handlers::bundle);
               config.routes.get("/healthz", handlers::healthz);
               config.routes.get("/readyz", handlers::readyz);
               config.routes.get("/metrics", handlers::metrics);
@@ -225,28 +230,59 @@ public final class ReportServer {
     }
 
     void run(Context ctx) {
+      if (!authorized(ctx, "run trigger")) {
+        return;
+      }
+      options.daemon().requestRun();
+      ctx.status(202).contentType(TEXT).result("run requested\n");
+    }
+
+    /** A fresh support bundle; made on request, so the daemon keeps no snapshot in memory. */
+    void bundle(Context ctx) throws Exception {
+      BundleSource bundles = options.bundles();
+      if (bundles == null) {
+        ctx.status(404).contentType(TEXT).result("bundles are not served by this agent\n");
+        return;
+      }
+      if (!authorized(ctx, "bundle download")) {
+        return;
+      }
+      BundleSource.Made made;
+      try {
+        made = bundles.make();
+      } catch (BundleSource.Unavailable e) {
+        ctx.status(503).contentType(TEXT).result("no bundle: " + e.getMessage() + "\n");
+        return;
+      }
+      ctx.status(200)
+          .contentType("application/gzip")
+          .header("Content-Disposition", "attachment; filename=\"" + made.fileName() + "\"")
+          .result(made.bytes());
+    }
+
+    /** Rate limit, then the bearer token; answers the request itself when it may not go on. */
+    private boolean authorized(Context ctx, String what) {
       if (!options.runLimiter().tryAcquire()) {
         ctx.status(429)
             .header("Retry-After", Long.toString(options.runLimiter().secondsUntilNext()))
             .contentType(TEXT)
             .result("too many requests\n");
-        return;
+        return false;
       }
       if (!token.configured()) {
         ctx.status(403)
             .contentType(TEXT)
-            .result("run trigger disabled: start 'pulldoctor serve' with --token-file\n");
-        return;
+            .result(what + " disabled: start 'pulldoctor serve' with --token-file\n");
+        return false;
       }
       if (!token.accepts(ctx.header("Authorization"))) {
         ctx.status(401)
             .header("WWW-Authenticate", "Bearer realm=\"pulldoctor\"")
             .contentType(TEXT)
             .result("unauthorized\n");
-        return;
+        return false;
       }
-      options.daemon().requestRun();
-      ctx.status(202).contentType(TEXT).result("run requested\n");
+      return true;
     }
 
     void healthz(Context ctx) {

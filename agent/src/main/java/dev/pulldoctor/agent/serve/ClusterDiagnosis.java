@@ -57,10 +57,14 @@ public final class ClusterDiagnosis implements DiagnosisRun {
     this.clock = clock;
   }
 
+  /** What a run gives the rules: the collection plus discovery and probes. */
+  public Snapshot snapshot() throws ClusterUnreachableException {
+    return afterCollection.apply(new ClusterCollector(client, clock).collect(namespace, context));
+  }
+
   @Override
   public Diagnosed run() throws ClusterUnreachableException {
-    Snapshot collected = new ClusterCollector(client, clock).collect(namespace, context);
-    Snapshot snapshot = afterCollection.apply(collected);
+    Snapshot snapshot = snapshot();
     List<CollectionError> serverErrors =
         snapshot.collectionErrors().stream()
             .filter(e -> e.httpStatus() >= 500 || e.httpStatus() == 429)

@@ -107,7 +107,8 @@ class PrometheusEndToEndTest {
                 List.of(),
                 null,
                 null,
-                snapshot -> snapshot.withRegistryObservations(List.of(GHCR_ANSWERED)))) {
+                snapshot -> snapshot.withRegistryObservations(List.of(GHCR_ANSWERED)),
+                null)) {
       daemon.awaitReady(200, WAIT);
 
       // promtool's linter on a real scrape: no finding at all.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.http.BundleSource;
 import dev.pulldoctor.agent.http.RateLimiter;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
 import dev.pulldoctor.agent.serve.Schedule;
@@ -56,7 +57,7 @@ final class RunningDaemon implements AutoCloseable {
       @Nullable String namespace,
       @Nullable RateLimiter limiter)
       throws Exception {
-    return start(api, dir, schedule, extraRules, namespace, limiter, SnapshotStep.NONE);
+    return start(api, dir, schedule, extraRules, namespace, limiter, SnapshotStep.NONE, null);
   }
 
   /**
@@ -73,7 +74,8 @@ final class RunningDaemon implements AutoCloseable {
       List<Rule> extraRules,
       @Nullable String namespace,
       @Nullable RateLimiter limiter,
-      SnapshotStep afterCollection)
+      SnapshotStep afterCollection,
+      @Nullable BundleSource bundles)
       throws Exception {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, TOKEN + "\n", StandardCharsets.UTF_8);
@@ -102,6 +104,7 @@ final class RunningDaemon implements AutoCloseable {
                 0,
                 tokenFile,
                 limiter,
+                bundles,
                 clock));
     return new RunningDaemon(app, tokenFile, connection);
   }
