@@ -130,6 +130,16 @@ final class RegistryProbe {
 
   /** The credential check and manifest lookup of one image, with one login or anonymously. */
   RegistryObservation probe(ProbeTarget target, @Nullable Login login) {
+    List<String> secrets =
+        login == null
+            ? new ArrayList<>()
+            : new ArrayList<>(ProbeText.secretForms(login.username(), login.password()));
+    return ScrubbedObservation.of(probe(target, login, secrets), secrets);
+  }
+
+  /** The probe; {@code secrets} collects what is sent (a token fetched on the way is added). */
+  private RegistryObservation probe(
+      ProbeTarget target, @Nullable Login login, List<String> secrets) {
     String image = target.image().effective();
     Connection reached = connection();
     if (!reached.ok()) {
@@ -140,10 +150,6 @@ final class RegistryProbe {
           Access.notChecked("the registry was not reached"),
           Manifest.notChecked("the registry was not reached"));
     }
-    List<String> secrets =
-        login == null
-            ? new ArrayList<>()
-            : new ArrayList<>(ProbeText.secretForms(login.username(), login.password()));
     String path = target.reference().path();
     Authorization authorization = authorize(path, login, secrets);
     if (authorization.failure != null) {
