@@ -61,9 +61,20 @@ final class RunningDaemon implements AutoCloseable {
       @Nullable String namespace,
       @Nullable RateLimiter limiter)
       throws Exception {
+    return start(api.connect(dir), dir, schedule, extraRules, namespace, limiter);
+  }
+
+  /** Starts a daemon on a connection of the test's making (e.g. through a {@link FlakyProxy}). */
+  static RunningDaemon start(
+      KubeClients.Connection connection,
+      Path dir,
+      Schedule schedule,
+      List<Rule> extraRules,
+      @Nullable String namespace,
+      @Nullable RateLimiter limiter)
+      throws Exception {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, TOKEN + "\n", StandardCharsets.UTF_8);
-    KubeClients.Connection connection = api.connect(dir);
     List<Rule> rules = new ArrayList<>(Rules.all());
     rules.addAll(extraRules);
     Clock clock = Clock.systemUTC();
