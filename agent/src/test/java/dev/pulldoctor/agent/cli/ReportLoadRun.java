@@ -40,7 +40,8 @@ class ReportLoadRun {
             RunningDaemon.start(api, dir, RunningDaemon.quick(Duration.ofSeconds(1)))) {
       daemon.awaitReady(200, Duration.ofSeconds(30));
       ScheduledExecutorService runs = Executors.newSingleThreadScheduledExecutor();
-      runs.scheduleAtFixedRate(() -> daemon.app.daemon().requestRun(), 0, 1, TimeUnit.SECONDS);
+      var unused =
+          runs.scheduleAtFixedRate(() -> daemon.app.daemon().requestRun(), 0, 1, TimeUnit.SECONDS);
       try {
         System.out.printf("before: %s%n", jvm());
         for (String path : List.of("/metrics", "/api/v1/report", "/")) {
@@ -58,7 +59,8 @@ class ReportLoadRun {
   private static String wrk(String url) throws Exception {
     List<String> command =
         new ArrayList<>(
-            List.of("wrk", "-t2", "-c32", "-d" + SECONDS + "s", "--timeout", "5s", "--latency", url));
+            List.of(
+                "wrk", "-t2", "-c32", "-d" + SECONDS + "s", "--timeout", "5s", "--latency", url));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(out).isZero();
