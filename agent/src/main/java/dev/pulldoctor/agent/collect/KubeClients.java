@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Utils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,13 +60,42 @@ public final class KubeClients {
               + "' in the kubeconfig"
               + (known.isEmpty() ? "" : " (contexts: " + String.join(", ", known) + ")"));
     }
-    config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
-    config.setRequestTimeout(REQUEST_TIMEOUT_MS);
-    config.setRequestRetryBackoffLimit(RETRIES);
+    // fabric8's own settings (system property kubernetes.request.timeout or environment variable
+    // KUBERNETES_REQUEST_TIMEOUT, and the like) win over these defaults: a slow link may need
+    // longer, and the fault-injection tests need shorter. Config.fromKubeconfig ignores them, so
+    // they are applied here for both ways of configuring.
+    config.setConnectionTimeout(
+        setting(Config.KUBERNETES_CONNECTION_TIMEOUT_SYSTEM_PROPERTY, CONNECT_TIMEOUT_MS));
+    config.setRequestTimeout(
+        setting(Config.KUBERNETES_REQUEST_TIMEOUT_SYSTEM_PROPERTY, REQUEST_TIMEOUT_MS));
+    config.setRequestRetryBackoffLimit(
+        setting(Config.KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT_SYSTEM_PROPERTY, RETRIES));
+    config.setRequestRetryBackoffInterval(
+        setting(
+            Config.KUBERNETES_REQUEST_RETRY_BACKOFFINTERVAL_SYSTEM_PROPERTY,
+            config.getRequestRetryBackoffInterval()));
+    config.setWatchReconnectInterval(
+        setting(
+            Config.KUBERNETES_WATCH_RECONNECT_INTERVAL_SYSTEM_PROPERTY,
+            config.getWatchReconnectInterval()));
     String contextName =
         config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     return new Connection(client, contextName, config.getNamespace());
+  }
+
+  /** A fabric8 setting in milliseconds (or a count) when set, else {@code fallback}. */
+  private static int setting(String property, int fallback) throws InputException {
+    String value = Utils.getSystemPropertyOrEnvVar(property);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new InputException(
+          property + " (or its environment variable) is not a whole number: " + value.strip());
+    }
   }
 
   private static boolean hasContext(@Nullable List<NamedContext> contexts, String name) {

@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -32,6 +34,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ManifestReader {
   private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+  // After these words SnakeYAML appends input as it is; elsewhere, any character that is not part
+  // of its own wording starts input.
+  private static final Pattern UNQUOTED_INPUT =
+      Pattern.compile(
+          "(?<=\\b(?:alias|anchor|handle|tag|directive|escape character))\\s.*|[^A-Za-z0-9"
+              + " ,;:'…()<>-].*");
 
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final ObjectMapper yaml =
@@ -219,12 +227,19 @@ public final class ManifestReader {
     return isJson ? "invalid JSON" : "invalid YAML";
   }
 
-  /** Drops quoted fragments, which may be file content, from a parser's problem text. */
+  /**
+   * Drops fragments that may be file content from a parser's problem text: quoted parts, and
+   * whatever follows a word that SnakeYAML completes with input unquoted ("found undefined alias
+   * hunter2", "found undefined tag handle !x!") or a character outside plain words.
+   */
   static String withoutQuotes(String problem) {
-    return problem
-        .replaceAll("'[^']*'", "'…'")
-        .replaceAll("\"[^\"]*\"", "\"…\"")
-        .replaceAll("[\\r\\n\\t]+", " ")
-        .strip();
+    String text =
+        problem
+            .replaceAll("'[^']*'", "'…'")
+            .replaceAll("\"[^\"]*\"", "\"…\"")
+            .replaceAll("[\\r\\n\\t]+", " ")
+            .strip();
+    Matcher unquoted = UNQUOTED_INPUT.matcher(text);
+    return unquoted.find() ? text.substring(0, unquoted.start()).strip() : text;
   }
 }

@@ -43,6 +43,9 @@ final class RegistryProbe {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TAG = Pattern.compile("^[\\w][\\w.-]{0,127}$");
+  // OCI image-spec descriptor digest grammar
+  private static final Pattern DIGEST =
+      Pattern.compile("^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{1,256}$");
   private static final int TAGS_SHOWN = 10;
 
   private final RegistryHttpClient http;
@@ -130,6 +133,16 @@ final class RegistryProbe {
 
   /** The credential check and manifest lookup of one image, with one login or anonymously. */
   RegistryObservation probe(ProbeTarget target, @Nullable Login login) {
+    List<String> secrets =
+        login == null
+            ? new ArrayList<>()
+            : new ArrayList<>(ProbeText.secretForms(login.username(), login.password()));
+    return ScrubbedObservation.of(probe(target, login, secrets), secrets);
+  }
+
+  /** The probe; {@code secrets} collects what is sent (a token fetched on the way is added). */
+  private RegistryObservation probe(
+      ProbeTarget target, @Nullable Login login, List<String> secrets) {
     String image = target.image().effective();
     Connection reached = connection();
     if (!reached.ok()) {
@@ -140,10 +153,6 @@ final class RegistryProbe {
           Access.notChecked("the registry was not reached"),
           Manifest.notChecked("the registry was not reached"));
     }
-    List<String> secrets =
-        login == null
-            ? new ArrayList<>()
-            : new ArrayList<>(ProbeText.secretForms(login.username(), login.password()));
     String path = target.reference().path();
     Authorization authorization = authorize(path, login, secrets);
     if (authorization.failure != null) {
@@ -535,6 +544,19 @@ final class RegistryProbe {
           "an image index with " + platforms.size() + " platform(s)");
     }
     String config = manifest.path("config").path("digest").asText("");
+    if (!config.isEmpty() && !DIGEST.matcher(config).matches()) {
+      // The registry's text goes into the next request's path: only a well-formed digest may.
+      return new Manifest(
+          ManifestOutcome.FOUND,
+          200,
+          null,
+          null,
+          type,
+          digest,
+          false,
+          List.of(),
+          "a manifest whose config digest is not a valid digest: its platform is unknown");
+    }
     if (config.isEmpty()) {
       return new Manifest(
           ManifestOutcome.FOUND,

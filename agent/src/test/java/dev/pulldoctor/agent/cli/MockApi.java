@@ -28,6 +28,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * fabric8's mock API server in CRUD mode on loopback, which can be switched to answering every
@@ -42,6 +44,7 @@ final class MockApi implements AutoCloseable {
   final KubernetesClient client;
 
   private final AtomicBoolean failing = new AtomicBoolean();
+  private volatile Function<RecordedRequest, @Nullable MockResponse> fault = request -> null;
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
 
   private MockApi() {
@@ -57,6 +60,10 @@ final class MockApi implements AutoCloseable {
                     request.getMethod() + (path.contains("watch=true") ? " watch" : ""),
                     k -> new AtomicLong())
                 .incrementAndGet();
+            MockResponse injected = fault.apply(request);
+            if (injected != null) {
+              return injected;
+            }
             if (failing.get()) {
               return new MockResponse()
                   .setResponseCode(500)
@@ -82,6 +89,14 @@ final class MockApi implements AutoCloseable {
   /** Answers every request with 500 while set. */
   void failing(boolean fail) {
     failing.set(fail);
+  }
+
+  /**
+   * Answers the requests {@code injector} picks itself (it returns null for the others, which go on
+   * as usual): 429s, 403s on one kind, 410 on a watch, slow answers.
+   */
+  void fault(Function<RecordedRequest, @Nullable MockResponse> injector) {
+    fault = injector;
   }
 
   /** Requests so far, by {@code METHOD} or {@code GET watch}. */

@@ -57,16 +57,24 @@ final class RunningDaemon implements AutoCloseable {
       @Nullable String namespace,
       @Nullable RateLimiter limiter)
       throws Exception {
-    return start(api, dir, schedule, extraRules, namespace, limiter, SnapshotStep.NONE, null);
+    return start(
+        api.connect(dir), dir, schedule, extraRules, namespace, limiter, SnapshotStep.NONE, null);
   }
 
-  /**
-   * Starts a daemon.
-   *
-   * @param extraRules rules run besides {@link Rules#all()} (stand-ins for rules of other branches)
-   * @param namespace the Airbyte namespace, null to find it
-   * @param afterCollection what each run adds to the snapshot (stand-in probe observations)
-   */
+  /** Starts a daemon on a connection of the test's making (e.g. through a {@link FlakyProxy}). */
+  static RunningDaemon start(
+      KubeClients.Connection connection,
+      Path dir,
+      Schedule schedule,
+      List<Rule> extraRules,
+      @Nullable String namespace,
+      @Nullable RateLimiter limiter)
+      throws Exception {
+    return start(
+        connection, dir, schedule, extraRules, namespace, limiter, SnapshotStep.NONE, null);
+  }
+
+  /** Starts a daemon on the mock API with stand-in probe observations or a bundle source. */
   static RunningDaemon start(
       MockApi api,
       Path dir,
@@ -77,9 +85,29 @@ final class RunningDaemon implements AutoCloseable {
       SnapshotStep afterCollection,
       @Nullable BundleSource bundles)
       throws Exception {
+    return start(
+        api.connect(dir), dir, schedule, extraRules, namespace, limiter, afterCollection, bundles);
+  }
+
+  /**
+   * Starts a daemon.
+   *
+   * @param extraRules rules run besides {@link Rules#all()}
+   * @param namespace the Airbyte namespace, null to find it
+   * @param afterCollection what each run adds to the snapshot (stand-in probe observations)
+   */
+  static RunningDaemon start(
+      KubeClients.Connection connection,
+      Path dir,
+      Schedule schedule,
+      List<Rule> extraRules,
+      @Nullable String namespace,
+      @Nullable RateLimiter limiter,
+      SnapshotStep afterCollection,
+      @Nullable BundleSource bundles)
+      throws Exception {
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, TOKEN + "\n", StandardCharsets.UTF_8);
-    KubeClients.Connection connection = api.connect(dir);
     List<Rule> rules = new ArrayList<>(Rules.all());
     rules.addAll(extraRules);
     Clock clock = Clock.systemUTC();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pulldoctor serve} in its own JVM, as the container runs it: no secret value and no
- * registry username in any endpoint or log line (at debug level), and a clean stop on SIGTERM.
+ * registry username in any endpoint or log line (at trace level), and a clean stop on SIGTERM.
  */
 class ServeProcessTest {
   private static final String CANARY = "c4n4ry-Serve-7d2a";
@@ -34,7 +34,8 @@ class ServeProcessTest {
           ChildServe.start(
               dir,
               List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"),
-              "debug",
+              // the most verbose level: fabric8's HTTP logging must stay pinned below TRACE
+              "trace",
               "--kubeconfig",
               api.kubeconfig(dir).toString(),
               "-n",
@@ -58,6 +59,7 @@ class ServeProcessTest {
         assertThat(serve.terminate(Duration.ofSeconds(20))).isEqualTo(143);
         String log = serve.output();
         assertThat(log).contains("stopping", "DEBUG");
+        assertThat(log).doesNotContain("HttpLoggingInterceptor", "-HTTP START-", "-HTTP END-");
         everything.append(log);
         for (String form : forbidden()) {
           assertThat(everything.toString()).as("output contains %s", form).doesNotContain(form);

@@ -161,13 +161,16 @@ class DaemonTest {
   }
 
   @Test
-  void retries_back_off_up_to_the_interval() {
-    Schedule schedule = Schedule.every(Duration.ofMinutes(1));
+  void retries_back_off_up_to_30_seconds_or_the_interval() {
+    Schedule schedule = Schedule.every(Duration.ofMinutes(5));
     assertThat(schedule.retryAfter(1)).isEqualTo(Duration.ofSeconds(5));
     assertThat(schedule.retryAfter(2)).isEqualTo(Duration.ofSeconds(10));
-    assertThat(schedule.retryAfter(4)).isEqualTo(Duration.ofSeconds(40));
-    assertThat(schedule.retryAfter(5)).isEqualTo(Duration.ofMinutes(1));
-    assertThat(schedule.retryAfter(50)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(schedule.retryAfter(3)).isEqualTo(Duration.ofSeconds(20));
+    // never longer, so the daemon is ready again within 35 s of the API server's return
+    assertThat(schedule.retryAfter(4)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(schedule.retryAfter(50)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Schedule.every(Duration.ofSeconds(15)).retryAfter(3))
+        .isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test

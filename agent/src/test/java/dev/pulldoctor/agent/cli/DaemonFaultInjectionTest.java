@@ -1,0 +1,252 @@
+package dev.pulldoctor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.serve.Schedule;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pulldoctor serve} against a Kubernetes API that misbehaves (issue 10, fault injection):
+ * the daemon stays up and keeps serving, {@code /readyz} says what is wrong, and it recovers by
+ * itself, without a restart, within 35 s of the API answering again. After 20 outages it holds no
+ * more threads and no more heap than after the first (both printed).
+ *
+ * <p>The daemon reaches the mock API through a {@link FlakyProxy} with fabric8's timeouts set short
+ * ({@link FaultyCluster#SHORT_TIMEOUTS}); the schedule retries after 300 ms.
+ */
+class DaemonFaultInjectionTest {
+  private static final Duration WAIT = Duration.ofSeconds(40);
+  private static final Duration RECOVERY = Duration.ofSeconds(35);
+
+  @TempDir Path dir;
+  private FaultyCluster cluster;
+  private KubeClients.Connection connection;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = FaultyCluster.start(dir, "healthy-private-registry");
+    connection = cluster.connect();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    cluster.close();
+  }
+
+  private RunningDaemon daemon(Schedule schedule) throws Exception {
+    return RunningDaemon.start(connection, dir, schedule, List.of(), "airbyte", null);
+  }
+
+  @Test
+  void an_api_that_disappears_and_comes_back_is_survived_and_recovered_from() throws Exception {
+    try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+      awaitWatching(daemon);
+
+      cluster.proxy.mode(FlakyProxy.Mode.DOWN);
+      daemon.app.daemon().requestRun();
+      daemon.awaitReady(503, WAIT);
+      assertThat(daemon.get("/readyz").body())
+          .contains("not ready: the last run failed: cannot reach the Kubernetes API");
+      assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
+      assertThat(daemon.get("/metrics").body()).contains("pulldoctor_report_stale 1.0");
+      assertThat(daemon.report().path("results").size()).as("last report kept").isPositive();
+
+      Duration recovered = recover(daemon);
+      System.out.printf("API back: ready again after %d ms%n", recovered.toMillis());
+    }
+  }
+
+  @Test
+  void an_api_that_stops_answering_fails_runs_within_the_timeout_then_recovers() throws Exception {
+    try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+
+      cluster.proxy.mode(FlakyProxy.Mode.SILENT);
+      daemon.app.daemon().requestRun();
+      daemon.awaitReady(503, WAIT);
+      assertThat(daemon.get("/readyz").body()).contains("timed out");
+      assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
+
+      recover(daemon);
+    }
+  }
+
+  @Test
+  void throttling_and_a_forbidden_kind_are_reported_not_fatal() throws Exception {
+    AtomicBoolean throttle = new AtomicBoolean();
+    cluster.api.fault(
+        request -> {
+          if (isList(request, "/serviceaccounts")) {
+            return status(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}");
+          }
+          if (throttle.get() && isList(request, "/pods")) {
+            return status(429, "{\"kind\":\"Status\",\"code\":429}").setHeader("Retry-After", "1");
+          }
+          return null;
+        });
+    try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      // A 403 on one kind is a finding of the run, not a failed run.
+      daemon.awaitReady(200, WAIT);
+      assertThat(daemon.report().toString()).contains("403 Forbidden; grant 'list' on");
+
+      throttle.set(true);
+      daemon.app.daemon().requestRun();
+      daemon.awaitReady(503, WAIT);
+      assertThat(daemon.get("/readyz").body())
+          .contains("the Kubernetes API answered with server errors: list pods 429");
+
+      throttle.set(false);
+      daemon.awaitReady(200, RECOVERY);
+    }
+  }
+
+  @Test
+  void watches_cut_mid_stream_are_re_established() throws Exception {
+    try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+      awaitWatching(daemon);
+
+      long watchesBefore = cluster.api.requestCounts().getOrDefault("GET watch", 0L);
+      cluster.proxy.cutAll(); // every watch is cut mid-stream
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (cluster.api.requestCounts().getOrDefault("GET watch", 0L) < watchesBefore + 5) {
+        assertThat(System.nanoTime()).as("the five watches re-opened").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      awaitWatching(daemon);
+
+      // The watches work again: a changed pull secret triggers a run within seconds.
+      String generated = daemon.report().path("generatedAt").asText();
+      Secret regcred =
+          cluster.api.client.secrets().inNamespace("airbyte").withName("regcred").get();
+      regcred.getMetadata().setLabels(Map.of("touched", "yes"));
+      cluster.api.client.resource(regcred).update();
+      daemon.awaitReport(
+          r -> !r.path("generatedAt").asText().equals(generated), Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
+  void a_long_outage_is_recovered_from_within_35_seconds() throws Exception {
+    // Production-like backoff: the first retry after 1 s, doubling; the interval is long.
+    Schedule schedule =
+        new Schedule(
+            Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(1));
+    try (RunningDaemon daemon = daemon(schedule)) {
+      daemon.awaitReady(200, WAIT);
+      awaitWatching(daemon);
+      cluster.proxy.mode(FlakyProxy.Mode.DOWN);
+      daemon.app.daemon().requestRun();
+      daemon.awaitReady(503, WAIT);
+      // 1+2+4+8+16 s of retries: an uncapped backoff would wait 32 s, then 64 s, for the next
+      Thread.sleep(40_000);
+
+      Duration recovered = recover(daemon);
+      System.out.printf(
+          "after a 40 s outage: ready again %d ms after the API returned%n", recovered.toMillis());
+    }
+  }
+
+  @Test
+  void twenty_outages_leak_neither_threads_nor_heap() throws Exception {
+    try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+      awaitWatching(daemon);
+      int[] threads = new int[21];
+      long[] heap = new long[21];
+      long started = System.nanoTime();
+      for (int cycle = 1; cycle <= 20; cycle++) {
+        cluster.proxy.mode(cycle % 2 == 0 ? FlakyProxy.Mode.SILENT : FlakyProxy.Mode.DOWN);
+        daemon.app.daemon().requestRun();
+        daemon.awaitReady(503, WAIT);
+        recover(daemon);
+        awaitWatching(daemon);
+        if (cycle == 1 || cycle == 10 || cycle == 20) {
+          settle();
+          threads[cycle] = ManagementFactory.getThreadMXBean().getThreadCount();
+          heap[cycle] = heapAfterGc();
+          System.out.printf(
+              "outage cycle %2d: %d live threads, heap after GC %.1f MiB%n",
+              cycle, threads[cycle], heap[cycle] / (1024.0 * 1024.0));
+        }
+      }
+      System.out.printf(
+          "20 outage cycles in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+      assertThat(threads[20])
+          .as("live threads after 20 outages")
+          .isLessThanOrEqualTo(threads[1] + 3);
+      assertThat(heap[20])
+          .as("heap after GC after 20 outages")
+          .isLessThan(heap[1] + 16L * 1024 * 1024);
+    }
+  }
+
+  /** Lets the API answer again; returns how long {@code /readyz} took to say ready. */
+  private Duration recover(RunningDaemon daemon) throws Exception {
+    cluster.proxy.mode(FlakyProxy.Mode.UP);
+    long back = System.nanoTime();
+    daemon.awaitReady(200, RECOVERY);
+    Duration took = Duration.ofNanos(System.nanoTime() - back);
+    JsonNode report = daemon.report();
+    assertThat(report.path("daemon").path("stale").asBoolean()).isFalse();
+    return took;
+  }
+
+  private static void awaitWatching(RunningDaemon daemon) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      var health = daemon.app.watcher().health();
+      if (health.informers() > 0 && health.watching() == health.informers()) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  /** Idle pool threads time out and informers finish reconnecting before counting. */
+  private static void settle() throws InterruptedException {
+    Thread.sleep(2_000);
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return memory.getHeapMemoryUsage().getUsed();
+  }
+
+  private static boolean isList(RecordedRequest request, String resource) {
+    String path = request.getPath() == null ? "" : request.getPath();
+    int query = path.indexOf('?');
+    String bare = query < 0 ? path : path.substring(0, query);
+    return "GET".equals(request.getMethod())
+        && bare.endsWith(resource)
+        && !path.contains("watch=true");
+  }
+
+  private static MockResponse status(int code, String body) {
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
+  }
+}
