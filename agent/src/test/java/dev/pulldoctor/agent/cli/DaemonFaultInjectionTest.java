@@ -59,8 +59,7 @@ class DaemonFaultInjectionTest {
       awaitWatching(daemon);
 
       cluster.proxy.mode(FlakyProxy.Mode.DOWN);
-      daemon.app.daemon().requestRun();
-      daemon.awaitReady(503, WAIT);
+      awaitOutageSeen(daemon);
       assertThat(daemon.get("/readyz").body())
           .contains("not ready: the last run failed: cannot reach the Kubernetes API");
       assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
@@ -78,8 +77,7 @@ class DaemonFaultInjectionTest {
       daemon.awaitReady(200, WAIT);
 
       cluster.proxy.mode(FlakyProxy.Mode.SILENT);
-      daemon.app.daemon().requestRun();
-      daemon.awaitReady(503, WAIT);
+      awaitOutageSeen(daemon);
       assertThat(daemon.get("/readyz").body()).contains("timed out");
       assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
 
@@ -106,8 +104,7 @@ class DaemonFaultInjectionTest {
       assertThat(daemon.report().toString()).contains("403 Forbidden; grant 'list' on");
 
       throttle.set(true);
-      daemon.app.daemon().requestRun();
-      daemon.awaitReady(503, WAIT);
+      awaitOutageSeen(daemon);
       assertThat(daemon.get("/readyz").body())
           .contains("the Kubernetes API answered with server errors: list pods 429");
 
@@ -152,8 +149,7 @@ class DaemonFaultInjectionTest {
       daemon.awaitReady(200, WAIT);
       awaitWatching(daemon);
       cluster.proxy.mode(FlakyProxy.Mode.DOWN);
-      daemon.app.daemon().requestRun();
-      daemon.awaitReady(503, WAIT);
+      awaitOutageSeen(daemon);
       // 1+2+4+8+16 s of retries: an uncapped backoff would wait 32 s, then 64 s, for the next
       Thread.sleep(40_000);
 
@@ -173,8 +169,7 @@ class DaemonFaultInjectionTest {
       long started = System.nanoTime();
       for (int cycle = 1; cycle <= 20; cycle++) {
         cluster.proxy.mode(cycle % 2 == 0 ? FlakyProxy.Mode.SILENT : FlakyProxy.Mode.DOWN);
-        daemon.app.daemon().requestRun();
-        daemon.awaitReady(503, WAIT);
+        awaitOutageSeen(daemon);
         recover(daemon);
         awaitWatching(daemon);
         if (cycle == 1 || cycle == 10 || cycle == 20) {
@@ -194,6 +189,19 @@ class DaemonFaultInjectionTest {
       assertThat(heap[20])
           .as("heap after GC after 20 outages")
           .isLessThan(heap[1] + 16L * 1024 * 1024);
+    }
+  }
+
+  /**
+   * Asks for runs until one sees the outage and {@code /readyz} says so. One request is not enough:
+   * a run that started just before the proxy cut its connections can still succeed.
+   */
+  private static void awaitOutageSeen(RunningDaemon daemon) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (daemon.get("/readyz").statusCode() != 503) {
+      assertThat(System.nanoTime()).as("/readyz 503 within %s", WAIT).isLessThan(deadline);
+      daemon.app.daemon().requestRun();
+      Thread.sleep(500);
     }
   }
 
