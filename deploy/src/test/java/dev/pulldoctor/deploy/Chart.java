@@ -105,6 +105,47 @@ final class Chart {
     return new Helm(copy).lint().strict().call();
   }
 
+  /**
+   * NOTES.txt as {@code helm install} prints it. Helm renders the notes only when installing, which
+   * needs a cluster, so a copy of the chart gets NOTES.txt as a named template and a ConfigMap that
+   * includes it: the same template engine, values and release.
+   */
+  static String notes(Map<String, String> sets, Path scratch) throws IOException {
+    Path copy = scratch.resolve("pulldoctor");
+    copyTree(DIR, copy);
+    Path templates = copy.resolve("templates");
+    String notes = Files.readString(templates.resolve("NOTES.txt"));
+    Files.writeString(
+        templates.resolve("_notes-under-test.tpl"),
+        "{{- define \"notes-under-test\" -}}\n" + notes + "\n{{- end }}\n");
+    Files.writeString(
+        templates.resolve("notes-under-test.yaml"),
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: notes-under-test
+        data:
+          notes: {{ include "notes-under-test" . | quote }}
+        """);
+    TemplateCommand template =
+        new Helm(copy)
+            .template()
+            .withName(RELEASE)
+            .withNamespace(NAMESPACE)
+            .withKubeVersion(KUBE_VERSION);
+    for (Map.Entry<String, String> set : sets.entrySet()) {
+      template = template.set(set.getKey(), set.getValue());
+    }
+    return new Rendered(parse(template.call()))
+        .all(io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().equals("notes-under-test"))
+            .findFirst()
+            .orElseThrow()
+            .getData()
+            .get("notes");
+  }
+
   /** The values a rendering sees: the chart's defaults, merged with {@code values} if given. */
   static JsonNode values(@Nullable Path values) {
     try {
