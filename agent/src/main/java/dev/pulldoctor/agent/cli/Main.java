@@ -19,8 +19,12 @@ public final class Main {
     System.exit(run(out, err, args));
   }
 
-  /** Runs one command line; the streams receive the report (out) and everything else (err). */
-  static int run(PrintWriter out, PrintWriter err, String... args) {
+  /**
+   * Runs one command line; the streams receive the report (out) and everything else (err).
+   *
+   * @return the exit code
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = commandLine(new PulldoctorCommand(), out, err);
     return commandLine.execute(args);
   }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,9 +118,9 @@ public final class ClusterCollector {
     // while the pool lists, into a builder of their own so the snapshot's order stays fixed.
     Snapshot.Builder reviews = Snapshot.builder(clock.instant(), source);
     new AccessReviewer(client).review(reviews, install);
-    airbyteKinds.take(builder);
+    airbyteKinds.take(builder, install);
     if (jobKinds != null) {
-      jobKinds.take(builder);
+      jobKinds.take(builder, install);
     }
     Snapshot reviewed = reviews.build();
     reviewed.accessReviews().forEach(builder::accessReview);
@@ -130,6 +131,7 @@ public final class ClusterCollector {
 
   /** The namespaced kinds of one namespace, listed in the pool. */
   private record JobKinds(
+      KubernetesClient client,
       String namespace,
       Listing<Pod> pods,
       Listing<Event> events,
@@ -139,11 +141,22 @@ public final class ClusterCollector {
       Listing<RoleBinding> roleBindings,
       Listing<NetworkPolicy> networkPolicies) {
 
-    void take(Snapshot.Builder builder) throws ClusterUnreachableException {
+    void take(Snapshot.Builder builder, AirbyteInstall install) throws ClusterUnreachableException {
       builder.addAll(pods.take(builder));
       builder.addAll(events.take(builder));
-      builder.addAll(serviceAccounts.take(builder));
-      List<SecretInfo> secretInfos = secrets.take(builder);
+      List<ServiceAccount> accounts = serviceAccounts.take(builder);
+      builder.addAll(accounts);
+      // An identity that may read only some Secrets (RBAC resourceNames, the Helm chart's
+      // rbac.secrets.mode=names) cannot list them: it gets the ones Airbyte names, one by one.
+      List<SecretInfo> secretInfos =
+          secrets.take(
+              builder,
+              () ->
+                  NamedSecrets.read(
+                      client,
+                      builder,
+                      namespace,
+                      NamedSecrets.referenced(install, accounts, namespace)));
       builder.addAll(roles.take(builder));
       builder.addAll(roleBindings.take(builder));
       builder.addAll(networkPolicies.take(builder));
@@ -212,7 +225,15 @@ public final class ClusterCollector {
             namespace,
             () -> client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
     return new JobKinds(
-        namespace, pods, events, serviceAccounts, secrets, roles, roleBindings, networkPolicies);
+        client,
+        namespace,
+        pods,
+        events,
+        serviceAccounts,
+        secrets,
+        roles,
+        roleBindings,
+        networkPolicies);
   }
 
   /** Cluster-scoped kinds: nodes (for kind detection and platforms) and cluster RBAC. */
@@ -303,6 +324,15 @@ public final class ClusterCollector {
      * could not be read.
      */
     List<T> take(Snapshot.Builder builder) throws ClusterUnreachableException {
+      return take(builder, null);
+    }
+
+    /**
+     * As {@link #take(Snapshot.Builder)}, but a 403 is answered by {@code whenForbidden}, which
+     * reads the kind another way and records its own failures in {@code builder}.
+     */
+    List<T> take(Snapshot.Builder builder, @Nullable Supplier<List<T>> whenForbidden)
+        throws ClusterUnreachableException {
       try {
         List<T> listed = await(items);
         logger.debug(
@@ -313,6 +343,13 @@ public final class ClusterCollector {
         return listed;
       } catch (KubernetesClientException e) {
         failIfUnreachable(e);
+        if (e.getCode() == 403 && whenForbidden != null) {
+          logger.info(
+              "may not list {} in namespace {}; reading the ones Airbyte names instead",
+              resource,
+              namespace);
+          return whenForbidden.get();
+        }
         CollectionError error =
             new CollectionError(resource, group, namespace, "list", e.getCode(), reason(e));
         logger.warn("{}", error.describe());

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,21 +60,8 @@ class ClusterCollectorTest {
   void forbidden_secrets_make_the_secret_rules_error_and_leave_the_others_alone() throws Exception {
     Path dir = Path.of("..", "examples", "healthy-private-registry");
     seed(dir);
-    server
-        .expect()
-        .get()
-        .withPath("/api/v1/namespaces/airbyte/secrets")
-        .andReturn(
-            403,
-            new StatusBuilder()
-                .withCode(403)
-                .withReason("Forbidden")
-                .withMessage(
-                    "secrets is forbidden: User \"system:serviceaccount:airbyte:pulldoctor\""
-                        + " cannot list resource \"secrets\" in API group \"\" in the namespace"
-                        + " \"airbyte\"")
-                .build())
-        .always();
+    forbid("/api/v1/namespaces/airbyte/secrets", "list");
+    forbid("/api/v1/namespaces/airbyte/secrets/regcred", "get");
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
     Map<String, Status> statuses = worstByRule(run(live));
@@ -88,8 +76,60 @@ class ClusterCollectorTest {
         .allSatisfy(
             r ->
                 assertThat(r.message())
-                    .contains("cannot list secrets in namespace airbyte: 403 Forbidden")
-                    .contains("grant 'list' on 'secrets'"));
+                    .contains("cannot get secrets in namespace airbyte: 403 Forbidden")
+                    .contains("grant 'get' on 'secrets'"));
+  }
+
+  @Test
+  @DisplayName(
+      "may get only the named secrets (RBAC resourceNames): they are read one by one and every"
+          + " secret rule runs")
+  void named_secrets_are_read_one_by_one_when_listing_is_forbidden() throws Exception {
+    Path dir = Path.of("..", "examples", "healthy-private-registry");
+    seed(dir);
+    forbid("/api/v1/namespaces/airbyte/secrets", "list");
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
+
+    assertThat(live.collectionErrors()).isEmpty();
+    assertThat(live.secretsIn("airbyte")).extracting(s -> s.name()).containsExactly("regcred");
+    assertThat(worstByRule(run(live)))
+        .containsEntry("pullsecret.exists", Status.PASS)
+        .containsEntry("pullsecret.format", Status.PASS)
+        .containsEntry("pullsecret.registry-match", Status.PASS);
+  }
+
+  @Test
+  void a_named_secret_that_is_not_there_is_missing_not_unreadable() throws Exception {
+    Path dir = Path.of("..", "examples", "healthy-private-registry");
+    seed(dir);
+    client.secrets().inNamespace("airbyte").withName("regcred").delete();
+    forbid("/api/v1/namespaces/airbyte/secrets", "list");
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
+
+    assertThat(live.collectionErrors()).isEmpty();
+    assertThat(worstByRule(run(live))).containsEntry("pullsecret.exists", Status.FAIL);
+  }
+
+  private void forbid(String path, String verb) {
+    server
+        .expect()
+        .get()
+        .withPath(path)
+        .andReturn(
+            403,
+            new StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage(
+                    "secrets is forbidden: User \"system:serviceaccount:airbyte:pulldoctor\""
+                        + " cannot "
+                        + verb
+                        + " resource \"secrets\" in API group \"\" in the namespace"
+                        + " \"airbyte\"")
+                .build())
+        .always();
   }
 
   private void seed(Path dir) throws InputException {

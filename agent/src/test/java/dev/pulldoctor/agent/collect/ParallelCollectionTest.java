@@ -63,6 +63,8 @@ class ParallelCollectionTest {
             "/api/v1/nodes",
             "/apis/rbac.authorization.k8s.io/v1/namespaces/airbyte/roles",
             "/api/v1/namespaces/airbyte/secrets",
+            // after the forbidden list, the collector gets the named pull secret
+            "/api/v1/namespaces/airbyte/secrets/regcred",
             "/apis/rbac.authorization.k8s.io/v1/clusterroles");
     LargeNamespace.serve(
         server, objects, PATHS.stream().filter(p -> !forbidden.contains(p)).toList());
