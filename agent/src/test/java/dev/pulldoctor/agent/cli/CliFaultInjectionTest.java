@@ -127,9 +127,10 @@ class CliFaultInjectionTest {
 
   @Test
   void forbidden_secrets_give_error_results_that_name_the_missing_permission() throws Exception {
+    // Neither list nor get: with get alone the collector reads the named pull secrets one by one.
     cluster.api.fault(
         request ->
-            isList(request, "/secrets")
+            String.valueOf(request.getPath()).contains("/secrets")
                 ? status(
                     403,
                     "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\",\"message\":"
