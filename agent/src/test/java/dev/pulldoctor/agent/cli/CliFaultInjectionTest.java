@@ -141,7 +141,7 @@ class CliFaultInjectionTest {
 
     JsonNode report = JSON.readTree(run.out());
     assertThat(messages(report, "error"))
-        .anyMatch(m -> m.contains("403 Forbidden; grant 'list' on 'secrets'"));
+        .anyMatch(m -> m.contains("403 Forbidden; grant 'get' on 'secrets'"));
     // Kinds that could be read are still checked.
     assertThat(report.path("summary").path("pass").asInt()).isPositive();
     assertThat(run.err()).doesNotContain("\tat ");
