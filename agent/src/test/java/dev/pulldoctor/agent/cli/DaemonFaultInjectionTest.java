@@ -183,12 +183,14 @@ class DaemonFaultInjectionTest {
       }
       System.out.printf(
           "20 outage cycles in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
+      // A leak grows with every cycle; compare the second ten cycles, after the pools and the
+      // watches have warmed up (other tests' idle threads in this JVM come and go in the first).
       assertThat(threads[20])
-          .as("live threads after 20 outages")
-          .isLessThanOrEqualTo(threads[1] + 3);
+          .as("live threads after 20 outages, against cycle 10")
+          .isLessThanOrEqualTo(threads[10] + 3);
       assertThat(heap[20])
-          .as("heap after GC after 20 outages")
-          .isLessThan(heap[1] + 16L * 1024 * 1024);
+          .as("heap after GC after 20 outages, against cycle 10")
+          .isLessThan(heap[10] + 16L * 1024 * 1024);
     }
   }
 
