@@ -13,30 +13,16 @@ import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.rbac.JobLauncherAccess;
 import dev.pulldoctor.rules.rbac.Permission;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
 
 /**
  * Item 1 of the harness: a full live diagnosis of the large namespace against the limit set by the
@@ -46,7 +32,6 @@ import java.util.Queue;
  */
 final class LiveBench {
   private static final String NAMESPACE = LargeNamespace.NAMESPACE;
-  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static final int WARMUP = 3;
 
@@ -59,46 +44,17 @@ final class LiveBench {
     this.runs = runs;
   }
 
-  static List<Row> run(Path root, int runs) throws Exception {
-    return new LiveBench(root, runs).measure();
+  static List<Row> run(Path root, MockCluster cluster, int runs) throws Exception {
+    return new LiveBench(root, runs).measure(cluster);
   }
 
-  private List<Row> measure() throws Exception {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    Path dir = Files.createTempDirectory("pulldoctor-bench");
-    try (KubernetesClient seeder = server.createClient()) {
-      List<HasMetadata> objects =
-          LargeNamespace.objects(root.resolve("examples"), LargeNamespace.Size.FULL);
-      Bench.progress("seeding the mock API server (CRUD) with " + objects.size() + " objects…");
-      Samples seeding = new Samples();
-      seeding.time(() -> LargeNamespace.seed(seeder, objects));
-      Bench.progress("seeded in " + seeding.describe());
-      answerAccessReviews(server, seeder);
-      Path kubeconfig = dir.resolve("kubeconfig");
-      Files.writeString(
-          kubeconfig, kubeconfig(seeder.getConfiguration().getMasterUrl()), StandardCharsets.UTF_8);
-      try (KubeClients.Connection bare = KubeClients.connect(kubeconfig, null)) {
-        compare(bare.client(), kubeconfig);
-        breakdown(bare.client());
-      }
-      cliProcess(kubeconfig);
-    } finally {
-      server.destroy();
-      try (var files = Files.list(dir)) {
-        for (Path file : files.toList()) {
-          Files.delete(file);
-        }
-      }
-      Files.delete(dir);
+  private List<Row> measure(MockCluster cluster) throws Exception {
+    Path kubeconfig = cluster.kubeconfig();
+    try (KubeClients.Connection bare = KubeClients.connect(kubeconfig, null)) {
+      compare(bare.client(), kubeconfig);
+      breakdown(bare.client());
     }
+    cliProcess(kubeconfig);
     return rows;
   }
 
@@ -281,46 +237,9 @@ final class LiveBench {
     }
   }
 
-  /** A real API server answers every review; the CRUD store would only echo it back. */
-  private static void answerAccessReviews(KubernetesMockServer server, KubernetesClient client) {
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
-              return review;
-            })
-        .always();
-  }
-
   private static void check(InProcess.Run run) {
     if (run.exitCode() > 1) {
       throw new IllegalStateException("diagnose exited " + run.exitCode() + ": " + run.err());
     }
-  }
-
-  private static String kubeconfig(String server) {
-    return """
-    apiVersion: v1
-    kind: Config
-    clusters:
-    - name: bench
-      cluster: {server: "%s", insecure-skip-tls-verify: true}
-    contexts:
-    - name: bench
-      context: {cluster: bench, user: bench, namespace: airbyte}
-    current-context: bench
-    users:
-    - name: bench
-      user: {token: bench}
-    """
-        .formatted(server);
   }
 }

@@ -77,15 +77,6 @@ final class ChildServe implements AutoCloseable {
     return "http://127.0.0.1:" + port + path;
   }
 
-  /** The resident set size of the process, from {@code /proc}, in bytes. */
-  long rssBytes() throws IOException {
-    Matcher rss =
-        Pattern.compile("VmRSS:\\s+(\\d+) kB")
-            .matcher(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
-    assertThat(rss.find()).isTrue();
-    return Long.parseLong(rss.group(1)) * 1024;
-  }
-
   /** Sends SIGTERM and waits for the exit code. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();

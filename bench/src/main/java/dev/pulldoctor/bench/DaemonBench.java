@@ -1,0 +1,470 @@
+package dev.pulldoctor.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.collect.LargeNamespace;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Item 3 of the harness: {@code pulldoctor serve} on the large namespace, in its own JVM, with the
+ * default schedule ({@code --interval 5m}, {@code --debounce 2s}, {@code --min-run-gap 10s}) and
+ * {@code --offline}. It measures the time from a change of the watched pull secret to a report that
+ * shows it, then the API requests of one idle interval (from the end of a run to the end of the
+ * next periodic run, counted in the mock server's request log) and the memory of the process over
+ * that interval; then the memory once more without heap options.
+ */
+final class DaemonBench {
+  /**
+   * The heap options the footprint is measured with (docs/daemon.md), on top of bin/pulldoctor's
+   * serial collector, C1 and CDS archive; {@code BENCH_DAEMON_JAVA_OPTS} replaces them, to measure
+   * others. Native memory tracking (summary) explains the RSS.
+   */
+  private static final String DEFAULT_JVM =
+      "-Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k"
+          + " -XX:+ExitOnOutOfMemoryError";
+
+  private static final String NMT = "-XX:NativeMemoryTracking=summary";
+
+  private static final String NAMESPACE = LargeNamespace.NAMESPACE;
+  private static final String SECRET = "regcred";
+  private static final String REGISTRY = "registry.example.com";
+  private static final String USER = "robot$data-team+airbyte";
+  // serve's defaults: none of them is passed, these are what the measured daemon uses.
+  private static final Duration INTERVAL = Duration.ofMinutes(5);
+  private static final Duration MIN_RUN_GAP = Duration.ofSeconds(10);
+  private static final int WARMUP = 2;
+  private static final Pattern WATCHING = Pattern.compile("watching (\\d+) object");
+  private static final String HEAP_USED = "jvm_memory_used_bytes\\{area=\"heap\",[^}]*}";
+  private static final String HEAP_COMMITTED = "jvm_memory_committed_bytes\\{area=\"heap\",[^}]*}";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final MockCluster cluster;
+  private final Path root;
+  private final String jvm;
+  private final List<Row> rows = new ArrayList<>();
+  private int rotation;
+
+  private DaemonBench(Path root, MockCluster cluster) {
+    this.root = root;
+    this.cluster = cluster;
+    String override = System.getenv("BENCH_DAEMON_JAVA_OPTS");
+    this.jvm = override == null || override.isBlank() ? DEFAULT_JVM : override.strip();
+  }
+
+  /**
+   * Measures the daemon; {@code changes} secret changes are timed after {@value #WARMUP} warm-up
+   * changes. Takes the interval (5 min) plus about 15 s per change.
+   */
+  static List<Row> run(Path root, MockCluster cluster, int changes) throws Exception {
+    return new DaemonBench(root, cluster).measure(changes);
+  }
+
+  private List<Row> measure(int changes) throws Exception {
+    List<String> args =
+        List.of(
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "-n",
+            NAMESPACE,
+            "--port",
+            "0",
+            "--offline");
+    Map<String, Long> before = cluster.requests();
+    Bench.progress("daemon: starting bin/pulldoctor serve " + String.join(" ", args));
+    try (ServeProcess serve =
+        ServeProcess.start(
+            root, Map.of("PULLDOCTOR_JAVA_OPTS", jvm + " " + NMT, "MALLOC_ARENA_MAX", "2"), args)) {
+      awaitRuns(serve, 1, Duration.ofMinutes(3));
+      int informers = awaitWatches(serve, before);
+      Map<String, Long> started = diff(cluster.requests(), before);
+      changes(serve, changes);
+      idle(serve, started, informers);
+      memory(serve);
+      int exit = serve.terminate();
+      Bench.progress("daemon: serve exited " + exit + " on SIGTERM");
+    }
+    withoutHeapOptions(args);
+    return rows;
+  }
+
+  /**
+   * Rotates the pull secret's password and times until {@code /api/v1/report} shows the new
+   * password's fingerprint, each change at least the minimum run gap after the last run ended, as a
+   * change in a quiet cluster arrives.
+   */
+  private void changes(ServeProcess serve, int changes) throws Exception {
+    Samples toReport = new Samples();
+    Samples runs = new Samples();
+    for (int i = 0; i < WARMUP + changes; i++) {
+      double lastRunEnd = serve.metric("pulldoctor_last_run_timestamp_seconds");
+      long wait =
+          (long) (lastRunEnd * 1000) + MIN_RUN_GAP.toMillis() + 1000 - System.currentTimeMillis();
+      if (wait > 0) {
+        Thread.sleep(wait);
+      }
+      String fingerprint = fingerprint(serve.get("/api/v1/report"));
+      long successes = serve.successfulRuns();
+      double runSeconds = serve.metric("pulldoctor_run_duration_seconds_sum");
+      long start = System.nanoTime();
+      rotate();
+      long deadline = start + Duration.ofMinutes(1).toNanos();
+      while (true) {
+        Thread.sleep(100);
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the report did not show the rotated secret within a minute: " + serve.output());
+        }
+        if (serve.successfulRuns() > successes
+            && !fingerprint.equals(fingerprint(serve.get("/api/v1/report")))) {
+          break;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double run = serve.metric("pulldoctor_run_duration_seconds_sum") - runSeconds;
+      Bench.progress(
+          String.format(
+              Locale.ROOT,
+              "daemon: change %d/%d%s: report after %.2f s, run %.2f s",
+              i + 1,
+              WARMUP + changes,
+              i < WARMUP ? " (warm-up)" : "",
+              seconds,
+              run));
+      if (i >= WARMUP) {
+        toReport.add(seconds);
+        runs.add(run);
+      }
+    }
+    double median = toReport.median();
+    rows.add(
+        new Row(
+            "daemon",
+            "change-to-report: `regcred`'s password rotated in the API until `/api/v1/report` shows"
+                + " its new fingerprint (default `--debounce 2s`, change ≥ 11 s after the last run,"
+                + " report polled every 0.1 s)",
+            toReport.describe(),
+            "≤ 3 s",
+            median <= 3
+                ? String.format(Locale.ROOT, "met (%.2f s under)", 3 - median)
+                : String.format(Locale.ROOT, "missed by %.2f s", median - 3)));
+    rows.add(
+        Row.of(
+            "daemon",
+            "  of which the run the change triggered (`pulldoctor_run_duration_seconds`)",
+            runs.describe()));
+  }
+
+  /**
+   * Counts the API requests of one whole idle interval: from the end of the last run to the end of
+   * the next periodic run, with no change in the cluster; and samples the RSS every 2 s meanwhile.
+   */
+  private void idle(ServeProcess serve, Map<String, Long> started, int informers) throws Exception {
+    long successes = serve.successfulRuns();
+    Map<String, Long> before = cluster.requests();
+    long start = System.nanoTime();
+    Bench.progress(
+        "daemon: idle until the next periodic run (--interval "
+            + INTERVAL.toMinutes()
+            + "m), counting API requests…");
+    List<Long> rss = new ArrayList<>();
+    long deadline = start + INTERVAL.plusMinutes(2).toNanos();
+    long lastSample = 0;
+    while (serve.successfulRuns() <= successes) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no periodic run within " + INTERVAL.plusMinutes(2));
+      }
+      if (System.nanoTime() - lastSample >= 2_000_000_000L) {
+        rss.add(serve.rssBytes());
+        lastSample = System.nanoTime();
+      }
+      Thread.sleep(250);
+    }
+    double window = (System.nanoTime() - start) / 1e9;
+    long runsInWindow = serve.successfulRuns() - successes;
+    Map<String, Long> requests = diff(cluster.requests(), before);
+    Bench.progress(
+        String.format(Locale.ROOT, "daemon: requests in the idle window of %.0f s:", window));
+    requests.forEach((k, v) -> Bench.progress("  " + v + " " + k));
+    Counts idle = Counts.of(requests);
+    Counts first = Counts.of(started);
+    double perHour = 3600 / window;
+    rows.add(
+        new Row(
+            "daemon",
+            String.format(
+                Locale.ROOT,
+                "API requests per idle hour, counted over one idle interval (%.0f s: end of a run"
+                    + " to end of the next periodic run, %d run) and extrapolated",
+                window,
+                runsInWindow),
+            String.format(
+                Locale.ROOT,
+                "%.0f/h: %.0f LISTs, %.0f access reviews, %.0f watches, %.0f other (window: %d"
+                    + " LISTs, %d reviews, %d watches, %d other)",
+                idle.total() * perHour,
+                idle.lists() * perHour,
+                idle.reviews() * perHour,
+                idle.watches() * perHour,
+                idle.other() * perHour,
+                idle.lists(),
+                idle.reviews(),
+                idle.watches(),
+                idle.other()),
+            "0 periodic LISTs beyond informer relists",
+            idle.lists() == 0
+                ? "met"
+                : String.format(
+                    Locale.ROOT,
+                    "missed by %.0f LISTs/h: the periodic run every %d min re-lists",
+                    idle.lists() * perHour,
+                    INTERVAL.toMinutes())));
+    rows.add(
+        Row.of(
+            "daemon",
+            "  requests at start: the first run and the informers' first lists and watches ("
+                + informers
+                + " informers)",
+            String.format(
+                Locale.ROOT,
+                "%d: %d LISTs, %d access reviews, %d watches, %d other",
+                first.total(),
+                first.lists(),
+                first.reviews(),
+                first.watches(),
+                first.other())));
+    rows.add(
+        new Row(
+            "daemon",
+            "RSS over the idle interval (sampled every 2 s, "
+                + rss.size()
+                + " samples; JVM options below)",
+            mib(rss),
+            "≤ 200 MiB",
+            max(rss) / 1048576.0 <= 200
+                ? String.format(Locale.ROOT, "met (%.0f MiB under)", 200 - max(rss) / 1048576.0)
+                : String.format(Locale.ROOT, "missed by %.0f MiB", max(rss) / 1048576.0 - 200)));
+  }
+
+  /** Heap now, after a full collection, and the native memory tracking summary. */
+  private void memory(ServeProcess serve) throws Exception {
+    String scrape = serve.get("/metrics");
+    double used = ServeProcess.metric(scrape, HEAP_USED);
+    double committed = ServeProcess.metric(scrape, HEAP_COMMITTED);
+    serve.jcmd("GC.run");
+    double live = serve.metric(HEAP_USED);
+    rows.add(
+        Row.of(
+            "daemon",
+            "heap after the idle interval: used / committed; used after a full GC (`jcmd GC.run`)",
+            String.format(
+                Locale.ROOT,
+                "%.0f / %.0f MiB; %.0f MiB",
+                used / 1048576,
+                committed / 1048576,
+                live / 1048576)));
+    Matcher part =
+        Pattern.compile(
+                "(?m)^-?\\s*(Total|Java Heap|Class|Thread|Code|GC|Metaspace|Symbol"
+                    + "|Shared class space)\\b[^\\n]*?committed=(\\d+)KB")
+            .matcher(serve.jcmd("VM.native_memory", "summary"));
+    List<String> parts = new ArrayList<>();
+    while (part.find()) {
+      parts.add(
+          String.format(
+              Locale.ROOT, "%s %.0f", part.group(1), Long.parseLong(part.group(2)) / 1024.0));
+    }
+    rows.add(
+        Row.of(
+            "daemon",
+            "  JVM options: bin/pulldoctor's (`-XX:+UseSerialGC -XX:TieredStopAtLevel=1`, CDS"
+                + " archive) + `"
+                + jvm
+                + " "
+                + NMT
+                + "`, `MALLOC_ARENA_MAX=2`; native memory tracking, committed MiB",
+            String.join(", ", parts)));
+  }
+
+  /**
+   * The same daemon with bin/pulldoctor's options only (no heap limit: the JVM picks a quarter of
+   * the machine's memory), after three change-triggered runs.
+   */
+  private void withoutHeapOptions(List<String> args) throws Exception {
+    Bench.progress("daemon: serve again without heap options…");
+    try (ServeProcess serve = ServeProcess.start(root, Map.of(), args)) {
+      awaitRuns(serve, 1, Duration.ofMinutes(3));
+      for (int i = 0; i < 3; i++) {
+        double lastRunEnd = serve.metric("pulldoctor_last_run_timestamp_seconds");
+        long wait =
+            (long) (lastRunEnd * 1000) + MIN_RUN_GAP.toMillis() + 1000 - System.currentTimeMillis();
+        if (wait > 0) {
+          Thread.sleep(wait);
+        }
+        long successes = serve.successfulRuns();
+        rotate();
+        awaitRuns(serve, successes + 1, Duration.ofMinutes(1));
+      }
+      List<Long> rss = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Thread.sleep(2_000);
+        rss.add(serve.rssBytes());
+      }
+      double heap = serve.metric(HEAP_COMMITTED);
+      rows.add(
+          Row.of(
+              "daemon",
+              "  RSS with bin/pulldoctor's options only (no heap limit, no MALLOC_ARENA_MAX), after"
+                  + " 4 runs; heap committed",
+              mib(rss) + String.format(Locale.ROOT, "; %.0f MiB", heap / 1048576)));
+      serve.terminate();
+    }
+  }
+
+  private static void awaitRuns(ServeProcess serve, long runs, Duration timeout)
+      throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (serve.successfulRuns() < runs) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "serve did not complete " + runs + " run(s) in " + timeout + ": " + serve.output());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Waits until each informer has opened its watch; returns how many informers there are. */
+  private int awaitWatches(ServeProcess serve, Map<String, Long> before)
+      throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      Matcher watching = WATCHING.matcher(serve.output());
+      if (watching.find()) {
+        int informers = Integer.parseInt(watching.group(1));
+        if (Counts.of(diff(cluster.requests(), before)).watches() >= informers) {
+          return informers;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the informers did not all watch: " + serve.output());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Replaces the pull secret's password with a new one, as a rotation does. */
+  private void rotate() {
+    String password = "rotated-" + ++rotation + "-" + Long.toHexString(System.nanoTime());
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
+    String config =
+        "{\"auths\":{\""
+            + REGISTRY
+            + "\":{\"username\":\""
+            + USER
+            + "\",\"password\":\""
+            + password
+            + "\",\"auth\":\""
+            + auth
+            + "\"}}}";
+    String data = Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8));
+    cluster
+        .client()
+        .secrets()
+        .inNamespace(NAMESPACE)
+        .withName(SECRET)
+        .edit(s -> new SecretBuilder(s).withData(Map.of(".dockerconfigjson", data)).build());
+  }
+
+  /** The password fingerprints {@code pullsecret.format} reports for the pull secret. */
+  private static String fingerprint(String report) throws IOException {
+    for (JsonNode result : JSON.readTree(report).path("results")) {
+      if (result.path("rule").asText().equals("pullsecret.format")
+          && result.path("subject").path("name").asText().equals(SECRET)) {
+        return result.path("evidence").path("passwordFingerprints").toString();
+      }
+    }
+    throw new IllegalStateException("no pullsecret.format result for " + SECRET);
+  }
+
+  private static Map<String, Long> diff(Map<String, Long> after, Map<String, Long> before) {
+    Map<String, Long> diff = new TreeMap<>();
+    after.forEach(
+        (k, v) -> {
+          long d = v - before.getOrDefault(k, 0L);
+          if (d > 0) {
+            diff.put(k, d);
+          }
+        });
+    return diff;
+  }
+
+  private static long max(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
+  private static String mib(List<Long> bytes) {
+    Samples mib = new Samples();
+    bytes.forEach(b -> mib.add(b / 1048576.0));
+    return String.format(
+        Locale.ROOT,
+        "max %.0f MiB (median %.0f, min %.0f, n=%d)",
+        mib.max(),
+        mib.median(),
+        mib.min(),
+        mib.size());
+  }
+
+  /**
+   * Requests by kind: LISTs (GET of a collection), SubjectAccessReview POSTs, watches, and anything
+   * else (GETs of one object, updates).
+   */
+  record Counts(long lists, long reviews, long watches, long other) {
+    static Counts of(Map<String, Long> requests) {
+      long lists = 0;
+      long reviews = 0;
+      long watches = 0;
+      long other = 0;
+      for (Map.Entry<String, Long> entry : requests.entrySet()) {
+        String key = entry.getKey();
+        long count = entry.getValue();
+        if (key.endsWith(" watch")) {
+          watches += count;
+        } else if (key.startsWith("POST ") && key.endsWith("/subjectaccessreviews")) {
+          reviews += count;
+        } else if (key.startsWith("GET ") && isCollection(key.substring("GET ".length()))) {
+          lists += count;
+        } else {
+          other += count;
+        }
+      }
+      return new Counts(lists, reviews, watches, other);
+    }
+
+    long total() {
+      return lists + reviews + watches + other;
+    }
+
+    /**
+     * Whether a path names a collection: after {@code /api/v1} or {@code /apis/GROUP/VERSION}, an
+     * odd number of segments ({@code nodes}, {@code namespaces/NS/pods}).
+     */
+    private static boolean isCollection(String path) {
+      String[] segments = path.substring(1).split("/", -1);
+      int prefix = segments[0].equals("api") ? 2 : 3;
+      return (segments.length - prefix) % 2 == 1;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.pulldoctor.bench;
+
+import dev.pulldoctor.agent.collect.LargeNamespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The large namespace ({@link LargeNamespace}, full size) in fabric8's mock API server, CRUD mode,
+ * in this JVM: seeded once, then read by the {@code live} and {@code daemon} sections. Access
+ * reviews are answered "allowed" by an expectation, as a real API server answers them; the CRUD
+ * store alone would only echo them back. Every request is counted in a request log by method, path
+ * and watch, which is how the {@code daemon} section counts the API requests of an idle hour.
+ */
+final class MockCluster implements AutoCloseable {
+  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final Path dir;
+  private final Path kubeconfig;
+  private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+
+  private MockCluster() throws IOException {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(expectations);
+    Dispatcher counting =
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            requests.computeIfAbsent(key(request), k -> new AtomicLong()).incrementAndGet();
+            return crud.dispatch(request);
+          }
+        };
+    server =
+        new KubernetesMockServer(new Context(), new MockWebServer(), expectations, counting, false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+    dir = Files.createTempDirectory("pulldoctor-bench");
+    kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig, kubeconfig(client.getConfiguration().getMasterUrl()), StandardCharsets.UTF_8);
+  }
+
+  /** Starts the server and creates the large namespace in it (25–40 s here). */
+  static MockCluster seeded(Path root) throws Exception {
+    MockCluster cluster = new MockCluster();
+    boolean seeded = false;
+    try {
+      List<HasMetadata> objects =
+          LargeNamespace.objects(root.resolve("examples"), LargeNamespace.Size.FULL);
+      Bench.progress("seeding the mock API server (CRUD) with " + objects.size() + " objects…");
+      Samples seeding = new Samples();
+      seeding.time(() -> LargeNamespace.seed(cluster.client, objects));
+      Bench.progress("seeded in " + seeding.describe());
+      cluster.answerAccessReviews();
+      seeded = true;
+      return cluster;
+    } finally {
+      if (!seeded) {
+        cluster.close();
+      }
+    }
+  }
+
+  /** A client of the server, for seeding and changing objects. */
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** A kubeconfig for the server, as a user passes it to {@code --kubeconfig}. */
+  Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /**
+   * The requests so far, by {@code METHOD path} without the query, with {@code " watch"} appended
+   * for watches.
+   */
+  Map<String, Long> requests() {
+    Map<String, Long> counts = new HashMap<>();
+    requests.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
+  }
+
+  private static String key(RecordedRequest request) {
+    String path = Objects.requireNonNullElse(request.getPath(), "");
+    int query = path.indexOf('?');
+    String bare = query < 0 ? path : path.substring(0, query);
+    boolean watch = query >= 0 && path.substring(query).contains("watch=true");
+    return request.getMethod() + " " + bare + (watch ? " watch" : "");
+  }
+
+  private void answerAccessReviews() {
+    server
+        .expect()
+        .post()
+        .withPath(SAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SubjectAccessReview review =
+                  client
+                      .getKubernetesSerialization()
+                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
+              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
+              return review;
+            })
+        .always();
+  }
+
+  private static String kubeconfig(String server) {
+    return """
+    apiVersion: v1
+    kind: Config
+    clusters:
+    - name: bench
+      cluster: {server: "%s", insecure-skip-tls-verify: true}
+    contexts:
+    - name: bench
+      context: {cluster: bench, user: bench, namespace: airbyte}
+    current-context: bench
+    users:
+    - name: bench
+      user: {token: bench}
+    """
+        .formatted(server);
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+    server.destroy();
+    Files.deleteIfExists(kubeconfig);
+    Files.deleteIfExists(dir);
+  }
+}

@@ -1,0 +1,187 @@
+package dev.pulldoctor.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code bin/pulldoctor serve} in its own JVM, as a user starts it from a checkout (serial GC, C1,
+ * the CDS archive), with extra JVM options in {@code PULLDOCTOR_JAVA_OPTS}; read over HTTP and
+ * {@code /proc}, stopped with SIGTERM.
+ */
+final class ServeProcess implements AutoCloseable {
+  private static final Pattern SERVING =
+      Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)/");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final Process process;
+  private final Path log;
+  private final int port;
+
+  private ServeProcess(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  /**
+   * Starts {@code bin/pulldoctor --log-level=info serve ARGS} and waits until it listens.
+   *
+   * @param env extra environment, e.g. {@code PULLDOCTOR_JAVA_OPTS} and {@code MALLOC_ARENA_MAX}
+   */
+  static ServeProcess start(Path root, Map<String, String> env, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(root.resolve("bin/pulldoctor").toString());
+    command.add("--log-level=info");
+    command.add("serve");
+    command.addAll(args);
+    Path log = Files.createTempFile("pulldoctor-serve", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("PULLDOCTOR_CDS");
+    builder.environment().remove("PULLDOCTOR_JAVA_OPTS");
+    builder.environment().putAll(env);
+    Process process =
+        builder
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(new File("/dev/null"))
+            .start();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      Matcher serving = SERVING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      if (serving.find()) {
+        return new ServeProcess(process, log, Integer.parseInt(serving.group(1)));
+      }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new IllegalStateException(
+            "serve did not start listening: " + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** The body of {@code GET path}; fails on any status but 200. */
+  String get(String path) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(30))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The sum of the values of the Prometheus series matching {@code series} (a regex) now. */
+  double metric(String series) {
+    return metric(get("/metrics"), series);
+  }
+
+  /** The sum of the values of the series matching {@code series} in a scrape. */
+  static double metric(String scrape, String series) {
+    Matcher matcher = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(scrape);
+    double sum = 0;
+    while (matcher.find()) {
+      sum += Double.parseDouble(matcher.group(1));
+    }
+    return sum;
+  }
+
+  /** Successful runs so far. */
+  long successfulRuns() {
+    return (long) metric("pulldoctor_runs_total\\{outcome=\"success\",?}");
+  }
+
+  /** The resident set size, from {@code /proc}, in bytes. */
+  long rssBytes() throws IOException {
+    Matcher rss =
+        Pattern.compile("VmRSS:\\s+(\\d+) kB")
+            .matcher(
+                Files.readString(
+                    Path.of("/proc", Long.toString(process.pid()), "status"),
+                    StandardCharsets.US_ASCII));
+    if (!rss.find()) {
+      throw new IllegalStateException("no VmRSS for process " + process.pid());
+    }
+    return Long.parseLong(rss.group(1)) * 1024;
+  }
+
+  /**
+   * Runs {@code jcmd PID ARGS} (the harness's JDK, which bin/pulldoctor also runs) and returns its
+   * output.
+   */
+  String jcmd(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    command.add(Long.toString(process.pid()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("pulldoctor-jcmd", ".txt");
+    try {
+      Process jcmd =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
+        jcmd.destroyForcibly();
+        throw new IllegalStateException("jcmd did not finish: " + command);
+      }
+      return Files.readString(out, StandardCharsets.UTF_8);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** What serve logged so far. */
+  String output() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
+  }
+
+  /** Sends SIGTERM and waits for the exit, up to 30 s. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("serve did not stop within 30 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (process.isAlive()) {
+      try {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Files.deleteIfExists(log);
+  }
+}
