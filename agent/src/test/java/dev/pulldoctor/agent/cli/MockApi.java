@@ -161,6 +161,12 @@ final class MockApi implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // MockWebServer gives up waiting for a kept-alive client connection to close (seen under
+      // load); the test's assertions have run by then, and the server's port is released anyway.
+      System.err.println("mock API: " + e.getMessage());
+    }
   }
 }
