@@ -14,9 +14,7 @@ import dev.pulldoctor.rules.image.RegistryKind;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Access;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Live: the registry accepts the credentials the kubelet would send, for pulling the image. */
 public final class PullSecretCredentialsRule implements Rule {
@@ -54,21 +52,8 @@ public final class PullSecretCredentialsRule implements Rule {
 
   @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(RegistryProbes.noImages(INFO));
-    }
-    List<Result> results = new ArrayList<>();
-    for (TargetImage image : diagnosis.images()) {
-      Optional<RegistryObservation> observation = RegistryProbes.of(diagnosis, image);
-      if (observation.isEmpty()) {
-        results.add(RegistryProbes.notProbed(INFO, diagnosis, image));
-      } else if (!observation.get().connection().ok()) {
-        results.add(RegistryProbes.unreached(INFO, observation.get()));
-      } else {
-        results.add(check(diagnosis, image, observation.get()));
-      }
-    }
-    return RegistryProbes.dated(diagnosis, results);
+    return RegistryProbes.perImage(
+        INFO, diagnosis, (image, observation) -> check(diagnosis, image, observation));
   }
 
   private static Result check(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {

@@ -11,9 +11,7 @@ import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Live: the image's tag or digest exists in the registry. */
 public final class RegistryImageExistsRule implements Rule {
@@ -48,21 +46,8 @@ public final class RegistryImageExistsRule implements Rule {
 
   @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(RegistryProbes.noImages(INFO));
-    }
-    List<Result> results = new ArrayList<>();
-    for (TargetImage image : diagnosis.images()) {
-      Optional<RegistryObservation> observation = RegistryProbes.of(diagnosis, image);
-      if (observation.isEmpty()) {
-        results.add(RegistryProbes.notProbed(INFO, diagnosis, image));
-      } else if (!observation.get().connection().ok()) {
-        results.add(RegistryProbes.unreached(INFO, observation.get()));
-      } else {
-        results.add(check(image, observation.get()));
-      }
-    }
-    return RegistryProbes.dated(diagnosis, results);
+    return RegistryProbes.perImage(
+        INFO, diagnosis, (image, observation) -> check(image, observation));
   }
 
   private static Result check(TargetImage image, RegistryObservation seen) {

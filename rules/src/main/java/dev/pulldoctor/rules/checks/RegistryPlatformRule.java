@@ -11,7 +11,6 @@ import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.CollectionError;
-import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
 import dev.pulldoctor.rules.model.RegistryObservation.ManifestOutcome;
 import dev.pulldoctor.rules.model.RegistryObservation.Platform;
@@ -58,21 +57,8 @@ public final class RegistryPlatformRule implements Rule {
 
   @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(RegistryProbes.noImages(INFO));
-    }
-    List<Result> results = new ArrayList<>();
-    for (TargetImage image : diagnosis.images()) {
-      Optional<RegistryObservation> observation = RegistryProbes.of(diagnosis, image);
-      if (observation.isEmpty()) {
-        results.add(RegistryProbes.notProbed(INFO, diagnosis, image));
-      } else if (!observation.get().connection().ok()) {
-        results.add(RegistryProbes.unreached(INFO, observation.get()));
-      } else {
-        results.add(check(diagnosis, image, observation.get().manifest()));
-      }
-    }
-    return RegistryProbes.dated(diagnosis, results);
+    return RegistryProbes.perImage(
+        INFO, diagnosis, (image, observation) -> check(diagnosis, image, observation.manifest()));
   }
 
   private static Result check(Diagnosis diagnosis, TargetImage image, Manifest manifest) {

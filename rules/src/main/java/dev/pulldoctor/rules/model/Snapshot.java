@@ -81,25 +81,7 @@ public record Snapshot(
   public Snapshot withConnectorDiscovery(ConnectorDiscovery discovery) {
     List<ConnectorDiscovery> discoveries = new ArrayList<>(connectorDiscoveries);
     discoveries.add(discovery);
-    return new Snapshot(
-        capturedAt,
-        source,
-        deployments,
-        pods,
-        events,
-        configMaps,
-        serviceAccounts,
-        secrets,
-        nodes,
-        roles,
-        roleBindings,
-        clusterRoles,
-        clusterRoleBindings,
-        networkPolicies,
-        accessReviews,
-        discoveries,
-        registryObservations,
-        collectionErrors);
+    return withObservations(discoveries, registryObservations);
   }
 
   // The compact constructor makes every list an IndexedList: lookups are map reads.
@@ -128,6 +110,11 @@ public record Snapshot(
   public Snapshot withRegistryObservations(List<RegistryObservation> observations) {
     List<RegistryObservation> all = new ArrayList<>(registryObservations);
     all.addAll(observations);
+    return withObservations(connectorDiscoveries, all);
+  }
+
+  private Snapshot withObservations(
+      List<ConnectorDiscovery> discoveries, List<RegistryObservation> observations) {
     return new Snapshot(
         capturedAt,
         source,
@@ -144,8 +131,8 @@ public record Snapshot(
         clusterRoleBindings,
         networkPolicies,
         accessReviews,
-        connectorDiscoveries,
-        all,
+        discoveries,
+        observations,
         collectionErrors);
   }
 
