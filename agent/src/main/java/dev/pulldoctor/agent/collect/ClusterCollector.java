@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,6 +28,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,11 +76,58 @@ public final class ClusterCollector {
   public Snapshot collect(@Nullable String namespace, @Nullable String context)
       throws ClusterUnreachableException {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_LISTS, ClusterCollector::thread);
+    ExecutorService collecting =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "pulldoctor-collect");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Duration limit = timeLimit(client.getConfiguration().getRequestTimeout());
     try {
-      return collect(pool, namespace, context);
+      // fabric8 waits for a response without a limit of its own once the request is sent (its
+      // request timeout ends at the response headers): a stalled body or a request lost on a
+      // broken connection would hold a run, and with it the daemon, forever. The collection runs
+      // on a thread of its own and is given up after the limit; shutdownNow interrupts what waits.
+      Future<Snapshot> snapshot = collecting.submit(() -> collect(pool, namespace, context));
+      return snapshot.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ClusterUnreachableException(
+          "cannot reach the Kubernetes API at "
+              + client.getConfiguration().getMasterUrl()
+              + ": timed out: no complete answer within "
+              + limit.toSeconds()
+              + " s (a proxy or load balancer may be holding the connection open)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterUnreachableException("interrupted while reading the cluster");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ClusterUnreachableException unreachable) {
+        throw unreachable;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("collecting failed", cause);
     } finally {
+      collecting.shutdownNow();
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * How long a whole collection may take: four request timeouts, room for its three rounds of
+   * requests (LISTs, access reviews, the job namespace's LISTs) and a retry; two minutes when the
+   * request timeout is off.
+   */
+  static Duration timeLimit(int requestTimeoutMillis) {
+    return requestTimeoutMillis > 0
+        ? Duration.ofMillis(4L * requestTimeoutMillis)
+        : Duration.ofMinutes(2);
   }
 
   private Snapshot collect(

@@ -80,6 +80,12 @@ public final class KubeClients {
             config.getWatchReconnectInterval()));
     String contextName =
         config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
+    // HTTP/1.1, not HTTP/2: Java 17's HTTP/2 client has no connection health check (no PING, as
+    // client-go added for kubernetes/kubernetes#87615), and in the outage tests a LIST sent on an
+    // HTTP/2 connection the network had just cut sometimes never completed, request timeout or
+    // not, so every later run of the daemon hung behind it. On HTTP/1.1 a broken connection fails
+    // the one request on it. ClusterCollector bounds a collection whatever the protocol.
+    config.setHttp2Disable(true);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     return new Connection(client, contextName, config.getNamespace());
   }

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -66,6 +67,23 @@ class CliFaultInjectionTest {
     assertOneLine(run, "pulldoctor: cannot reach the Kubernetes API");
     assertThat(run.err()).contains("timed out");
     // 2 s request timeout, one retry: well under the 30 s of the defaults
+    assertThat(took).isLessThan(Duration.ofSeconds(20));
+  }
+
+  @Test
+  @Timeout(60) // without the collection's limit this waits forever
+  void an_answer_that_stops_halfway_is_exit_3_within_four_request_timeouts() throws Exception {
+    // Headers and one byte of the body, then nothing: the request timeout has ended with the
+    // headers, so only the collection's own limit (4 x 2 s here) ends the wait.
+    cluster.proxy.mode(FlakyProxy.Mode.STALL);
+
+    long start = System.nanoTime();
+    CliRun run = diagnose();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.UNREADABLE);
+    assertOneLine(run, "pulldoctor: cannot reach the Kubernetes API");
+    assertThat(run.err()).contains("timed out: no complete answer within 8 s");
     assertThat(took).isLessThan(Duration.ofSeconds(20));
   }
 

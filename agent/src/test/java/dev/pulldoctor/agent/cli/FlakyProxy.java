@@ -26,7 +26,12 @@ final class FlakyProxy implements AutoCloseable {
     /** Not listening: connections are refused. */
     DOWN,
     /** Accepts connections and never answers. */
-    SILENT
+    SILENT,
+    /**
+     * Forwards requests and passes on the status line, the headers and the first byte of the body
+     * of the first answer on a connection, then nothing more: an answer that stops halfway.
+     */
+    STALL
   }
 
   private final InetSocketAddress target;
@@ -102,7 +107,7 @@ final class FlakyProxy implements AutoCloseable {
               if (now == Mode.SILENT) {
                 continue; // held open, never answered, until cut
               }
-              threads.execute(() -> forward(client));
+              threads.execute(() -> forward(client, now == Mode.STALL));
             } catch (IOException e) {
               return;
             }
@@ -110,7 +115,7 @@ final class FlakyProxy implements AutoCloseable {
         });
   }
 
-  private void forward(Socket client) {
+  private void forward(Socket client, boolean stall) {
     try (Socket upstream = new Socket()) {
       upstream.connect(target, 2_000);
       synchronized (this) {
@@ -119,21 +124,24 @@ final class FlakyProxy implements AutoCloseable {
         }
         open.add(upstream);
       }
-      threads.execute(() -> pump(upstream, client));
-      pump(client, upstream);
+      threads.execute(() -> pump(upstream, client, stall));
+      pump(client, upstream, false);
     } catch (IOException e) {
       closeQuietly(client);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean stall) {
     byte[] buffer = new byte[16 * 1024];
+    HeaderEnd headers = new HeaderEnd();
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
+        // When stalling, what follows the first byte of the body is read and dropped.
+        int passed = stall ? headers.bytesToPass(buffer, n) : n;
+        out.write(buffer, 0, passed);
         out.flush();
       }
     } catch (SocketException e) {
@@ -145,6 +153,27 @@ final class FlakyProxy implements AutoCloseable {
       closeQuietly(to);
       open.remove(from);
       open.remove(to);
+    }
+  }
+
+  /** Counts bytes to the end of the first response's headers, plus one byte of its body. */
+  private static final class HeaderEnd {
+    private int matched; // of "\r\n\r\n"
+    private boolean done;
+
+    int bytesToPass(byte[] bytes, int length) {
+      if (done) {
+        return 0;
+      }
+      for (int i = 0; i < length; i++) {
+        if (matched == 4) {
+          done = true;
+          return i + 1;
+        }
+        byte expected = (matched % 2 == 0) ? (byte) '\r' : (byte) '\n';
+        matched = bytes[i] == expected ? matched + 1 : (bytes[i] == '\r' ? 1 : 0);
+      }
+      return length;
     }
   }
 

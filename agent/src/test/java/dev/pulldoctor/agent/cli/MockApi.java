@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -46,6 +47,7 @@ final class MockApi implements AutoCloseable {
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile Function<RecordedRequest, @Nullable MockResponse> fault = request -> null;
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+  private final ExecutorService watchFailures = WatchFailureHandoff.failureThread();
 
   private MockApi() {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -72,7 +74,7 @@ final class MockApi implements AutoCloseable {
                       "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                           + "\"message\":\"etcdserver: request timed out\",\"code\":500}");
             }
-            return crud.dispatch(request);
+            return WatchFailureHandoff.wrap(crud.dispatch(request), watchFailures);
           }
         };
     server =
@@ -168,5 +170,6 @@ final class MockApi implements AutoCloseable {
       // load); the test's assertions have run by then, and the server's port is released anyway.
       System.err.println("mock API: " + e.getMessage());
     }
+    watchFailures.shutdownNow();
   }
 }
