@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request of the probe's HTTP/1.1 client.
@@ -31,6 +32,11 @@ record HttpRequest(String method, URI uri, Map<String, String> headers, boolean 
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
     return new HttpRequest(method, uri, copy, followRedirects);
+  }
+
+  /** This request with an {@code Authorization} header, or as it is when there is none. */
+  HttpRequest authorization(@Nullable String value) {
+    return value == null ? this : header("Authorization", value);
   }
 
   HttpRequest noRedirects() {

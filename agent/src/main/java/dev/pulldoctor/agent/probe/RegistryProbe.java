@@ -325,10 +325,8 @@ final class RegistryProbe {
     String image = target.image().effective();
     String path = target.reference().path();
     URI manifestUri = uri("/v2/" + path + "/manifests/" + target.manifestReference());
-    HttpRequest request = HttpRequest.get(manifestUri).header("Accept", ACCEPT);
-    if (authorization != null) {
-      request = request.header("Authorization", authorization);
-    }
+    HttpRequest request =
+        HttpRequest.get(manifestUri).header("Accept", ACCEPT).authorization(authorization);
     Connection reached = connection();
     try {
       HttpResponse head = http.send(request.method("HEAD"), new Trace());
@@ -466,10 +464,9 @@ final class RegistryProbe {
       boolean missingRepository, @Nullable List<String> names, RegistryErrors errors) {}
 
   private Tags tags(String path, @Nullable String authorization, List<String> secrets) {
-    HttpRequest request = HttpRequest.get(uri("/v2/" + path + "/tags/list?n=" + TAGS_SHOWN));
-    if (authorization != null) {
-      request = request.header("Authorization", authorization);
-    }
+    HttpRequest request =
+        HttpRequest.get(uri("/v2/" + path + "/tags/list?n=" + TAGS_SHOWN))
+            .authorization(authorization);
     try {
       HttpResponse response = http.send(request, new Trace());
       if (response.status() == 404) {
@@ -497,31 +494,16 @@ final class RegistryProbe {
     String digest = response.header("docker-content-digest");
     String mediaType = response.header("content-type");
     if (response.truncated()) {
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
+      return platformUnknown(
           mediaType,
           digest,
-          false,
-          List.of(),
           "the manifest exists; it is larger than pulldoctor reads, so its platforms are unknown");
     }
     JsonNode manifest;
     try {
       manifest = JSON.readTree(response.body());
     } catch (IOException e) {
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
-          mediaType,
-          digest,
-          false,
-          List.of(),
-          "the manifest exists but is not valid JSON");
+      return platformUnknown(mediaType, digest, "the manifest exists but is not valid JSON");
     }
     String type = manifest.path("mediaType").asText(mediaType == null ? "" : mediaType);
     if (manifest.path("manifests").isArray()) {
@@ -532,11 +514,7 @@ final class RegistryProbe {
           platforms.add(platform);
         }
       }
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
+      return Manifest.found(
           type,
           digest,
           true,
@@ -546,43 +524,22 @@ final class RegistryProbe {
     String config = manifest.path("config").path("digest").asText("");
     if (!config.isEmpty() && !DIGEST.matcher(config).matches()) {
       // The registry's text goes into the next request's path: only a well-formed digest may.
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
+      return platformUnknown(
           type,
           digest,
-          false,
-          List.of(),
           "a manifest whose config digest is not a valid digest: its platform is unknown");
     }
     if (config.isEmpty()) {
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
-          type,
-          digest,
-          false,
-          List.of(),
-          "a manifest without a config blob (schema 1?): its platform is unknown");
+      return platformUnknown(
+          type, digest, "a manifest without a config blob (schema 1?): its platform is unknown");
     }
     URI blobUri = uri("/v2/" + target.reference().path() + "/blobs/" + config);
-    HttpRequest request = HttpRequest.get(blobUri);
-    if (authorization != null) {
-      request = request.header("Authorization", authorization);
-    }
+    HttpRequest request = HttpRequest.get(blobUri).authorization(authorization);
     try {
       HttpResponse blob = http.send(request, new Trace());
       Platform platform =
           blob.success() && !blob.truncated() ? platform(JSON.readTree(blob.body())) : null;
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
+      return Manifest.found(
           type,
           digest,
           false,
@@ -593,30 +550,22 @@ final class RegistryProbe {
                   + ")"
               : "a single-platform image");
     } catch (ProbeException e) {
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
+      return platformUnknown(
           type,
           digest,
-          false,
-          List.of(),
           "a single-platform image; its config blob could not be read: "
               + (e.refusedByPolicy() ? "refused by pulldoctor's probe policy: " : "")
               + e.detail());
     } catch (IOException e) {
-      return new Manifest(
-          ManifestOutcome.FOUND,
-          200,
-          null,
-          null,
-          type,
-          digest,
-          false,
-          List.of(),
-          "a single-platform image whose config blob is not valid JSON");
+      return platformUnknown(
+          type, digest, "a single-platform image whose config blob is not valid JSON");
     }
+  }
+
+  /** A manifest found whose platforms pulldoctor could not learn, and why. */
+  private static Manifest platformUnknown(
+      @Nullable String mediaType, @Nullable String digest, String detail) {
+    return Manifest.found(mediaType, digest, false, List.of(), detail);
   }
 
   private static @Nullable Platform platform(JsonNode node) {

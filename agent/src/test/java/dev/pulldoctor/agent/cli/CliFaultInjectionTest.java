@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +87,7 @@ class CliFaultInjectionTest {
 
   @Test
   void server_errors_on_every_request_give_error_results_naming_the_status() throws Exception {
-    cluster.api.fault(request -> status(500, STATUS_500));
+    cluster.api.fault(request -> MockApi.json(500, STATUS_500));
 
     CliRun run = diagnose();
 
@@ -110,12 +108,13 @@ class CliFaultInjectionTest {
     List<Long> asked = new CopyOnWriteArrayList<>();
     cluster.api.fault(
         request -> {
-          if (!isList(request, "/secrets")) {
+          if (!MockApi.isList(request, "/secrets")) {
             return null;
           }
           asked.add(System.nanoTime());
           return asked.size() == 1
-              ? status(429, "{\"kind\":\"Status\",\"code\":429}").setHeader("Retry-After", "1")
+              ? MockApi.json(429, "{\"kind\":\"Status\",\"code\":429}")
+                  .setHeader("Retry-After", "1")
               : null;
         });
 
@@ -132,8 +131,9 @@ class CliFaultInjectionTest {
   void throttling_that_does_not_stop_gives_error_results() throws Exception {
     cluster.api.fault(
         request ->
-            isList(request, "/secrets")
-                ? status(429, "{\"kind\":\"Status\",\"code\":429}").setHeader("Retry-After", "1")
+            MockApi.isList(request, "/secrets")
+                ? MockApi.json(429, "{\"kind\":\"Status\",\"code\":429}")
+                    .setHeader("Retry-After", "1")
                 : null);
 
     CliRun run = diagnose();
@@ -149,7 +149,7 @@ class CliFaultInjectionTest {
     cluster.api.fault(
         request ->
             String.valueOf(request.getPath()).contains("/secrets")
-                ? status(
+                ? MockApi.json(
                     403,
                     "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\",\"message\":"
                         + "\"secrets is forbidden: User cannot list resource\"}")
@@ -169,8 +169,8 @@ class CliFaultInjectionTest {
   void answers_slower_than_the_request_timeout_are_exit_3() throws Exception {
     cluster.api.fault(
         request ->
-            isList(request, "/pods")
-                ? status(200, "{}").setBodyDelay(Duration.ofSeconds(5))
+            MockApi.isList(request, "/pods")
+                ? MockApi.json(200, "{}").setBodyDelay(Duration.ofSeconds(5))
                 : null);
 
     CliRun run = diagnose();
@@ -191,22 +191,6 @@ class CliFaultInjectionTest {
                 "--offline",
                 "-o",
                 "json"));
-  }
-
-  private static boolean isList(RecordedRequest request, String resource) {
-    String path = request.getPath() == null ? "" : request.getPath();
-    int query = path.indexOf('?');
-    String bare = query < 0 ? path : path.substring(0, query);
-    return "GET".equals(request.getMethod())
-        && bare.endsWith(resource)
-        && !path.contains("watch=true");
-  }
-
-  private static MockResponse status(int code, String body) {
-    return new MockResponse()
-        .setResponseCode(code)
-        .setHeader("Content-Type", "application/json")
-        .setBody(body);
   }
 
   private static List<String> messages(JsonNode report, @Nullable String status) {

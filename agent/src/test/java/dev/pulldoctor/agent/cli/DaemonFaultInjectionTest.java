@@ -7,7 +7,6 @@ import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.serve.Schedule;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
@@ -108,11 +107,12 @@ class DaemonFaultInjectionTest {
     AtomicBoolean throttle = new AtomicBoolean();
     cluster.api.fault(
         request -> {
-          if (isList(request, "/serviceaccounts")) {
-            return status(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}");
+          if (MockApi.isList(request, "/serviceaccounts")) {
+            return MockApi.json(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}");
           }
-          if (throttle.get() && isList(request, "/pods")) {
-            return status(429, "{\"kind\":\"Status\",\"code\":429}").setHeader("Retry-After", "1");
+          if (throttle.get() && MockApi.isList(request, "/pods")) {
+            return MockApi.json(429, "{\"kind\":\"Status\",\"code\":429}")
+                .setHeader("Retry-After", "1");
           }
           return null;
         });
@@ -171,7 +171,7 @@ class DaemonFaultInjectionTest {
         request -> {
           String path = request.getPath() == null ? "" : request.getPath();
           boolean informer = path.contains("fieldSelector=");
-          if (informer && isList(request, "/secrets")) {
+          if (informer && MockApi.isList(request, "/secrets")) {
             secretRelists.incrementAndGet();
           }
           if (informer
@@ -334,21 +334,5 @@ class DaemonFaultInjectionTest {
       Thread.sleep(100);
     }
     return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  private static boolean isList(RecordedRequest request, String resource) {
-    String path = request.getPath() == null ? "" : request.getPath();
-    int query = path.indexOf('?');
-    String bare = query < 0 ? path : path.substring(0, query);
-    return "GET".equals(request.getMethod())
-        && bare.endsWith(resource)
-        && !path.contains("watch=true");
-  }
-
-  private static MockResponse status(int code, String body) {
-    return new MockResponse()
-        .setResponseCode(code)
-        .setHeader("Content-Type", "application/json")
-        .setBody(body);
   }
 }

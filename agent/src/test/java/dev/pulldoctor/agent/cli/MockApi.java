@@ -67,12 +67,10 @@ final class MockApi implements AutoCloseable {
               return injected;
             }
             if (failing.get()) {
-              return new MockResponse()
-                  .setResponseCode(500)
-                  .setHeader("Content-Type", "application/json")
-                  .setBody(
-                      "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-                          + "\"message\":\"etcdserver: request timed out\",\"code\":500}");
+              return json(
+                  500,
+                  "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                      + "\"message\":\"etcdserver: request timed out\",\"code\":500}");
             }
             return WatchFailureHandoff.wrap(crud.dispatch(request), watchFailures);
           }
@@ -99,6 +97,24 @@ final class MockApi implements AutoCloseable {
    */
   void fault(Function<RecordedRequest, @Nullable MockResponse> injector) {
     fault = injector;
+  }
+
+  /** Whether {@code request} lists {@code resource} (a path ending), not a watch of it. */
+  static boolean isList(RecordedRequest request, String resource) {
+    String path = Objects.requireNonNullElse(request.getPath(), "");
+    int query = path.indexOf('?');
+    String bare = query < 0 ? path : path.substring(0, query);
+    return "GET".equals(request.getMethod())
+        && bare.endsWith(resource)
+        && !path.contains("watch=true");
+  }
+
+  /** An answer with a JSON body, for {@link #fault}. */
+  static MockResponse json(int code, String body) {
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 
   /** Requests so far, by {@code METHOD} or {@code GET watch}. */

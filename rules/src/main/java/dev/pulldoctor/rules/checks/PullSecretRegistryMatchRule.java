@@ -16,11 +16,8 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import dev.pulldoctor.rules.pullsecret.RegistryCredential;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /** Some pull secret of the job pod matches the image's registry by the kubelet's rules. */
@@ -82,7 +79,7 @@ public final class PullSecretRegistryMatchRule implements Rule {
     ImageReference ref = parsed.get();
     AirbyteInstall install = diagnosis.install();
     String namespace = install.jobNamespace();
-    List<String> secretNames = podSecrets(diagnosis, image);
+    List<String> secretNames = diagnosis.jobPodPullSecrets(image);
     if (secretNames.stream().allMatch(String::isEmpty)) {
       return Result.of(
           INFO,
@@ -215,33 +212,5 @@ public final class PullSecretRegistryMatchRule implements Rule {
         .withEvidence("secrets", secretNames)
         .withEvidence(
             "nearMisses", nearMisses.stream().map(m -> m.reason().name()).distinct().toList());
-  }
-
-  /** The secrets a job pod for this image has: Airbyte's list, else what its pods carried. */
-  private static List<String> podSecrets(Diagnosis diagnosis, TargetImage image) {
-    List<String> configured = diagnosis.install().jobPodPullSecrets();
-    if (!configured.isEmpty()) {
-      return configured;
-    }
-    String namespace = diagnosis.install().jobNamespace();
-    return image.pods().stream()
-        .flatMap(
-            ref ->
-                diagnosis.snapshot().pods().stream()
-                    .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-                    .filter(p -> ref.name().equals(p.getMetadata().getName())))
-        .findFirst()
-        .map(PullSecretRegistryMatchRule::secretsOf)
-        .orElse(List.of());
-  }
-
-  private static List<String> secretsOf(Pod pod) {
-    if (pod.getSpec() == null || pod.getSpec().getImagePullSecrets() == null) {
-      return List.of();
-    }
-    return pod.getSpec().getImagePullSecrets().stream()
-        .map(LocalObjectReference::getName)
-        .filter(Objects::nonNull)
-        .toList();
   }
 }

@@ -4,6 +4,8 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -58,5 +60,36 @@ public final class Diagnosis {
 
   public List<TargetImage> images() {
     return images;
+  }
+
+  /**
+   * The pull-secret names a job pod for {@code image} has: Airbyte's configured list, else what the
+   * image's first job pod in the job namespace carried. Names as written, empty ones included.
+   */
+  public List<String> jobPodPullSecrets(TargetImage image) {
+    List<String> configured = install.jobPodPullSecrets();
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    String namespace = install.jobNamespace();
+    return image.pods().stream()
+        .flatMap(
+            ref ->
+                snapshot.pods().stream()
+                    .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+                    .filter(p -> ref.name().equals(p.getMetadata().getName())))
+        .findFirst()
+        .map(Diagnosis::pullSecretsOf)
+        .orElse(List.of());
+  }
+
+  private static List<String> pullSecretsOf(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getImagePullSecrets() == null) {
+      return List.of();
+    }
+    return pod.getSpec().getImagePullSecrets().stream()
+        .map(LocalObjectReference::getName)
+        .filter(Objects::nonNull)
+        .toList();
   }
 }

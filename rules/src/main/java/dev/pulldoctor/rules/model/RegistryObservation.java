@@ -275,6 +275,17 @@ public record RegistryObservation(
       platforms = List.copyOf(platforms);
     }
 
+    /** A manifest the registry has (HTTP 200). */
+    public static Manifest found(
+        @Nullable String mediaType,
+        @Nullable String digest,
+        boolean index,
+        List<Platform> platforms,
+        String detail) {
+      return new Manifest(
+          ManifestOutcome.FOUND, 200, null, null, mediaType, digest, index, platforms, detail);
+    }
+
     public static Manifest notChecked(String detail) {
       return new Manifest(
           ManifestOutcome.NOT_CHECKED, 0, null, null, null, null, false, List.of(), detail);

@@ -7,11 +7,8 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import dev.pulldoctor.rules.pullsecret.RegistryCredential;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -49,32 +46,8 @@ public final class ProbeTargets {
     return targets;
   }
 
-  /** The secrets a job pod for this image has: Airbyte's list, else what its pods carried. */
+  /** The secrets a job pod for this image has, without empty names (kubelet skips those). */
   static List<String> podSecrets(Diagnosis diagnosis, TargetImage image) {
-    List<String> configured = diagnosis.install().jobPodPullSecrets();
-    if (!configured.isEmpty()) {
-      return configured.stream().filter(n -> !n.isEmpty()).toList();
-    }
-    String namespace = diagnosis.install().jobNamespace();
-    return image.pods().stream()
-        .flatMap(
-            ref ->
-                diagnosis.snapshot().pods().stream()
-                    .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-                    .filter(p -> ref.name().equals(p.getMetadata().getName())))
-        .findFirst()
-        .map(ProbeTargets::secretsOf)
-        .orElse(List.of());
-  }
-
-  private static List<String> secretsOf(Pod pod) {
-    if (pod.getSpec() == null || pod.getSpec().getImagePullSecrets() == null) {
-      return List.of();
-    }
-    return pod.getSpec().getImagePullSecrets().stream()
-        .map(LocalObjectReference::getName)
-        .filter(Objects::nonNull)
-        .filter(n -> !n.isEmpty())
-        .toList();
+    return diagnosis.jobPodPullSecrets(image).stream().filter(n -> !n.isEmpty()).toList();
   }
 }
