@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ final class TreeReader {
     this.yaml =
         YAMLFactory.builder()
             .loaderOptions(loader)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .streamReadConstraints(constraints)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();

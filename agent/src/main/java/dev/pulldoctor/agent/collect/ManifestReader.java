@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -25,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -42,12 +44,26 @@ public final class ManifestReader {
               + " ,;:'…()<>-].*");
 
   private final KubernetesSerialization serialization = new KubernetesSerialization();
+  // The builder leaves out two defaults of new YAMLFactory() that kubectl and helm output needs:
+  // an empty value ("volumeMounts:" with nothing after it) is null, not "", and a comment-only
+  // document (helm template prints one per template that renders nothing) is no document. SnakeYAML
+  // also stops at 3 MiB of input unless told the real limit.
   private final ObjectMapper yaml =
       new ObjectMapper(
-          YAMLFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+          YAMLFactory.builder()
+              .loaderOptions(loaderOptions())
+              .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+              .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+              .build());
   private final ObjectMapper json =
       new ObjectMapper(
           JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit((int) MAX_FILE_BYTES);
+    return options;
+  }
 
   /** What was read: the objects of known kinds, in file order, and how many were ignored. */
   public record Manifests(List<HasMetadata> objects, List<Path> files, int ignored) {
