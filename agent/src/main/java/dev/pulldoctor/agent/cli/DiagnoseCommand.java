@@ -48,6 +48,15 @@ import picocli.CommandLine.Spec;
       "",
       "stdout carries only the report; logs and progress go to stderr.",
       ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      " 0:no result at or above --fail-on",
+      " 1:results at or above --fail-on exist",
+      " 2:usage error or bad input (the message names the flag, file and line)",
+      " 3:the cluster or the input could not be read, or the namespace holds no Airbyte job",
+      "   launcher (the message names the namespaces that do)",
+      "70:internal error"
     })
 final class DiagnoseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -144,6 +153,13 @@ final class DiagnoseCommand implements Callable<Integer> {
         ReportRenderer.of(output.format, useColor(output.format), VersionInfo.version())
             .render(report));
     out.flush();
+    if (diagnosis.install().jobLauncher().isEmpty()) {
+      // Nothing was diagnosed: a clean-looking report must not read as success.
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("pulldoctor: " + diagnosis.install().noLauncherExplanation());
+      err.flush();
+      return ExitCodes.UNREADABLE;
+    }
     return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
   }
 

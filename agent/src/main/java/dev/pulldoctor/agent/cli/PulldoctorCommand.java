@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
       " 0:no result at or above --fail-on",
       " 1:results at or above --fail-on exist",
       " 2:usage error or bad input",
-      " 3:the cluster or the input could not be read",
+      " 3:the cluster or the input could not be read, or it holds no Airbyte job launcher",
       "70:internal error"
     },
     footerHeading = "%nExamples:%n",

@@ -158,6 +158,13 @@ public final class ClusterCollector {
     // The launcher, hence the job namespace and the account to review, comes from the
     // deployments and config maps alone.
     AirbyteInstall install = AirbyteInstall.from(builder.build(), airbyteNamespace);
+    if (install.jobLauncher().isEmpty() && namespace != null) {
+      // -n named a namespace without Airbyte: the launchers elsewhere let the report say where
+      // to look (without -n the search above already chose the namespace).
+      searchLaunchers(pool).stream()
+          .filter(d -> !airbyteNamespace.equals(d.getMetadata().getNamespace()))
+          .forEach(builder::add);
+    }
     String jobNamespace = install.jobNamespace();
     JobKinds jobKinds = null;
     if (!jobNamespace.equals(airbyteNamespace)) {
@@ -317,6 +324,22 @@ public final class ClusterCollector {
   }
 
   private String findNamespace(ExecutorService pool) throws ClusterUnreachableException {
+    List<String> found = AirbyteInstall.launcherNamespaces(searchLaunchers(pool));
+    if (found.size() > 1) {
+      logger.warn(
+          "Airbyte runs in several namespaces ({}); using {}. Pass -n to choose.",
+          String.join(", ", found),
+          found.get(0));
+    }
+    return found.isEmpty() ? FALLBACK_NAMESPACE : found.get(0);
+  }
+
+  /**
+   * Deployments that launch job pods, in any namespace; empty when they cannot be listed
+   * cluster-wide.
+   */
+  private List<Deployment> searchLaunchers(ExecutorService pool)
+      throws ClusterUnreachableException {
     // One equality selector per name: set-based selectors ('in') are not served by every
     // API proxy, and this is at most four small cluster-wide deployment lists.
     List<Future<List<Deployment>>> searches = new ArrayList<>();
@@ -337,21 +360,14 @@ public final class ClusterCollector {
       for (Future<List<Deployment>> search : searches) {
         launchers.addAll(await(search));
       }
-      List<String> found = AirbyteInstall.launcherNamespaces(launchers);
-      if (found.size() > 1) {
-        logger.warn(
-            "Airbyte runs in several namespaces ({}); using {}. Pass -n to choose.",
-            String.join(", ", found),
-            found.get(0));
-      }
-      return found.isEmpty() ? FALLBACK_NAMESPACE : found.get(0);
+      return launchers;
     } catch (KubernetesClientException e) {
       failIfUnreachable(e);
       logger.info(
           "cannot list deployments cluster-wide to find Airbyte ({}); using namespace {}",
           e.getCode(),
           FALLBACK_NAMESPACE);
-      return FALLBACK_NAMESPACE;
+      return List.of();
     }
   }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The bundled examples give the diagnosis their READMEs promise. */
 class DiagnoseExamplesTest {
@@ -70,6 +72,28 @@ class DiagnoseExamplesTest {
         .isEqualTo("fail");
     assertThat(result(report, "launcher.pull-secret-env").path("message").asText())
         .contains("' dockerhub-creds'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "healthy-private-registry",
+        "abctl-missing-pull-secret",
+        "worker-env-on-1x",
+        "space-padded-secret-list"
+      })
+  void a_namespace_without_airbyte_exits_3_and_names_the_one_that_has_it(String example)
+      throws Exception {
+    CliRun run =
+        CliRun.of(
+            "diagnose", "--manifests", CliRun.example(example), "-n", "wrongns", "-o", "json");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.UNREADABLE);
+    String namespace = example.startsWith("abctl") ? "airbyte-abctl" : "airbyte";
+    assertThat(run.err())
+        .contains("no Airbyte job launcher in namespace wrongns")
+        .contains("run pulldoctor with -n " + namespace);
+    assertThat(statuses(JSON.readTree(run.out()))).doesNotContain("pass", "fail");
   }
 
   @Test

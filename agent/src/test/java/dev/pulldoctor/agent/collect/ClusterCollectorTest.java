@@ -56,6 +56,37 @@ class ClusterCollectorTest {
     assertThat(live.collectionErrors()).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "healthy-private-registry",
+        "abctl-missing-pull-secret",
+        "worker-env-on-1x",
+        "space-padded-secret-list"
+      })
+  void a_namespace_without_airbyte_names_the_namespace_that_has_it(String example)
+      throws Exception {
+    Path dir = Path.of("..", "examples", example);
+    seed(dir);
+    String airbyte = new ManifestSnapshots(CLOCK).read(List.of(dir), null).source().namespace();
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("wrongns", "mock");
+    Map<String, Status> statuses = worstByRule(run(live));
+
+    assertThat(statuses)
+        .containsEntry("launcher.pull-secret-env", Status.ERROR)
+        .containsEntry("events.pull-failures", Status.SKIP)
+        .doesNotContainValue(Status.PASS);
+    assertThat(run(live))
+        .filteredOn(r -> r.rule().equals("launcher.pull-secret-env"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.message())
+                    .contains("no Airbyte job launcher in namespace wrongns")
+                    .contains("run pulldoctor with -n " + airbyte));
+  }
+
   @Test
   void forbidden_secrets_make_the_secret_rules_error_and_leave_the_others_alone() throws Exception {
     Path dir = Path.of("..", "examples", "healthy-private-registry");

@@ -36,6 +36,7 @@ public final class AirbyteInstall {
   private final ChartGeneration chart;
   private final @Nullable String release;
   private final List<ServiceAccount> serviceAccounts;
+  private final List<String> launcherNamespacesElsewhere;
 
   private AirbyteInstall(
       String namespace,
@@ -45,7 +46,8 @@ public final class AirbyteInstall {
       @Nullable String chartVersion,
       ChartGeneration chart,
       @Nullable String release,
-      List<ServiceAccount> serviceAccounts) {
+      List<ServiceAccount> serviceAccounts,
+      List<String> launcherNamespacesElsewhere) {
     this.namespace = namespace;
     this.workloadLauncher = workloadLauncher;
     this.worker = worker;
@@ -54,6 +56,7 @@ public final class AirbyteInstall {
     this.chart = chart;
     this.release = release;
     this.serviceAccounts = serviceAccounts;
+    this.launcherNamespacesElsewhere = launcherNamespacesElsewhere;
   }
 
   /** Reads the Airbyte install in {@code namespace} of the snapshot. */
@@ -79,7 +82,10 @@ public final class AirbyteInstall {
         chartVersion,
         generation(chartVersion),
         release,
-        snapshot.serviceAccounts());
+        snapshot.serviceAccounts(),
+        launcherNamespaces(snapshot.deployments()).stream()
+            .filter(ns -> !ns.equals(namespace))
+            .toList());
   }
 
   /**
@@ -101,6 +107,35 @@ public final class AirbyteInstall {
         .filter(Objects::nonNull)
         .distinct()
         .toList();
+  }
+
+  /**
+   * Other namespaces of the snapshot that hold a deployment launching job pods: where to look when
+   * this one holds none.
+   */
+  public List<String> launcherNamespacesElsewhere() {
+    return launcherNamespacesElsewhere;
+  }
+
+  /**
+   * Why there is no launcher to diagnose, for messages: {@code no Airbyte job launcher in namespace
+   * N}, and where one runs when the snapshot shows it.
+   */
+  public String noLauncherExplanation() {
+    StringBuilder text =
+        new StringBuilder("no Airbyte job launcher in namespace ")
+            .append(namespace)
+            .append(
+                " (looked for a Deployment labelled app.kubernetes.io/name=workload-launcher, or"
+                    + " worker before Airbyte 1.0)");
+    if (!launcherNamespacesElsewhere.isEmpty()) {
+      text.append("; Airbyte's job launcher runs in namespace")
+          .append(launcherNamespacesElsewhere.size() > 1 ? "s " : " ")
+          .append(String.join(", ", launcherNamespacesElsewhere))
+          .append(": run pulldoctor with -n ")
+          .append(launcherNamespacesElsewhere.get(0));
+    }
+    return text.toString();
   }
 
   /** The Airbyte namespace (where the launcher runs). */

@@ -68,6 +68,16 @@ public final class EgressPolicyRule implements Rule {
   public List<Result> evaluate(Diagnosis diagnosis) {
     String namespace = diagnosis.install().jobNamespace();
     ObjectRef subject = ObjectRef.of("Namespace", null, namespace);
+    if (diagnosis.install().jobLauncher().isEmpty()) {
+      return List.of(
+          Result.of(
+              INFO,
+              Status.SKIP,
+              subject,
+              null,
+              diagnosis.install().noLauncherExplanation()
+                  + ", so the namespace of job pods is unknown (see launcher.pull-secret-env)"));
+    }
     Optional<CollectionError> unreadable =
         diagnosis.snapshot().collectionError("networkpolicies", namespace);
     if (unreadable.isPresent()) {

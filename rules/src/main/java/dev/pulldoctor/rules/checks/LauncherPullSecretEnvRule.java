@@ -94,27 +94,27 @@ public final class LauncherPullSecretEnvRule implements Rule {
   }
 
   private static Result noLauncher(Diagnosis diagnosis) {
-    String namespace = diagnosis.install().namespace();
+    AirbyteInstall install = diagnosis.install();
+    String namespace = install.namespace();
     Optional<CollectionError> error =
         diagnosis.snapshot().collectionError("deployments", namespace);
-    String why =
-        error
-            .map(CollectionError::describe)
-            .orElse(
-                "no Airbyte deployment that launches job pods was found in namespace "
-                    + namespace
-                    + " (looked for a Deployment labelled app.kubernetes.io/name=workload-launcher,"
-                    + " or worker before Airbyte 1.0)");
+    String why = error.map(CollectionError::describe).orElse(install.noLauncherExplanation());
+    String remediation =
+        install.launcherNamespacesElsewhere().isEmpty()
+            ? "Point pulldoctor at the Airbyte namespace with -n (abctl installs use"
+                + " airbyte-abctl), or include the launcher Deployment in --manifests (kubectl get"
+                + " deployments -n <namespace> -o yaml)."
+            : "Run pulldoctor with -n "
+                + Fixes.shellWord(install.launcherNamespacesElsewhere().get(0))
+                + ".";
     return Result.of(
             INFO,
             Status.ERROR,
             ObjectRef.of("Namespace", null, namespace),
             null,
             "the check could not run: " + why)
-        .withRemediation(
-            "Point pulldoctor at the Airbyte namespace with -n (abctl installs use airbyte-abctl),"
-                + " or include the launcher Deployment in --manifests (kubectl get deployments -n"
-                + " <namespace> -o yaml).");
+        .withRemediation(remediation)
+        .withEvidence("launcherNamespaces", install.launcherNamespacesElsewhere());
   }
 
   /**

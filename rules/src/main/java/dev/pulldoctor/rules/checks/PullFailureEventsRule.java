@@ -122,29 +122,41 @@ public final class PullFailureEventsRule implements Rule {
                   + "; what could be read shows no pull failure of job pods "
                   + WINDOW_TEXT));
     }
+    if (found.jobPods() == 0 && found.jobPodEvents() == 0) {
+      return List.of(nothingToLookAt(diagnosis, namespace, subject));
+    }
     return List.of(pass(found, namespace, subject, older));
+  }
+
+  /** No job pod and no event of one: nothing shows whether pulls work, so the rule skips. */
+  private static Result nothingToLookAt(Diagnosis diagnosis, String namespace, ObjectRef subject) {
+    String message =
+        diagnosis.install().jobLauncher().isEmpty()
+            ? diagnosis.install().noLauncherExplanation()
+                + ", so the namespace of job pods is unknown (see launcher.pull-secret-env)"
+            : "no job pods and no events of job pods were found in namespace "
+                + namespace
+                + ", so there is no pull to judge (Airbyte deletes job pods when a job ends and"
+                + " events expire after an hour by default; run pulldoctor while a sync, check or"
+                + " spec job is failing)";
+    return Result.of(INFO, Status.SKIP, subject, null, message)
+        .withEvidence("jobPods", 0)
+        .withEvidence("events", 0);
   }
 
   private static Result pass(
       PullSignals.Found found, String namespace, ObjectRef subject, int older) {
-    String message = "no pull failures of job pods " + WINDOW_TEXT;
-    if (found.jobPods() == 0 && found.jobPodEvents() == 0) {
-      message +=
-          ": no job pods and no events of job pods were found in namespace "
-              + namespace
-              + " (Airbyte deletes job pods when a job ends and events expire after an hour by"
-              + " default; run pulldoctor while a sync, check or spec job is failing)";
-    } else {
-      message +=
-          " (checked "
-              + plural(found.jobPods(), "job pod")
-              + " and "
-              + plural(found.jobPodEvents(), "event")
-              + " in namespace "
-              + namespace
-              + (older > 0 ? "; failures of " + plural(older, "image") + " are older" : "")
-              + ")";
-    }
+    String message =
+        "no pull failures of job pods "
+            + WINDOW_TEXT
+            + " (checked "
+            + plural(found.jobPods(), "job pod")
+            + " and "
+            + plural(found.jobPodEvents(), "event")
+            + " in namespace "
+            + namespace
+            + (older > 0 ? "; failures of " + plural(older, "image") + " are older" : "")
+            + ")";
     return Result.of(INFO, Status.PASS, subject, null, message)
         .withEvidence("jobPods", found.jobPods())
         .withEvidence("events", found.jobPodEvents());
