@@ -7,11 +7,13 @@ import dev.pulldoctor.agent.collect.LargeNamespace;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.airbyte.AirbyteVersion;
+import dev.pulldoctor.rules.airbyte.Component;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.model.Snapshot;
-import dev.pulldoctor.rules.rbac.JobLauncherAccess;
+import dev.pulldoctor.rules.rbac.LauncherPermissions;
 import dev.pulldoctor.rules.rbac.Permission;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -214,7 +216,14 @@ final class LiveBench {
     client.nodes().list();
     client.rbac().clusterRoles().list();
     client.rbac().clusterRoleBindings().list();
-    for (Permission permission : JobLauncherAccess.REQUIRED) {
+    for (Permission permission :
+        LauncherPermissions.grants(
+                Component.WORKLOAD_LAUNCHER,
+                AirbyteVersion.parse("1.8.5").orElseThrow(),
+                LauncherPermissions.Account.LAUNCHER)
+            .stream()
+            .map(LauncherPermissions.Grant::permission)
+            .toList()) {
       client
           .authorization()
           .v1()

@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  * # namespace: NS}, {@code # forbidden: RESOURCE} (a 403 on listing it), {@code # now: RFC3339},
  * {@code # include: FILE} (objects shared by many fixtures, from {@code fixtures/_base}), and
  * {@code # expect: TEXT} (repeatable: some result of the expected status must contain TEXT in its
+ * message or remediation), {@code # reject: TEXT} (repeatable: no result may contain TEXT in its
  * message or remediation). What Airbyte's API answered: {@code # airbyte-api: OUTCOME | ENDPOINT |
  * CREDENTIAL_SOURCE [| DETAIL]}, {@code # airbyte-server: NS/NAME} and {@code # airbyte-connector:
  * KIND | NAME | WORKSPACE | IMAGE [| ACTOR]} (repeatable). A document of {@code kind:
@@ -48,6 +49,7 @@ record Fixture(
     Status expected,
     List<String> images,
     List<String> expectations,
+    List<String> rejections,
     Diagnosis diagnosis) {
 
   static final Instant DEFAULT_NOW = Instant.parse("2026-11-23T12:00:00Z");
@@ -66,6 +68,7 @@ record Fixture(
     String text = Files.readString(file, StandardCharsets.UTF_8);
     List<String> images = new ArrayList<>();
     List<String> expectations = new ArrayList<>();
+    List<String> rejections = new ArrayList<>();
     List<String> included = new ArrayList<>();
     List<String> forbidden = new ArrayList<>();
     String namespace = null;
@@ -79,6 +82,8 @@ record Fixture(
         images.add(value(trimmed));
       } else if (trimmed.startsWith("# expect:")) {
         expectations.add(value(trimmed));
+      } else if (trimmed.startsWith("# reject:")) {
+        rejections.add(value(trimmed));
       } else if (trimmed.startsWith("# namespace:")) {
         namespace = value(trimmed);
       } else if (trimmed.startsWith("# include:")) {
@@ -138,7 +143,13 @@ record Fixture(
     }
     Snapshot snapshot = builder.build();
     return new Fixture(
-        file, ruleId, expected, images, expectations, Diagnosis.of(snapshot, now, true, images));
+        file,
+        ruleId,
+        expected,
+        images,
+        expectations,
+        rejections,
+        Diagnosis.of(snapshot, now, true, images));
   }
 
   private static String value(String headerLine) {

@@ -2,6 +2,8 @@ package dev.pulldoctor.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.rules.airbyte.AirbyteVersion;
+import dev.pulldoctor.rules.airbyte.Component;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Status;
@@ -10,7 +12,7 @@ import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
-import dev.pulldoctor.rules.rbac.JobLauncherAccess;
+import dev.pulldoctor.rules.rbac.LauncherPermissions;
 import dev.pulldoctor.rules.rbac.Permission;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
@@ -37,7 +39,7 @@ class JobLauncherRbacRuleTest {
     Diagnosis diagnosis =
         with(
             "pass.chart-role.yaml",
-            reviews(LAUNCHER_USER, Set.of("delete pods", "watch jobs.batch")),
+            reviews(LAUNCHER_USER, Set.of("delete pods", "patch pods")),
             List.of());
 
     Result result = only(diagnosis);
@@ -45,40 +47,41 @@ class JobLauncherRbacRuleTest {
     assertThat(result.status()).isEqualTo(Status.FAIL);
     assertThat(result.message())
         .contains(
-            "lacks 2 of the 13 permissions the launcher needs in namespace airbyte: delete pods,"
-                + " watch jobs.batch (confirmed by SubjectAccessReview)")
+            "lacks 2 of the 5 permissions Airbyte uses in namespace airbyte: patch pods (job pods"
+                + " are created by server-side apply, an HTTP PATCH); delete pods (deletes pods of"
+                + " a superseded attempt and finished pods) (confirmed by SubjectAccessReview)")
         .contains(
-            "The Roles and bindings read would allow delete pods, watch jobs.batch; the API"
-                + " server's answer wins");
+            "The Roles and bindings read would allow patch pods, delete pods; the API server's"
+                + " answer wins");
     assertThat(result.evidence())
         .containsEntry("basis", "SubjectAccessReview")
-        .containsEntry("missing", List.of("delete pods", "watch jobs.batch"));
+        .containsEntry("missing", List.of("patch pods", "delete pods"));
     assertThat(result.remediation())
-        .contains("resources: [\"pods\"]\n    verbs: [\"delete\"]")
-        .contains("resources: [\"jobs\"]\n    verbs: [\"watch\"]")
-        .doesNotContain("\"get\"");
+        .contains("resources: [\"pods\"]\n    verbs: [\"patch\", \"delete\"]")
+        .doesNotContain("\"get\"")
+        .doesNotContain("jobs")
+        .doesNotContain("secrets");
   }
 
   @Test
   void access_reviews_allowing_everything_pass_whatever_the_objects_say() throws Exception {
     Diagnosis diagnosis =
         with(
-            "fail.seed-role-without-delete-pods-and-watch-jobs.yaml",
+            "fail.seed-role-without-patch-watch-delete.yaml",
             reviews(LAUNCHER_USER, Set.of()),
             List.of());
 
     Result result = only(diagnosis);
 
     assertThat(result.status()).isEqualTo(Status.PASS);
-    assertThat(result.message())
-        .endsWith("in namespace airbyte (confirmed by SubjectAccessReview)");
+    assertThat(result.message()).endsWith("calls there (confirmed by SubjectAccessReview)");
   }
 
   @Test
   void reviews_of_another_account_are_ignored() throws Exception {
     Diagnosis diagnosis =
         with(
-            "fail.seed-role-without-delete-pods-and-watch-jobs.yaml",
+            "fail.seed-role-without-patch-watch-delete.yaml",
             reviews("system:serviceaccount:airbyte:someone-else", Set.of()),
             List.of());
 
@@ -91,17 +94,14 @@ class JobLauncherRbacRuleTest {
   @Test
   void forbidden_access_review_falls_back_to_the_objects_and_says_so() throws Exception {
     Diagnosis diagnosis =
-        with(
-            "fail.seed-role-without-delete-pods-and-watch-jobs.yaml",
-            List.of(),
-            List.of(SAR_FORBIDDEN));
+        with("fail.seed-role-without-patch-watch-delete.yaml", List.of(), List.of(SAR_FORBIDDEN));
 
     Result result = only(diagnosis);
 
     assertThat(result.status()).isEqualTo(Status.FAIL);
     assertThat(result.message())
         .contains(
-            "delete pods, watch jobs.batch (evaluated from the Roles and bindings read, because"
+            "finished pods) (evaluated from the Roles and bindings read, because"
                 + " SubjectAccessReview was not possible: cannot create subjectaccessreviews"
                 + " cluster-wide: 403 Forbidden; grant 'create' on 'subjectaccessreviews' (API"
                 + " group authorization.k8s.io)");
@@ -112,18 +112,17 @@ class JobLauncherRbacRuleTest {
   void partial_answers_are_completed_from_the_objects() throws Exception {
     List<AccessReview> some =
         reviews(LAUNCHER_USER, Set.of("delete pods")).stream()
-            .filter(r -> r.resource().equals("pods"))
+            .filter(r -> r.verb().equals("create") || r.verb().equals("delete"))
             .toList();
-    Diagnosis diagnosis =
-        with("fail.seed-role-without-delete-pods-and-watch-jobs.yaml", some, List.of());
+    Diagnosis diagnosis = with("fail.seed-role-without-patch-watch-delete.yaml", some, List.of());
 
     Result result = only(diagnosis);
 
     assertThat(result.status()).isEqualTo(Status.FAIL);
     assertThat(result.message())
         .contains(
-            "delete pods, watch jobs.batch (4 confirmed by SubjectAccessReview, the rest evaluated"
-                + " from the Roles and bindings read)");
+            "finished pods) (2 confirmed by SubjectAccessReview, the rest evaluated from the Roles"
+                + " and bindings read)");
   }
 
   @Test
@@ -152,7 +151,7 @@ class JobLauncherRbacRuleTest {
 
   @Test
   void extra_role_name_already_taken_gets_a_suffix() throws Exception {
-    Diagnosis loaded = load("fail.seed-role-without-delete-pods-and-watch-jobs.yaml");
+    Diagnosis loaded = load("fail.seed-role-without-patch-watch-delete.yaml");
     Snapshot s = loaded.snapshot();
     Role taken =
         new RoleBuilder()
@@ -206,10 +205,18 @@ class JobLauncherRbacRuleTest {
     assertThat(result.message()).contains("see launcher.pull-secret-env");
   }
 
-  /** One answer per required permission for {@code user} in namespace airbyte. */
+  /**
+   * One answer per permission Airbyte 1.8's workload-launcher uses, for {@code user} in namespace
+   * airbyte.
+   */
   private static List<AccessReview> reviews(String user, Set<String> denied) {
     List<AccessReview> reviews = new ArrayList<>();
-    for (Permission p : JobLauncherAccess.REQUIRED) {
+    for (LauncherPermissions.Grant grant :
+        LauncherPermissions.grants(
+            Component.WORKLOAD_LAUNCHER,
+            AirbyteVersion.parse("1.8.1").orElseThrow(),
+            LauncherPermissions.Account.LAUNCHER)) {
+      Permission p = grant.permission();
       reviews.add(
           new AccessReview(
               user, "airbyte", p.group(), p.resource(), p.verb(), !denied.contains(p.display())));

@@ -81,6 +81,14 @@ class RuleFixtureTest {
                       && (r.message().contains(expectation)
                           || (r.remediation() != null && r.remediation().contains(expectation))));
     }
+    for (String rejection : fixture.rejections()) {
+      assertThat(results)
+          .as("no result containing '" + rejection + "' in\n" + shown)
+          .noneMatch(
+              r ->
+                  r.message().contains(rejection)
+                      || (r.remediation() != null && r.remediation().contains(rejection)));
+    }
   }
 
   private static String describe(List<Result> results) {

@@ -1,7 +1,6 @@
 package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
-import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.Snapshot;
@@ -12,7 +11,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,43 +40,43 @@ final class AccessReviewer {
    * does not evaluate reviews returns.
    */
   void review(Snapshot.Builder builder, AirbyteInstall install) {
-    Optional<Workload> launcher = install.jobLauncher();
-    if (launcher.isEmpty()) {
-      return;
-    }
-    ServiceAccountUser account = JobLauncherAccess.launcherAccount(launcher.get());
     String namespace = install.jobNamespace();
-    for (Permission permission : JobLauncherAccess.REQUIRED) {
-      SubjectAccessReview answer;
-      try {
-        answer =
-            client
-                .authorization()
-                .v1()
-                .subjectAccessReview()
-                .create(request(account, namespace, permission));
-      } catch (KubernetesClientException e) {
-        CollectionError error =
-            new CollectionError(RESOURCE, GROUP, null, "create", e.getCode(), reason(e));
-        logger.warn("{}", error.describe());
-        builder.collectionError(error);
-        return;
+    for (JobLauncherAccess.Requirement requirement : JobLauncherAccess.requirements(install)) {
+      ServiceAccountUser account = requirement.account();
+      for (Permission permission : requirement.permissions()) {
+        SubjectAccessReview answer;
+        try {
+          answer =
+              client
+                  .authorization()
+                  .v1()
+                  .subjectAccessReview()
+                  .create(request(account, namespace, permission));
+        } catch (KubernetesClientException e) {
+          CollectionError error =
+              new CollectionError(RESOURCE, GROUP, null, "create", e.getCode(), reason(e));
+          logger.warn("{}", error.describe());
+          builder.collectionError(error);
+          return;
+        }
+        if (answer == null
+            || answer.getStatus() == null
+            || answer.getStatus().getAllowed() == null) {
+          logger.debug("SubjectAccessReview came back without an answer; not asking further");
+          return;
+        }
+        boolean allowed = answer.getStatus().getAllowed();
+        logger.debug(
+            "{} may {}: {}", account.username(), permission.display(), allowed ? "yes" : "no");
+        builder.accessReview(
+            new AccessReview(
+                account.username(),
+                namespace,
+                permission.group(),
+                permission.resource(),
+                permission.verb(),
+                allowed));
       }
-      if (answer == null || answer.getStatus() == null || answer.getStatus().getAllowed() == null) {
-        logger.debug("SubjectAccessReview came back without an answer; not asking further");
-        return;
-      }
-      boolean allowed = answer.getStatus().getAllowed();
-      logger.debug(
-          "{} may {}: {}", account.username(), permission.display(), allowed ? "yes" : "no");
-      builder.accessReview(
-          new AccessReview(
-              account.username(),
-              namespace,
-              permission.group(),
-              permission.resource(),
-              permission.verb(),
-              allowed));
     }
   }
 
@@ -95,11 +94,23 @@ final class AccessReviewer {
         .withNewResourceAttributes()
         .withNamespace(namespace)
         .withGroup(permission.group())
-        .withResource(permission.resource())
+        .withResource(resource(permission))
+        .withSubresource(subresource(permission))
         .withVerb(permission.verb())
         .endResourceAttributes()
         .endSpec()
         .build();
+  }
+
+  /** {@code pods} of {@code pods/exec}: a review names the subresource in a field of its own. */
+  private static String resource(Permission permission) {
+    int slash = permission.resource().indexOf('/');
+    return slash < 0 ? permission.resource() : permission.resource().substring(0, slash);
+  }
+
+  private static @Nullable String subresource(Permission permission) {
+    int slash = permission.resource().indexOf('/');
+    return slash < 0 ? null : permission.resource().substring(slash + 1);
   }
 
   private static String reason(KubernetesClientException e) {

@@ -10,6 +10,7 @@ import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -69,7 +70,7 @@ class AccessReviewerTest {
   @Test
   void denied_reviews_fail_the_rule_with_exactly_those_permissions() throws Exception {
     List<SubjectAccessReview> asked = new CopyOnWriteArrayList<>();
-    Set<String> denied = Set.of("delete pods", "watch jobs");
+    Set<String> denied = Set.of("patch pods", "delete pods");
     server
         .expect()
         .post()
@@ -92,29 +93,74 @@ class AccessReviewerTest {
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
 
-    assertThat(asked).hasSize(13);
+    // What Airbyte 1.8.5's workload-launcher calls: create, patch, list, watch and delete pods.
+    assertThat(asked).hasSize(5);
     assertThat(asked.get(0).getSpec().getUser()).isEqualTo(LAUNCHER);
     assertThat(asked.get(0).getSpec().getGroups())
         .containsExactly(
             "system:serviceaccounts", "system:serviceaccounts:airbyte", "system:authenticated");
     assertThat(asked.get(0).getSpec().getResourceAttributes().getNamespace()).isEqualTo("airbyte");
     assertThat(live.accessReviews())
-        .hasSize(13)
+        .hasSize(5)
         .filteredOn(r -> !r.allowed())
         .extracting(AccessReview::verb, AccessReview::group, AccessReview::resource)
-        .containsExactly(tuple("delete", "", "pods"), tuple("watch", "batch", "jobs"));
+        .containsExactly(tuple("patch", "", "pods"), tuple("delete", "", "pods"));
     Result result = rbacResult(live);
     assertThat(result.status()).isEqualTo(Status.FAIL);
     assertThat(result.message())
         .contains(
-            "lacks 2 of the 13 permissions the launcher needs in namespace airbyte: delete pods,"
-                + " watch jobs.batch (confirmed by SubjectAccessReview)");
+            "lacks 2 of the 5 permissions Airbyte uses in namespace airbyte: patch pods (job pods"
+                + " are created by server-side apply, an HTTP PATCH); delete pods (deletes pods of"
+                + " a superseded attempt and finished pods) (confirmed by SubjectAccessReview)");
+  }
+
+  @Test
+  void a_version_that_copies_files_with_kubectl_cp_is_asked_about_the_exec_subresource()
+      throws Exception {
+    ConfigMap env =
+        client.configMaps().inNamespace("airbyte").withName("airbyte-airbyte-env").get();
+    env.getData().put("AIRBYTE_VERSION", "1.0.0");
+    client.resource(env).update();
+    List<ResourceAttributes> asked = new CopyOnWriteArrayList<>();
+    server
+        .expect()
+        .post()
+        .withPath(SAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SubjectAccessReview review =
+                  client
+                      .getKubernetesSerialization()
+                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
+              asked.add(review.getSpec().getResourceAttributes());
+              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
+              return review;
+            })
+        .always();
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
+
+    assertThat(asked)
+        .extracting(
+            ResourceAttributes::getVerb,
+            ResourceAttributes::getResource,
+            ResourceAttributes::getSubresource)
+        .contains(
+            tuple("create", "pods", "exec"),
+            tuple("get", "pods", "exec"),
+            tuple("patch", "pods", null));
+    assertThat(live.accessReviews())
+        .extracting(AccessReview::verb, AccessReview::resource)
+        .contains(tuple("create", "pods/exec"));
+    assertThat(rbacResult(live).status()).isEqualTo(Status.PASS);
   }
 
   @Test
   void forbidden_reviews_are_recorded_once_and_the_rule_falls_back_to_the_objects()
       throws Exception {
-    // The Role the seed guide suggests: no delete on pods, no watch on jobs.
+    // The Role the seed guide suggests: pods get, list and create only (and secrets and jobs,
+    // which Airbyte never calls).
     Role role = client.rbac().roles().inNamespace("airbyte").withName("airbyte-admin-role").get();
     role.setRules(
         List.of(
@@ -167,7 +213,7 @@ class AccessReviewerTest {
     assertThat(result.status()).isEqualTo(Status.FAIL);
     assertThat(result.message())
         .contains(
-            "delete pods, watch jobs.batch (evaluated from the Roles and bindings read, because"
+            "finished pods) (evaluated from the Roles and bindings read, because"
                 + " SubjectAccessReview was not possible: cannot create subjectaccessreviews"
                 + " cluster-wide: 403 Forbidden; grant 'create' on 'subjectaccessreviews' (API"
                 + " group authorization.k8s.io) to the identity running pulldoctor)");

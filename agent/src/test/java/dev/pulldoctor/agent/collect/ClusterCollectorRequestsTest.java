@@ -51,8 +51,9 @@ class ClusterCollectorRequestsTest {
           "GET /api/v1/nodes",
           "GET /apis/rbac.authorization.k8s.io/v1/clusterroles",
           "GET /apis/rbac.authorization.k8s.io/v1/clusterrolebindings");
-  // The 13 permissions of JobLauncherAccess.REQUIRED, one review each.
-  private static final List<String> REVIEWS = Collections.nCopies(13, "POST " + SAR_PATH);
+  // The five permissions Airbyte 1.8's workload-launcher uses (create, patch, list, watch and
+  // delete pods; LauncherPermissions), one review each.
+  private static final List<String> REVIEWS = Collections.nCopies(5, "POST " + SAR_PATH);
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -134,7 +135,7 @@ class ClusterCollectorRequestsTest {
     assertThat(live.nodes())
         .hasSize(50)
         .allSatisfy(n -> assertThat(n.getStatus().getImages()).hasSize(50));
-    assertThat(live.accessReviews()).hasSize(13);
+    assertThat(live.accessReviews()).hasSize(5);
     assertThat(live.collectionErrors()).isEmpty();
   }
 

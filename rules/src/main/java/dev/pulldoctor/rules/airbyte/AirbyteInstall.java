@@ -163,6 +163,14 @@ public final class AirbyteInstall {
     return chart;
   }
 
+  /**
+   * The values keys of the installed chart ({@link ChartFacts}); empty when the chart version is
+   * unknown.
+   */
+  public Optional<ChartKeys> chartKeys() {
+    return chartVersion().flatMap(AirbyteVersion::parse).flatMap(ChartFacts::keys);
+  }
+
   public Optional<String> release() {
     return Optional.ofNullable(release);
   }

@@ -18,10 +18,6 @@ public record AirbyteVersion(int major, int minor, int patch, String text)
   /** The first release in which only the workload-launcher reads the job pull-secret variable. */
   public static final AirbyteVersion LAUNCHER_ONLY = new AirbyteVersion(1, 0, 0, "1.0.0");
 
-  /** Charts from this version on merge {@code global.imagePullSecrets} into the job variable. */
-  public static final AirbyteVersion GLOBAL_PULL_SECRETS_FOR_JOBS =
-      new AirbyteVersion(1, 4, 0, "1.4.0");
-
   public static Optional<AirbyteVersion> parse(String text) {
     Matcher m = SEMVER.matcher(text.trim());
     if (!m.matches()) {

@@ -1,12 +1,12 @@
 package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
-import dev.pulldoctor.rules.airbyte.AirbyteVersion;
-import dev.pulldoctor.rules.airbyte.ChartGeneration;
+import dev.pulldoctor.rules.airbyte.ChartKeys;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.image.ImageReference;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Remediation text with the real names filled in: commands a user can paste. */
@@ -60,16 +60,20 @@ final class Fixes {
         && install.release().map("airbyte-abctl"::equals).orElse(true);
   }
 
-  /** The Helm values that set the job pull secrets for the detected chart generation. */
+  /** The Helm values that set the job pull secrets, with the keys of the installed chart. */
   static String helmPullSecretValues(AirbyteInstall install, List<String> secretNames) {
     String value = String.join(",", secretNames);
-    ChartGeneration chart = install.chart();
-    String release = install.release().orElse("<release>");
-    String key = chart.pullSecretValuesKey();
+    Optional<ChartKeys> keys = install.chartKeys();
+    if (keys.isEmpty()) {
+      return "set global.jobs.kube.main_container_image_pull_secret (charts 0.x and 1.x) or"
+          + " global.jobs.kube.mainContainerImagePullSecret (charts 2.x) to "
+          + shellWord(value)
+          + " in your Helm values (the installed chart version is unknown; each line ignores the"
+          + " other's key)";
+    }
+    String key = keys.get().pullSecret();
     String set;
-    if (chart == ChartGeneration.UNKNOWN) {
-      set = "set " + key + " to " + shellWord(value);
-    } else if (isAbctl(install)) {
+    if (isAbctl(install)) {
       // abctl owns the Helm release and re-applies the user's values file on every install.
       set =
           "add "
@@ -78,26 +82,42 @@ final class Fixes {
               + shellWord(value)
               + " to your abctl values file and run: abctl local install --values values.yaml";
     } else {
-      set =
-          "helm upgrade "
-              + shellWord(release)
-              + " "
-              + (chart == ChartGeneration.V2 ? "airbyte-v2/airbyte" : "airbyte/airbyte")
-              + " -n "
-              + shellWord(install.namespace())
-              + " --reuse-values --set "
-              + shellWord(key + "=" + value);
+      set = helmUpgrade(install, keys.get(), List.of(key + "=" + value));
     }
-    boolean globalListWorks =
-        chart == ChartGeneration.V2
-            || install
-                .version()
-                .map(v -> v.atLeast(AirbyteVersion.GLOBAL_PULL_SECRETS_FOR_JOBS))
-                .orElse(false);
-    return globalListWorks
+    return keys.get().imagePullSecretsReachJobs()
         ? set
             + " (or list the secrets under global.imagePullSecrets, which this chart also passes to"
             + " job pods)"
         : set;
+  }
+
+  /**
+   * {@code helm upgrade RELEASE CHART -n NS --reuse-values --set-string K=V...}: {@code
+   * --set-string} because every value here is a name ({@code --set} would turn {@code true}, {@code
+   * null} or {@code 0123} into other types), each value escaped for Helm's parser (a comma
+   * separates assignments, so one inside a value is written {@code \,}) and then quoted for the
+   * shell.
+   */
+  static String helmUpgrade(AirbyteInstall install, ChartKeys keys, List<String> assignments) {
+    StringBuilder command =
+        new StringBuilder("helm upgrade ")
+            .append(shellWord(install.release().orElse("<release>")))
+            .append(' ')
+            .append(keys.chartReference())
+            .append(" -n ")
+            .append(shellWord(install.namespace()))
+            .append(" --reuse-values");
+    for (String assignment : assignments) {
+      int equals = assignment.indexOf('=');
+      String escaped =
+          assignment.substring(0, equals + 1) + helmSetValue(assignment.substring(equals + 1));
+      command.append(" --set-string ").append(shellWord(escaped));
+    }
+    return command.toString();
+  }
+
+  /** A value for Helm's {@code --set} family: backslash and comma escaped with a backslash. */
+  static String helmSetValue(String value) {
+    return value.replace("\\", "\\\\").replace(",", "\\,");
   }
 }

@@ -15,6 +15,8 @@ import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.SourceType;
 import dev.pulldoctor.rules.rbac.Evaluation;
 import dev.pulldoctor.rules.rbac.JobLauncherAccess;
+import dev.pulldoctor.rules.rbac.JobLauncherAccess.Requirement;
+import dev.pulldoctor.rules.rbac.LauncherPermissions;
 import dev.pulldoctor.rules.rbac.Permission;
 import dev.pulldoctor.rules.rbac.RbacEvaluator;
 import dev.pulldoctor.rules.rbac.ServiceAccountUser;
@@ -25,41 +27,50 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The service account of the job launcher may create, watch and delete connector pods, jobs and
- * secrets in the job namespace.
+ * The service account of the job launcher may do, in the job namespace, what Airbyte's code for the
+ * installed version calls ({@link LauncherPermissions}), and no more is asked of it.
  */
 public final class JobLauncherRbacRule implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "rbac.job-launcher",
-          "The job launcher's service account may manage pods, secrets and jobs in the job"
-              + " namespace",
+          "The job launcher's service account may create, watch and delete connector pods in the"
+              + " job namespace",
           Severity.CRITICAL,
           """
           The job launcher (airbyte-workload-launcher since Airbyte 1.0, airbyte-worker before) \
-          creates a pod for every connector check, discover and sync in JOB_KUBE_NAMESPACE, \
-          watches it and deletes it afterwards, using the Kubernetes API as the service account \
-          of its own pod template (serviceAccountName, 'default' when unset). That account needs \
-          get, list, create and delete on pods and secrets, and get, list, create, delete and \
-          watch on jobs.batch, in the job namespace. Both Airbyte charts grant this with Role \
-          <sa>-role (apiGroups ["*"], seven verbs) and RoleBinding <sa>-binding, created as Helm \
-          pre-install hooks: helm upgrade never re-creates them once deleted. The account the \
-          launcher runs as can differ from JOB_KUBE_SERVICEACCOUNT, which only names the account \
-          of the job pods. A rule limited by resourceNames never allows list, watch or create and \
-          allows get and delete only on the named objects, while job pods get new names every \
-          time; a rule on pods/log or pods/exec does not cover pods. Live, pulldoctor asks the API \
-          server with a SubjectAccessReview per permission; otherwise it evaluates the Roles, \
-          ClusterRoles (including aggregated ones) and bindings it read.\
+          creates a pod for every connector check, discover and sync in JOB_KUBE_NAMESPACE, waits \
+          for it and deletes it afterwards, using the Kubernetes API as the service account of its \
+          own pod template (serviceAccountName, 'default' when unset). What it calls depends on \
+          the version, read from Airbyte's source at each release tag: the workload-launcher \
+          (0.63 to 2.x) creates job pods by server-side apply, an HTTP PATCH that is authorized \
+          as patch and, for a new pod, also as create, and waits with list and watch; it deletes \
+          pods; until 1.1 it also copied config files into the pod with kubectl cp (get on pods, \
+          get and create on pods/exec); from 2.0 an hourly sweeper also gets pods. The 0.50 \
+          worker created pods with a POST (create), got, listed, watched and deleted them and used \
+          kubectl cp; until 0.64.4 a sync's orchestrator pod did the same as \
+          JOB_KUBE_SERVICEACCOUNT. No version calls the secrets or jobs.batch APIs: the user \
+          guide's sample Role asks for them, Airbyte does not need them. Airbyte's charts grant \
+          all of this with Role <sa>-role and RoleBinding <sa>-binding, created as Helm \
+          pre-install hooks: helm upgrade never re-creates them once deleted. A rule limited by \
+          resourceNames never allows list, watch or create, and job pods get new names every \
+          time; a rule on pods/log or pods/exec does not cover pods. Live, pulldoctor asks the \
+          API server with a SubjectAccessReview per permission; otherwise it evaluates the Roles, \
+          ClusterRoles (including aggregated ones) and bindings it read. docs/airbyte-versions.md \
+          lists the permissions by version with the source lines.\
           """,
           """
           Bind a Role granting the missing permissions in the job namespace to the launcher's \
           service account; the result prints it with the real names, ready for kubectl apply.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §1.4, §1.6",
-              "airbytehq/airbyte-platform charts/v2/airbyte/templates/serviceaccount.yaml",
-              "kubernetes.io: Using RBAC Authorization (resourceNames, aggregated ClusterRoles)",
-              "kubernetes.io: SubjectAccessReview (authorization.k8s.io/v1)"));
+              "docs/airbyte-versions.md (what each Airbyte version calls, with links to the"
+                  + " source at its release tag)",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/KubePodLauncher.kt",
+              "https://kubernetes.io/docs/reference/access-authn-authz/rbac/ (resourceNames,"
+                  + " aggregated ClusterRoles)",
+              "https://kubernetes.io/docs/reference/access-authn-authz/authorization/#checking-api-access"
+                  + " (SubjectAccessReview)"));
 
   static final String EXTRA_ROLE = "airbyte-job-launcher-extra";
   private static final String SAR_RESOURCE = "subjectaccessreviews";
@@ -87,20 +98,21 @@ public final class JobLauncherRbacRule implements Rule {
               Status.SKIP,
               null,
               null,
-              "no deployment that launches job pods was found in namespace "
-                  + install.namespace()
-                  + " (see launcher.pull-secret-env)"));
+              install.noLauncherExplanation() + " (see launcher.pull-secret-env)"));
     }
-    return List.of(check(diagnosis.snapshot(), install, launcher.get()));
+    return JobLauncherAccess.requirements(install).stream()
+        .map(r -> check(diagnosis.snapshot(), install, launcher.get(), r))
+        .toList();
   }
 
-  private static Result check(Snapshot snapshot, AirbyteInstall install, Workload launcher) {
-    ServiceAccountUser account = JobLauncherAccess.launcherAccount(launcher);
+  private static Result check(
+      Snapshot snapshot, AirbyteInstall install, Workload launcher, Requirement requirement) {
+    ServiceAccountUser account = requirement.account();
     String jobNamespace = install.jobNamespace();
-    List<Permission> required = JobLauncherAccess.REQUIRED;
-    Map<Permission, Boolean> live = reviews(snapshot, account, jobNamespace);
-    Evaluation statics = RbacEvaluator.of(snapshot).evaluate(account, jobNamespace, required);
-    List<Permission> unreviewed = required.stream().filter(p -> !live.containsKey(p)).toList();
+    List<Permission> asked = requirement.permissions();
+    Map<Permission, Boolean> live = reviews(snapshot, account, jobNamespace, asked);
+    Evaluation statics = RbacEvaluator.of(snapshot).evaluate(account, jobNamespace, asked);
+    List<Permission> unreviewed = asked.stream().filter(p -> !live.containsKey(p)).toList();
     Optional<CollectionError> sarError =
         snapshot.collectionErrors().stream()
             .filter(e -> e.resource().equals(SAR_RESOURCE) && e.verb().equals("create"))
@@ -109,6 +121,7 @@ public final class JobLauncherRbacRule implements Rule {
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("serviceAccount", account.display());
     evidence.put("jobNamespace", jobNamespace);
+    evidence.put("asked", asked.stream().map(Permission::display).toList());
     evidence.put(
         "basis",
         unreviewed.isEmpty()
@@ -145,36 +158,66 @@ public final class JobLauncherRbacRule implements Rule {
       }
     }
 
-    List<Permission> missing =
-        required.stream()
-            .filter(p -> live.containsKey(p) ? !live.get(p) : !statics.allowed(p))
+    List<LauncherPermissions.Grant> missing =
+        requirement.grants().stream()
+            .filter(
+                g ->
+                    live.containsKey(g.permission())
+                        ? !live.get(g.permission())
+                        : !statics.allowed(g.permission()))
             .toList();
     Answer answer =
         new Answer(
             subject,
             account,
-            "ServiceAccount "
-                + account.display()
-                + ", which deployment "
-                + launcher.name()
-                + " runs as,",
+            who(install, launcher, requirement),
             jobNamespace,
             live,
             statics,
             unreviewed,
             basis(live, unreviewed, sarError),
             evidence);
-    return missing.isEmpty() ? pass(snapshot, answer) : fail(snapshot, install, answer, missing);
+    return missing.isEmpty()
+        ? pass(snapshot, install, launcher, requirement, answer)
+        : fail(snapshot, install, requirement, answer, missing);
   }
 
-  private static Result pass(Snapshot snapshot, Answer answer) {
+  private static String who(AirbyteInstall install, Workload launcher, Requirement requirement) {
+    String account = "ServiceAccount " + requirement.account().display();
+    if (requirement.role() == LauncherPermissions.Account.JOB_PODS) {
+      return account
+          + ", which job pods run as (JOB_KUBE_SERVICEACCOUNT) and under which "
+          + version(install, launcher)
+          + " runs a sync's orchestrator that creates the source and destination pods,";
+    }
+    return account + ", which deployment " + launcher.name() + " runs as,";
+  }
+
+  /** "Airbyte 1.8.5's workload-launcher", or the component alone when the version is unknown. */
+  private static String version(AirbyteInstall install, Workload launcher) {
+    return install
+        .version()
+        .map(v -> "Airbyte " + v + "'s " + launcher.component().shortName())
+        .orElse("the " + launcher.component().shortName() + " (Airbyte version unknown)");
+  }
+
+  private static Result pass(
+      Snapshot snapshot,
+      AirbyteInstall install,
+      Workload launcher,
+      Requirement requirement,
+      Answer answer) {
     List<String> grantedBy =
         answer.unreviewed().isEmpty() ? List.of() : answer.statics().grantedBy();
     StringBuilder message =
         new StringBuilder(answer.who())
-            .append(" may get, list, create and delete pods and secrets and get, list, create,")
-            .append(" delete and watch jobs.batch in namespace ")
-            .append(answer.jobNamespace());
+            .append(" may ")
+            .append(Permission.sentence(requirement.permissions()))
+            .append(" in namespace ")
+            .append(answer.jobNamespace())
+            .append(", all that ")
+            .append(version(install, launcher))
+            .append(" calls there");
     if (grantedBy.isEmpty()) {
       message.append(" (").append(answer.basis()).append(')');
     } else {
@@ -203,27 +246,41 @@ public final class JobLauncherRbacRule implements Rule {
   }
 
   private static Result fail(
-      Snapshot snapshot, AirbyteInstall install, Answer answer, List<Permission> missing) {
+      Snapshot snapshot,
+      AirbyteInstall install,
+      Requirement requirement,
+      Answer answer,
+      List<LauncherPermissions.Grant> missing) {
     ServiceAccountUser account = answer.account();
-    int required = JobLauncherAccess.REQUIRED.size();
+    boolean breaksJobs = missing.stream().anyMatch(LauncherPermissions.Grant::required);
+    int asked = requirement.grants().size();
     StringBuilder message =
         new StringBuilder(answer.who())
             .append(
-                missing.size() == required
-                    ? " lacks all " + required
-                    : " lacks " + missing.size() + " of the " + required)
-            .append(" permissions the launcher needs in namespace ")
+                missing.size() == asked
+                    ? " lacks all " + asked
+                    : " lacks " + missing.size() + " of the " + asked)
+            .append(" permissions Airbyte uses in namespace ")
             .append(answer.jobNamespace())
             .append(": ")
-            .append(String.join(", ", missing.stream().map(Permission::display).toList()))
+            .append(
+                String.join(
+                    "; ",
+                    missing.stream()
+                        .map(g -> g.permission().display() + " (" + g.purpose() + ")")
+                        .toList()))
             .append(" (")
             .append(answer.basis())
-            .append(
-                "). The launcher's API calls for these are answered 403 Forbidden (its log"
-                    + " shows them), so connector jobs fail or leave pods behind, whatever the"
-                    + " registry would say.");
+            .append(").");
+    message.append(
+        breaksJobs
+            ? " The API server answers these calls 403 Forbidden (the launcher's log shows them),"
+                + " so connector jobs fail or leave pods behind, whatever the registry would say."
+            : " Connector jobs still start; only this housekeeping fails, every time it runs.");
     String jobAccount = install.jobServiceAccount();
-    if (!jobAccount.equals(account.name()) || !answer.jobNamespace().equals(account.namespace())) {
+    if (requirement.role() == LauncherPermissions.Account.LAUNCHER
+        && (!jobAccount.equals(account.name())
+            || !answer.jobNamespace().equals(account.namespace()))) {
       message
           .append(" Job pods run as ServiceAccount ")
           .append(jobAccount)
@@ -233,6 +290,7 @@ public final class JobLauncherRbacRule implements Rule {
     }
     List<String> liveOnly =
         missing.stream()
+            .map(LauncherPermissions.Grant::permission)
             .filter(p -> answer.live().containsKey(p) && answer.statics().allowed(p))
             .map(Permission::display)
             .toList();
@@ -245,22 +303,29 @@ public final class JobLauncherRbacRule implements Rule {
                   + " since it was read).");
     }
     answer.statics().hints().forEach(h -> message.append(' ').append(h));
-    return Result.of(INFO, Status.FAIL, answer.subject(), null, message.toString())
+    List<Permission> permissions =
+        missing.stream().map(LauncherPermissions.Grant::permission).toList();
+    return Result.of(
+            INFO,
+            breaksJobs ? Status.FAIL : Status.WARN,
+            answer.subject(),
+            null,
+            message.toString())
         .withRemediation(
-            RbacFix.grant(snapshot, account, answer.jobNamespace(), missing, EXTRA_ROLE))
+            RbacFix.grant(snapshot, account, answer.jobNamespace(), permissions, EXTRA_ROLE))
         .withEvidence(answer.evidence())
-        .withEvidence("missing", missing.stream().map(Permission::display).toList());
+        .withEvidence("missing", permissions.stream().map(Permission::display).toList());
   }
 
   /** The API server's answers for this account in the job namespace; a denial wins a tie. */
   private static Map<Permission, Boolean> reviews(
-      Snapshot snapshot, ServiceAccountUser account, String namespace) {
+      Snapshot snapshot, ServiceAccountUser account, String namespace, List<Permission> asked) {
     Map<Permission, Boolean> answers = new LinkedHashMap<>();
     for (AccessReview review : snapshot.accessReviews()) {
       Permission permission = new Permission(review.verb(), review.group(), review.resource());
       if (review.user().equals(account.username())
           && review.namespace().equals(namespace)
-          && JobLauncherAccess.REQUIRED.contains(permission)) {
+          && asked.contains(permission)) {
         answers.merge(permission, review.allowed(), Boolean::logicalAnd);
       }
     }

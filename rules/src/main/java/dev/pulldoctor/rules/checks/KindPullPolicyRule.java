@@ -1,7 +1,7 @@
 package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
-import dev.pulldoctor.rules.airbyte.ChartGeneration;
+import dev.pulldoctor.rules.airbyte.ChartKeys;
 import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
@@ -359,12 +359,12 @@ public final class KindPullPolicyRule implements Rule {
             ? "It comes from " + value.origin() + "; remove it there too. "
             : "";
     String extraEnv =
-        install.chart() == ChartGeneration.V2
-            ? "workloadLauncher.extraEnv"
-            : install.chart() == ChartGeneration.V1
-                ? "workload-launcher.extraEnv"
-                : "the launcher's extraEnv (v2 chart: workloadLauncher.extraEnv, v1 chart:"
-                    + " workload-launcher.extraEnv)";
+        install
+            .chartKeys()
+            .map(ChartKeys::launcherExtraEnv)
+            .orElse(
+                "the launcher's extraEnv (charts 2.x: workloadLauncher.extraEnv, charts 0.390 to"
+                    + " 1.x: workload-launcher.extraEnv, older charts: worker.extraEnv)");
     String lasting =
         Fixes.isAbctl(install)
             ? "remove it from "

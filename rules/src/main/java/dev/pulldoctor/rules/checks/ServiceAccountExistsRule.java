@@ -2,6 +2,7 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.ChartGeneration;
+import dev.pulldoctor.rules.airbyte.ChartKeys;
 import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
@@ -181,7 +182,7 @@ public final class ServiceAccountExistsRule implements Rule {
           .append(" The Helm chart created ServiceAccount ")
           .append(quoted(chartMade))
           .append(" in this namespace")
-          .append(splitHint(install.chart()))
+          .append(splitHint(install))
           .append('.');
     }
     if (!elsewhere.isEmpty()) {
@@ -215,7 +216,7 @@ public final class ServiceAccountExistsRule implements Rule {
           .append(setEnv(launcher, other))
           .append("\nThen make it last: ")
           .append(helmValues(install, other))
-          .append(helmWhy(install.chart()))
+          .append(helmWhy(install))
           .append("\nOr create the missing one: ")
           .append(create);
     } else {
@@ -224,7 +225,7 @@ public final class ServiceAccountExistsRule implements Rule {
           .append(create)
           .append("\nThen make the Helm values agree: ")
           .append(helmValues(install, name.strip()))
-          .append(helmWhy(install.chart()));
+          .append(helmWhy(install));
       if (!chartMade.isEmpty()) {
         String other = chartMade.get(0);
         remediation
@@ -276,53 +277,60 @@ public final class ServiceAccountExistsRule implements Rule {
         + (value.origin().equals("value") ? ", set in its env" : ", from " + value.origin());
   }
 
-  /** The Helm values that name the job service account, for the detected chart generation. */
+  /**
+   * The Helm values that name the job service account, with the keys of the installed chart. Where
+   * that key also names the account of Airbyte's own pods (global.serviceAccountName),
+   * serviceAccount.name is set with it: the chart names the ServiceAccount it creates after the one
+   * and runs its pods as the other, and the two must not part (airbytehq/airbyte#68107). Where the
+   * chart has a key of its own for job pods, nothing else changes.
+   */
   static String helmValues(AirbyteInstall install, String name) {
-    ChartGeneration chart = install.chart();
-    String jobKey =
-        switch (chart) {
-          case V2 -> "global.serviceAccountName";
-          case V1 -> "global.jobs.kube.serviceAccountName";
-          case UNKNOWN ->
-              "global.serviceAccountName (chart v2) or global.jobs.kube.serviceAccountName"
-                  + " (chart v1)";
-        };
-    if (chart == ChartGeneration.UNKNOWN) {
-      return "set " + jobKey + " and serviceAccount.name to " + Fixes.shellWord(name);
+    Optional<ChartKeys> found = install.chartKeys();
+    if (found.isEmpty()) {
+      return "set global.jobs.kube.serviceAccountName (charts 1.4.1 to 1.x) or"
+          + " global.serviceAccountName together with serviceAccount.name (other charts) to "
+          + Fixes.shellWord(name)
+          + " in your Helm values (the installed chart version is unknown)";
+    }
+    ChartKeys keys = found.get();
+    List<String> assignments = new ArrayList<>();
+    assignments.add(keys.jobServiceAccount() + "=" + name);
+    if (keys.jobServiceAccount().equals(keys.platformServiceAccount())) {
+      assignments.add(keys.createdServiceAccount() + "=" + name);
     }
     if (Fixes.isAbctl(install)) {
       return "add "
-          + jobKey
-          + ": "
-          + Fixes.shellWord(name)
-          + " and serviceAccount.name: "
-          + Fixes.shellWord(name)
+          + String.join(
+              " and ",
+              assignments.stream()
+                  .map(a -> a.substring(0, a.indexOf('=')) + ": " + Fixes.shellWord(name))
+                  .toList())
           + " to your abctl values file and run: abctl local install --values values.yaml";
     }
-    return "helm upgrade "
-        + Fixes.shellWord(install.release().orElse("<release>"))
-        + " "
-        + (chart == ChartGeneration.V2 ? "airbyte-v2/airbyte" : "airbyte/airbyte")
-        + " -n "
-        + Fixes.shellWord(install.namespace())
-        + " --reuse-values --set "
-        + Fixes.shellWord(jobKey + "=" + name)
-        + " --set "
-        + Fixes.shellWord("serviceAccount.name=" + name);
+    return Fixes.helmUpgrade(install, keys, assignments);
   }
 
-  private static String helmWhy(ChartGeneration chart) {
-    return switch (chart) {
-      case V2 ->
-          " (global.serviceAccountName sets JOB_KUBE_SERVICEACCOUNT and the service account of"
-              + " Airbyte's own pods; serviceAccount.name names the ServiceAccount the chart"
-              + " creates, on first install only)";
-      case V1 ->
-          " (on chart 1.x global.jobs.kube.serviceAccountName sets JOB_KUBE_SERVICEACCOUNT; older"
-              + " v1 charts read global.serviceAccountName; serviceAccount.name names the"
-              + " ServiceAccount the chart creates, on first install only)";
-      case UNKNOWN -> "";
-    };
+  private static String helmWhy(AirbyteInstall install) {
+    Optional<ChartKeys> found = install.chartKeys();
+    if (found.isEmpty()) {
+      return "";
+    }
+    ChartKeys keys = found.get();
+    if (keys.jobServiceAccount().equals(keys.platformServiceAccount())) {
+      return " ("
+          + keys.jobServiceAccount()
+          + " names the account of job pods and of Airbyte's own pods, the launcher included;"
+          + " "
+          + keys.createdServiceAccount()
+          + " names the ServiceAccount the chart creates on first install: keep the two equal)";
+    }
+    return " (on this chart "
+        + keys.jobServiceAccount()
+        + " names the account of job pods alone; leave "
+        + keys.createdServiceAccount()
+        + " as it is: it renames the chart's own ServiceAccount and Role while Airbyte's pods keep "
+        + keys.platformServiceAccount()
+        + ")";
   }
 
   private static String setEnv(Workload launcher, String account) {
@@ -334,11 +342,18 @@ public final class ServiceAccountExistsRule implements Rule {
         + Fixes.shellWord(JobEnv.SERVICE_ACCOUNT + "=" + account);
   }
 
-  private static String splitHint(ChartGeneration chart) {
-    return chart == ChartGeneration.V2
-        ? " (from serviceAccount.name), while job pods follow global.serviceAccountName: one was"
-            + " changed without the other"
-        : "";
+  private static String splitHint(AirbyteInstall install) {
+    return install
+        .chartKeys()
+        .filter(k -> k.jobServiceAccount().equals(k.platformServiceAccount()))
+        .map(
+            k ->
+                " (from "
+                    + k.createdServiceAccount()
+                    + "), while job pods follow "
+                    + k.jobServiceAccount()
+                    + ": one was changed without the other")
+        .orElse("");
   }
 
   /** The chart's ServiceAccount is a Helm hook, or at least Helm-managed. */

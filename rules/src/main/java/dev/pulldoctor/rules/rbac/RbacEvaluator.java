@@ -91,9 +91,24 @@ public final class RbacEvaluator {
   private static boolean matchesIgnoringNames(PolicyRule rule, Permission permission) {
     return matches(rule.getVerbs(), permission.verb())
         && matches(rule.getApiGroups(), permission.group())
-        // Only "*" and the exact resource match: "pods/log" is another resource, and "*/scale"
-        // style wildcards only match subresource requests.
-        && matches(rule.getResources(), permission.resource());
+        && resourceMatches(rule.getResources(), permission.resource());
+  }
+
+  /**
+   * As the RBAC authorizer's ResourceMatches: "*", the exact resource ("pods/log" is another
+   * resource than "pods"), or for a subresource "*&#47;exec" style wildcards.
+   */
+  private static boolean resourceMatches(@Nullable List<String> ruleResources, String wanted) {
+    int slash = wanted.indexOf('/');
+    String subresource = slash < 0 ? "" : wanted.substring(slash + 1);
+    for (String resource : nonNull(ruleResources)) {
+      if (resource.equals(ANY)
+          || resource.equals(wanted)
+          || (!subresource.isEmpty() && resource.equals("*/" + subresource))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean matches(@Nullable List<String> values, String wanted) {

@@ -36,7 +36,21 @@ class RbacEvaluatorTest {
   private static final Permission CREATE_PODS = new Permission("create", "", "pods");
   private static final Permission DELETE_PODS = new Permission("delete", "", "pods");
   private static final Permission WATCH_JOBS = new Permission("watch", "batch", "jobs");
-  private static final List<Permission> ALL = JobLauncherAccess.REQUIRED;
+  private static final List<Permission> ALL =
+      List.of(
+          GET_PODS,
+          LIST_PODS,
+          CREATE_PODS,
+          DELETE_PODS,
+          new Permission("get", "", "secrets"),
+          new Permission("list", "", "secrets"),
+          new Permission("create", "", "secrets"),
+          new Permission("delete", "", "secrets"),
+          new Permission("get", "batch", "jobs"),
+          new Permission("list", "batch", "jobs"),
+          new Permission("create", "batch", "jobs"),
+          new Permission("delete", "batch", "jobs"),
+          WATCH_JOBS);
   private static final Pattern COMMA = Pattern.compile(",");
 
   @Test
@@ -444,6 +458,20 @@ class RbacEvaluatorTest {
         .containsExactly(
             "system:serviceaccounts", "system:serviceaccounts:airbyte", "system:authenticated");
     assertThat(new Permission("list", "", "secrets").qualifiedResource()).isEqualTo("secrets");
+  }
+
+  @Test
+  void a_subresource_wildcard_grants_that_subresource_of_any_resource_only() {
+    List<Permission> exec =
+        List.of(new Permission("create", "", "pods/exec"), new Permission("create", "", "pods"));
+    Snapshot snapshot =
+        snapshot(
+            role("exec-anything", rule(List.of(""), List.of("*/exec"), List.of("create"))),
+            roleBinding("exec-anything", "Role", "exec-anything", sa("airbyte-admin")));
+
+    Evaluation result = RbacEvaluator.of(snapshot).evaluate(LAUNCHER, "airbyte", exec);
+
+    assertThat(result.missing()).extracting(Permission::display).containsExactly("create pods");
   }
 
   private static Evaluation evaluate(HasMetadata... objects) {
