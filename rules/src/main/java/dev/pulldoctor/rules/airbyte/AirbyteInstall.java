@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * effective {@code JOB_KUBE_*} values, the job namespace and service account, the pull-secret names
  * exactly as Airbyte splits them, and the connector image registry rewrite.
  *
- * <p>Facts: shared/reference/airbyte-domain.md §0, §1.1–§1.5.
+ * <p>Facts: {@link LauncherFacts}, {@link ChartFacts} and docs/airbyte-versions.md.
  */
 public final class AirbyteInstall {
   private static final Pattern CHART_VERSION = Pattern.compile(".*?-(v?\\d+\\.\\d+.*)$");
@@ -178,7 +178,7 @@ public final class AirbyteInstall {
   /** Which component this version expects to launch job pods. */
   public Component expectedLauncher() {
     if (version != null) {
-      return version.atLeast(AirbyteVersion.LAUNCHER_ONLY)
+      return version.atLeast(LauncherFacts.LAUNCHER_ONLY)
           ? Component.WORKLOAD_LAUNCHER
           : workloadLauncher != null ? Component.WORKLOAD_LAUNCHER : Component.WORKER;
     }

@@ -15,9 +15,6 @@ public record AirbyteVersion(int major, int minor, int patch, String text)
           .thenComparingInt(AirbyteVersion::minor)
           .thenComparingInt(AirbyteVersion::patch);
 
-  /** The first release in which only the workload-launcher reads the job pull-secret variable. */
-  public static final AirbyteVersion LAUNCHER_ONLY = new AirbyteVersion(1, 0, 0, "1.0.0");
-
   public static Optional<AirbyteVersion> parse(String text) {
     Matcher m = SEMVER.matcher(text.trim());
     if (!m.matches()) {

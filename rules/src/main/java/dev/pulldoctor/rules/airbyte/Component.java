@@ -4,9 +4,12 @@ import java.util.Set;
 
 /** Airbyte deployments that can launch connector job pods. */
 public enum Component {
-  /** {@code airbyte-workload-launcher}: launches job pods from Airbyte 1.0 on. */
+  /**
+   * {@code airbyte-workload-launcher}: launches job pods by default from 0.63.14, alone from
+   * 0.64.6.
+   */
   WORKLOAD_LAUNCHER("workload-launcher", "airbyte-workload-launcher-container"),
-  /** {@code airbyte-worker}: launched job pods before Airbyte 1.0. */
+  /** {@code airbyte-worker}: launched job pods until 0.64.5 ({@link LauncherFacts}). */
   WORKER("worker", "airbyte-worker-container");
 
   private final String shortName;
