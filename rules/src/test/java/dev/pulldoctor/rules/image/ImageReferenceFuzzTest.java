@@ -30,7 +30,7 @@ class ImageReferenceFuzzTest {
       }
       return;
     }
-    if (reference.name().length() > 255 || reference.original().length() > 1024) {
+    if (reference.path().length() > 255 || reference.original().length() > 1024) {
       throw new AssertionError("an over-long reference was accepted");
     }
     // The normalised form is a reference the kubelet reads the same way.
