@@ -17,7 +17,6 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
-import dev.pulldoctor.rules.pullsecret.RegistryCredential;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
@@ -429,9 +428,7 @@ public final class KindImageLoadedRule implements Rule {
       if (view.isEmpty() || !view.get().usable()) {
         continue;
       }
-      for (RegistryCredential credential : view.get().credentials()) {
-        entries.add(new KubeletKeyring.Entry(name, credential.registryKey()));
-      }
+      entries.addAll(view.get().keyringEntries(name));
     }
     return KubeletKeyring.of(entries).lookup(ref.name()).stream().findFirst();
   }

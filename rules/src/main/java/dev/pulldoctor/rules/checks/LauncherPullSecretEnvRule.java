@@ -154,13 +154,17 @@ public final class LauncherPullSecretEnvRule implements Rule {
                     + launcher.name()
                     + ", "
                     + launcherState
-                    + ". The value on airbyte-worker has no effect; job pods "
+                    + ". The value on deployment/"
+                    + worker.name()
+                    + " has no effect; job pods "
                     + (launcherValue.hasValue()
                         ? "get only the launcher's list."
                         : "get no imagePullSecrets and pull anonymously."))
             .withRemediation(
                 Fixes.setPullSecretEnv(install, wanted)
-                    + "\nThen remove the variable from airbyte-worker: kubectl set env deployment/"
+                    + "\nThen remove the variable from deployment/"
+                    + worker.name()
+                    + ": kubectl set env deployment/"
                     + Fixes.shellWord(worker.name())
                     + " -n "
                     + Fixes.shellWord(worker.namespace())
@@ -188,7 +192,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
         value.isSet()
             ? "is empty on deployment/" + launcher.name() + " (" + value.origin() + ")"
             : "is not set on deployment/" + launcher.name();
-    List<String> needy = new ArrayList<>();
+    List<TargetImage> needy = new ArrayList<>();
     List<String> cloud = new ArrayList<>();
     for (TargetImage image : diagnosis.images()) {
       Optional<ImageReference> ref = image.reference();
@@ -199,7 +203,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
       if (RegistryHosts.isCloudRegistry(kind)) {
         cloud.add(image.effective());
       } else if (kind != RegistryKind.DOCKER_HUB && kind != RegistryKind.LOCAL) {
-        needy.add(image.effective());
+        needy.add(image);
       }
     }
     String base = JobEnv.PULL_SECRET + " " + state + ", so job pods get no imagePullSecrets";
@@ -216,19 +220,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
           .withEvidence(evidence(install, launcher, value));
     }
     if (!needy.isEmpty()) {
-      return result(
-              Status.FAIL,
-              launcher,
-              base
-                  + " and the kubelet pulls "
-                  + String.join(", ", needy)
-                  + " anonymously; a private registry answers 401/403.")
-          .withRemediation(
-              "Create a pull secret in namespace "
-                  + install.jobNamespace()
-                  + " and name it in the launcher:\n"
-                  + Fixes.setPullSecretEnv(install, List.of("<secret-name>")))
-          .withEvidence(evidence(install, launcher, value));
+      return anonymousPull(diagnosis, launcher, value, base, needy);
     }
     if (!cloud.isEmpty()) {
       return result(
@@ -254,6 +246,69 @@ public final class LauncherPullSecretEnvRule implements Rule {
                     ? " (no connector image was found to judge)."
                     : " (Docker Hub limits anonymous pulls to 10 per hour per IP)."))
         .withEvidence(evidence(install, launcher, value));
+  }
+
+  /**
+   * Job pods get no pull secret for images that need one. A secret that already serves them is
+   * named in the fix (often the one in global.imagePullSecrets, which charts before 1.4.0 give only
+   * to Airbyte's own pods); otherwise one must be created.
+   */
+  private static Result anonymousPull(
+      Diagnosis diagnosis,
+      Workload launcher,
+      EnvValue value,
+      String base,
+      List<TargetImage> needy) {
+    AirbyteInstall install = diagnosis.install();
+    List<String> images = needy.stream().map(TargetImage::effective).toList();
+    List<String> serving =
+        needy.stream()
+            .map(TargetImage::reference)
+            .flatMap(Optional::stream)
+            .flatMap(ref -> ExistingPullSecrets.serving(diagnosis, ref).stream())
+            .distinct()
+            .toList();
+    StringBuilder message =
+        new StringBuilder(base)
+            .append(" and the kubelet pulls ")
+            .append(String.join(", ", images))
+            .append(" anonymously; a private registry answers 401/403.");
+    if (serving.isEmpty()) {
+      return result(Status.FAIL, launcher, message.toString())
+          .withRemediation(
+              "Create a pull secret in namespace "
+                  + install.jobNamespace()
+                  + " and name it in the launcher:\n"
+                  + Fixes.setPullSecretEnv(install, List.of("<secret-name>")))
+          .withEvidence(evidence(install, launcher, value));
+    }
+    String secret = serving.get(0);
+    message
+        .append(" Secret '")
+        .append(secret)
+        .append("' in namespace ")
+        .append(install.jobNamespace())
+        .append(" holds credentials the kubelet would use for them");
+    if (ExistingPullSecrets.platformPullSecrets(diagnosis).contains(secret)) {
+      message.append(
+          "; Airbyte's own pods list it in their imagePullSecrets (global.imagePullSecrets)");
+      install
+          .chartKeys()
+          .filter(k -> !k.imagePullSecretsReachJobs())
+          .ifPresent(
+              k ->
+                  message
+                      .append(", which chart ")
+                      .append(install.chartVersion().orElse("?"))
+                      .append(
+                          " does not pass to job pods (charts merge global.imagePullSecrets into"
+                              + " JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET only from 1.4.0)"));
+    }
+    message.append(": name it for job pods too.");
+    return result(Status.FAIL, launcher, message.toString())
+        .withRemediation(Fixes.setPullSecretEnv(install, List.of(secret)))
+        .withEvidence(evidence(install, launcher, value))
+        .withEvidence("servingSecrets", serving);
   }
 
   private static List<Result> entries(AirbyteInstall install, Workload launcher, EnvValue value) {

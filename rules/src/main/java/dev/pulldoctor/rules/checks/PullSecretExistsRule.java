@@ -202,11 +202,7 @@ public final class PullSecretExistsRule implements Rule {
     if (image.isEmpty() || view.isEmpty() || !view.get().usable()) {
       return Optional.empty();
     }
-    List<KubeletKeyring.Entry> entries =
-        view.get().credentials().stream()
-            .map(c -> new KubeletKeyring.Entry(name, c.registryKey()))
-            .toList();
-    return KubeletKeyring.of(entries).lookup(image.get().name()).stream()
+    return KubeletKeyring.of(view.get().keyringEntries(name)).lookup(image.get().name()).stream()
         .findFirst()
         .map(KubeletKeyring.Match::registryKey);
   }

@@ -15,7 +15,6 @@ import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
-import dev.pulldoctor.rules.pullsecret.RegistryCredential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -124,9 +123,7 @@ public final class PullSecretRegistryMatchRule implements Rule {
                     + " pullsecret.format)")
             .withEvidence("secrets", secretNames);
       }
-      for (RegistryCredential credential : view.credentials()) {
-        entries.add(new KubeletKeyring.Entry(name, credential.registryKey()));
-      }
+      entries.addAll(view.keyringEntries(name));
     }
     if (entries.isEmpty() && unusable.stream().allMatch(u -> u.endsWith("(missing)"))) {
       return Result.of(

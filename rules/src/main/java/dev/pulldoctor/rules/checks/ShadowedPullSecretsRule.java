@@ -17,7 +17,6 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.WriteTimes;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
-import dev.pulldoctor.rules.pullsecret.RegistryCredential;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -291,12 +290,7 @@ public final class ShadowedPullSecretsRule implements Rule {
           .secret(diagnosis.install().jobNamespace(), secret)
           .map(SecretInfo::pullSecret)
           .filter(PullSecretView::usable)
-          .ifPresent(
-              view -> {
-                for (RegistryCredential c : view.credentials()) {
-                  entries.add(new KubeletKeyring.Entry(secret, c.registryKey()));
-                }
-              });
+          .ifPresent(view -> entries.addAll(view.keyringEntries(secret)));
     }
     return !KubeletKeyring.of(entries).lookup(image.name()).isEmpty();
   }

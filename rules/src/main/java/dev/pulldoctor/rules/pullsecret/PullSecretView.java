@@ -29,6 +29,16 @@ public record PullSecretView(
     return problems.stream().anyMatch(ParseProblem::fatal);
   }
 
+  /**
+   * The secret's registry entries as the kubelet's keyring receives them, in payload order. Every
+   * rule that asks which secret the kubelet would use for an image builds its keyring from these.
+   */
+  public List<KubeletKeyring.Entry> keyringEntries(String secretName) {
+    return credentials.stream()
+        .map(c -> new KubeletKeyring.Entry(secretName, c.registryKey()))
+        .toList();
+  }
+
   /** True when the kubelet reads the secret and gets at least one usable registry entry. */
   public boolean usable() {
     return format != null

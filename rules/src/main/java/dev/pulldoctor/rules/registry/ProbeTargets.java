@@ -6,7 +6,6 @@ import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
-import dev.pulldoctor.rules.pullsecret.RegistryCredential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,9 +34,7 @@ public final class ProbeTargets {
         if (view == null || view.format() == null || view.breaksPulls()) {
           continue;
         }
-        for (RegistryCredential credential : view.credentials()) {
-          entries.add(new KubeletKeyring.Entry(name, credential.registryKey()));
-        }
+        entries.addAll(view.keyringEntries(name));
       }
       List<KubeletKeyring.Match> matches =
           KubeletKeyring.of(entries).lookup(reference.get().name());
