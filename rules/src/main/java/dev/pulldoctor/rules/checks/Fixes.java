@@ -5,6 +5,7 @@ import dev.pulldoctor.rules.airbyte.ChartKeys;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.image.ImageReference;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -74,13 +75,7 @@ final class Fixes {
     String key = keys.get().pullSecret();
     String set;
     if (isAbctl(install)) {
-      // abctl owns the Helm release and re-applies the user's values file on every install.
-      set =
-          "add "
-              + key
-              + ": "
-              + shellWord(value)
-              + " to your abctl values file and run: abctl local install --values values.yaml";
+      set = abctlValues(List.of(key + "=" + value));
     } else {
       set = helmUpgrade(install, keys.get(), List.of(key + "=" + value));
     }
@@ -89,6 +84,46 @@ final class Fixes {
             + " (or list the secrets under global.imagePullSecrets, which this chart also passes to"
             + " job pods)"
         : set;
+  }
+
+  /**
+   * abctl owns the Helm release and re-applies the user's values file on every install, so the
+   * lasting fix goes there, nested: a dotted key written as one YAML key sets nothing.
+   */
+  static String abctlValues(List<String> assignments) {
+    return "add to your abctl values file (values.yaml):\n"
+        + valuesYaml(assignments)
+        + "and run: abctl local install --values values.yaml";
+  }
+
+  /**
+   * {@code a.b.c=v} assignments as nested YAML, keys in order, values quoted when YAML needs it.
+   */
+  static String valuesYaml(List<String> assignments) {
+    StringBuilder yaml = new StringBuilder();
+    List<String> open = new ArrayList<>();
+    for (String assignment : assignments) {
+      int equals = assignment.indexOf('=');
+      List<String> keys = List.of(assignment.substring(0, equals).split("\\."));
+      String value = assignment.substring(equals + 1);
+      int shared = 0;
+      while (shared < open.size()
+          && shared < keys.size() - 1
+          && open.get(shared).equals(keys.get(shared))) {
+        shared++;
+      }
+      open = new ArrayList<>(open.subList(0, shared));
+      for (int depth = shared; depth < keys.size(); depth++) {
+        yaml.append("  ".repeat(depth)).append(keys.get(depth)).append(':');
+        if (depth == keys.size() - 1) {
+          yaml.append(' ').append(RbacFix.scalar(value));
+        } else {
+          open.add(keys.get(depth));
+        }
+        yaml.append('\n');
+      }
+    }
+    return yaml.toString();
   }
 
   /**

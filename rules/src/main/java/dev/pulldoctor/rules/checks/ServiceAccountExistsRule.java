@@ -299,13 +299,7 @@ public final class ServiceAccountExistsRule implements Rule {
       assignments.add(keys.createdServiceAccount() + "=" + name);
     }
     if (Fixes.isAbctl(install)) {
-      return "add "
-          + String.join(
-              " and ",
-              assignments.stream()
-                  .map(a -> a.substring(0, a.indexOf('=')) + ": " + Fixes.shellWord(name))
-                  .toList())
-          + " to your abctl values file and run: abctl local install --values values.yaml";
+      return Fixes.abctlValues(assignments);
     }
     return Fixes.helmUpgrade(install, keys, assignments);
   }
