@@ -909,7 +909,8 @@ def event(case, pod_name, pod_uid, reason, type_, message, first, last, count, f
         "lastTimestamp": last,
         "message": message,
         "metadata": {"creationTimestamp": first,
-                     "name": "%s.%x" % (pod_name, unix_nanos(first) + len(reason)),
+                     "name": "%s.%x" % (pod_name, unix_nanos(first)
+                                         + int(hashlib.sha256(message.encode()).hexdigest()[:6], 16)),
                      "namespace": case.pod.namespace, "resourceVersion": str(4187700 + count),
                      "uid": uid(case.chart, case.name, "event/" + reason + "/" + message[:20])},
         "reason": reason,
