@@ -113,6 +113,7 @@ final class BundleContents {
     }
     files.put(SECRETS, list(SECRETS, secretItems));
 
+    snapshot.helmReleases().forEach(redacted::helmRelease);
     snapshot.accessReviews().forEach(redacted::accessReview);
     snapshot.connectorDiscoveries().forEach(redacted::connectorDiscovery);
     snapshot.registryObservations().forEach(redacted::registryObservation);
@@ -185,6 +186,10 @@ final class BundleContents {
     if (!discoveries.isEmpty()) {
       ArrayNode found = root.putArray("connectorDiscoveries");
       discoveries.forEach(d -> found.add(DiscoveryTrees.toTree(d)));
+    }
+    if (!snapshot.helmReleases().isEmpty()) {
+      ArrayNode releases = root.putArray("helmReleases");
+      snapshot.helmReleases().forEach(r -> releases.add(HelmReleaseTrees.toTree(r)));
     }
     if (!snapshot.registryObservations().isEmpty()) {
       ArrayNode probed = root.putArray("registryObservations");

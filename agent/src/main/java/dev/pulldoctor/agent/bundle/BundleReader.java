@@ -139,6 +139,12 @@ public final class BundleReader {
           DiscoveryTrees.fromTree(
               BundleContents.OBSERVATIONS + " connector discovery " + discovery++, node));
     }
+    int release = 0;
+    for (JsonNode node : observations.path("helmReleases")) {
+      builder.helmRelease(
+          HelmReleaseTrees.fromTree(
+              BundleContents.OBSERVATIONS + " Helm release " + release++, node));
+    }
     int probe = 0;
     for (JsonNode node : observations.path("registryObservations")) {
       builder.registryObservation(

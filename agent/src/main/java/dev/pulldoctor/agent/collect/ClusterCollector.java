@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.ReducedSecrets;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
@@ -193,7 +194,7 @@ public final class ClusterCollector {
       Listing<Pod> pods,
       Listing<Event> events,
       Listing<ServiceAccount> serviceAccounts,
-      Listing<SecretInfo> secrets,
+      Listing<ReducedSecrets> secrets,
       Listing<Role> roles,
       Listing<RoleBinding> roleBindings,
       Listing<NetworkPolicy> networkPolicies) {
@@ -205,15 +206,21 @@ public final class ClusterCollector {
       builder.addAll(accounts);
       // An identity that may read only some Secrets (RBAC resourceNames, the Helm chart's
       // rbac.secrets.mode=names) cannot list them: it gets the ones Airbyte names, one by one.
-      List<SecretInfo> secretInfos =
+      // One reduction of the whole list (a list of one, or none when the kind is unreadable).
+      List<ReducedSecrets> reduced =
           secrets.take(
               builder,
               () ->
-                  NamedSecrets.read(
-                      client,
-                      builder,
-                      namespace,
-                      NamedSecrets.referenced(install, accounts, namespace)));
+                  List.of(
+                      new ReducedSecrets(
+                          NamedSecrets.read(
+                              client,
+                              builder,
+                              namespace,
+                              NamedSecrets.referenced(install, accounts, namespace)),
+                          List.of())));
+      List<SecretInfo> secretInfos = reduced.stream().flatMap(r -> r.secrets().stream()).toList();
+      reduced.stream().flatMap(r -> r.helmReleases().stream()).forEach(builder::helmRelease);
       builder.addAll(roles.take(builder));
       builder.addAll(roleBindings.take(builder));
       builder.addAll(networkPolicies.take(builder));
@@ -243,16 +250,15 @@ public final class ClusterCollector {
             () -> client.v1().events().inNamespace(namespace).list().getItems());
     // Reduce at once, on the thread that listed them; never log or keep a fabric8 Secret (its
     // toString prints data).
-    Listing<SecretInfo> secrets =
+    Listing<ReducedSecrets> secrets =
         submit(
             pool,
             "secrets",
             "",
             namespace,
             () ->
-                client.secrets().inNamespace(namespace).list().getItems().stream()
-                    .map(SecretInfo::from)
-                    .toList());
+                List.of(
+                    ReducedSecrets.of(client.secrets().inNamespace(namespace).list().getItems())));
     Listing<ServiceAccount> serviceAccounts =
         submit(
             pool,

@@ -59,6 +59,21 @@ public final class ReportTree {
     node.put("chart", install.chart().name().toLowerCase(Locale.ROOT));
     install.chartVersion().ifPresent(v -> node.put("chartVersion", v));
     install.release().ifPresent(r -> node.put("release", r));
+    install
+        .helmRelease()
+        .ifPresent(
+            r -> {
+              // What the release record says of itself; its values stay out of the report.
+              ObjectNode record = node.putObject("helmRelease");
+              record.put("revision", r.revision());
+              record.put("status", r.status());
+              if (!r.chartVersion().isEmpty()) {
+                record.put("chart", r.chartName() + "-" + r.chartVersion());
+              }
+              if (r.problem() != null) {
+                record.put("problem", r.problem());
+              }
+            });
     node.put("namespace", install.namespace());
     node.put("jobNamespace", install.jobNamespace());
     node.put("jobServiceAccount", install.jobServiceAccount());

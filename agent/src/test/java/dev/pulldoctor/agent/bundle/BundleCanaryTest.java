@@ -12,11 +12,14 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +122,18 @@ class BundleCanaryTest {
         .contains("jdbc:postgresql://REDACTED@airbyte-db-svc:5432/db-airbyte")
         .contains("JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET: \"regcred\"");
     assertThat(manifest.path("omitted").toString()).contains("configmaps");
+    // The Helm release record was read (its allow-listed keys are kept) and nothing else of it.
+    JsonNode releases = JSON.readTree(entries.get("observations.json")).path("helmReleases");
+    assertThat(releases).hasSize(1);
+    assertThat(releases.get(0).path("chartVersion").asText()).isEqualTo("1.8.5");
+    assertThat(
+            releases
+                .get(0)
+                .path("values")
+                .path("global.jobs.kube.mainContainerImagePullSecret")
+                .asText())
+        .isEqualTo("regcred");
+    assertThat(releases.get(0).path("values").size()).isEqualTo(1);
   }
 
   /** Adds canaries to the example's own objects where Airbyte installs keep such values. */
@@ -166,7 +182,7 @@ class BundleCanaryTest {
     return object;
   }
 
-  private List<HasMetadata> canaryObjects() {
+  private List<HasMetadata> canaryObjects() throws IOException {
     String valid =
         "{\"auths\":{\"registry.example.com\":{\"username\":\"%s\",\"password\":\"%s\",\"auth\":\"%s\"}}}"
             .formatted(USER, CANARY, b64(USER + ":" + CANARY));
@@ -199,6 +215,7 @@ class BundleCanaryTest {
             .withType("Opaque")
             .withData(Map.of("DATABASE_PASSWORD", b64(CANARY + "-db")))
             .build(),
+        helmReleaseRecord(),
         new ConfigMapBuilder()
             .withNewMetadata()
             .withName("unrelated-settings")
@@ -223,6 +240,53 @@ class BundleCanaryTest {
                     + value("url-credentials", "robot:" + CANARY + "-ev")
                     + "@registry.example.com/v2/token: 401 Unauthorized")
             .build());
+  }
+
+  /**
+   * Revision 2 of release airbyte's Helm record (the example has revision 1) as Helm 3 stores it
+   * (data.release = base64 of base64 of gzip of the release JSON), with passwords in the user's
+   * values and in the rendered manifest.
+   */
+  private static Secret helmReleaseRecord() throws IOException {
+    Map<String, Object> values =
+        Map.of(
+            "global",
+            Map.of(
+                "jobs", Map.of("kube", Map.of("mainContainerImagePullSecret", "regcred")),
+                "auth", Map.of("token", CANARY + "-auth")),
+            "postgresql",
+            Map.of("password", CANARY + "-pg"));
+    Map<String, Object> release =
+        Map.of(
+            "name",
+            "airbyte",
+            "version",
+            2,
+            "namespace",
+            "airbyte",
+            "info",
+            Map.of("status", "deployed"),
+            "chart",
+            Map.of("metadata", Map.of("name", "airbyte", "version", "1.8.5")),
+            "config",
+            values,
+            "manifest",
+            "kind: Secret\nstringData:\n  DATABASE_PASSWORD: " + CANARY + "-m\n");
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+      gzip.write(JSON.writeValueAsBytes(release));
+    }
+    String helmText = Base64.getEncoder().encodeToString(gzipped.toByteArray());
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName("sh.helm.release.v1.airbyte.v2")
+        .withNamespace("airbyte")
+        .withLabels(
+            Map.of("name", "airbyte", "owner", "helm", "status", "deployed", "version", "2"))
+        .endMetadata()
+        .withType("helm.sh/release.v1")
+        .withData(Map.of("release", b64(helmText)))
+        .build();
   }
 
   private String value(String kind, String value) {

@@ -87,6 +87,41 @@ class ClusterCollectorTest {
                     .contains("run pulldoctor with -n " + airbyte));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1.8.5", "2.2.0"})
+  void a_helm_release_record_names_the_misspelt_key_and_keeps_none_of_its_other_values(String chart)
+      throws Exception {
+    Path dir = Path.of("src/test/resources/conformance/charts", chart, "wrong-spelling");
+    seed(
+        List.of(
+            dir.resolve("render.yaml"),
+            dir.resolve("cluster.yaml"),
+            dir.resolve("helm-release.yaml")));
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
+    List<Result> results = run(live);
+
+    assertThat(live.helmReleases())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.chartVersion()).isEqualTo(chart);
+              assertThat(r.values().toString()).doesNotContain("CANARY");
+            });
+    assertThat(results)
+        .filteredOn(r -> r.rule().equals("launcher.pull-secret-env"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.message())
+                    .contains("Your Helm values (release airbyte, revision 1) set")
+                    .contains(
+                        chart.startsWith("2")
+                            ? "global.jobs.kube.main_container_image_pull_secret: regcred"
+                            : "global.jobs.kube.mainContainerImagePullSecret: regcred"));
+    assertThat(results.toString()).doesNotContain("CANARY");
+  }
+
   @Test
   void forbidden_secrets_make_the_secret_rules_error_and_leave_the_others_alone() throws Exception {
     Path dir = Path.of("..", "examples", "healthy-private-registry");
@@ -164,7 +199,11 @@ class ClusterCollectorTest {
   }
 
   private void seed(Path dir) throws InputException {
-    List<HasMetadata> objects = new ManifestReader().read(List.of(dir)).objects();
+    seed(List.of(dir));
+  }
+
+  private void seed(List<Path> paths) throws InputException {
+    List<HasMetadata> objects = new ManifestReader().read(paths).objects();
     objects.stream()
         .map(o -> o.getMetadata().getNamespace())
         .filter(ns -> ns != null)

@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.airbyte;
 
+import dev.pulldoctor.rules.helm.HelmRelease;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -37,6 +38,7 @@ public final class AirbyteInstall {
   private final @Nullable String release;
   private final List<ServiceAccount> serviceAccounts;
   private final List<String> launcherNamespacesElsewhere;
+  private final @Nullable HelmRelease helmRelease;
 
   private AirbyteInstall(
       String namespace,
@@ -47,7 +49,8 @@ public final class AirbyteInstall {
       ChartGeneration chart,
       @Nullable String release,
       List<ServiceAccount> serviceAccounts,
-      List<String> launcherNamespacesElsewhere) {
+      List<String> launcherNamespacesElsewhere,
+      @Nullable HelmRelease helmRelease) {
     this.namespace = namespace;
     this.workloadLauncher = workloadLauncher;
     this.worker = worker;
@@ -57,6 +60,7 @@ public final class AirbyteInstall {
     this.release = release;
     this.serviceAccounts = serviceAccounts;
     this.launcherNamespacesElsewhere = launcherNamespacesElsewhere;
+    this.helmRelease = helmRelease;
   }
 
   /** Reads the Airbyte install in {@code namespace} of the snapshot. */
@@ -67,13 +71,22 @@ public final class AirbyteInstall {
     Workload worker = find(deployments, Component.WORKER, resolver);
     Workload primary = launcher != null ? launcher : worker;
     AirbyteVersion version = primary == null ? null : detectVersion(primary);
-    String chartVersion = primary == null ? null : detectChartVersion(primary.deployment());
     String release =
         primary == null
             ? null
             : primary.deployment().getMetadata().getLabels() == null
                 ? null
                 : primary.deployment().getMetadata().getLabels().get(INSTANCE_LABEL);
+    HelmRelease helmRelease =
+        release == null ? null : snapshot.helmRelease(namespace, release).orElse(null);
+    String chartVersion = primary == null ? null : detectChartVersion(primary.deployment());
+    if (chartVersion == null
+        && helmRelease != null
+        && helmRelease.chartName().equals("airbyte")
+        && !helmRelease.chartVersion().isEmpty()) {
+      // No chart label on the deployment: the release record still names the chart.
+      chartVersion = helmRelease.chartVersion();
+    }
     return new AirbyteInstall(
         namespace,
         launcher,
@@ -85,7 +98,8 @@ public final class AirbyteInstall {
         snapshot.serviceAccounts(),
         launcherNamespaces(snapshot.deployments()).stream()
             .filter(ns -> !ns.equals(namespace))
-            .toList());
+            .toList(),
+        helmRelease);
   }
 
   /**
@@ -173,6 +187,14 @@ public final class AirbyteInstall {
 
   public Optional<String> release() {
     return Optional.ofNullable(release);
+  }
+
+  /**
+   * The newest record of the install's Helm release ({@code sh.helm.release.v1.RELEASE.vN}), with
+   * the allow-listed values the user gave; empty when it was not read.
+   */
+  public Optional<HelmRelease> helmRelease() {
+    return Optional.ofNullable(helmRelease);
   }
 
   /** Which component this version expects to launch job pods. */

@@ -188,6 +188,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
 
   private static Result unset(Diagnosis diagnosis, Workload launcher, EnvValue value) {
     AirbyteInstall install = diagnosis.install();
+    List<ValuesHints.Ignored> ignored = ValuesHints.pullSecret(install);
     String state =
         value.isSet()
             ? "is empty on deployment/" + launcher.name() + " (" + value.origin() + ")"
@@ -220,7 +221,14 @@ public final class LauncherPullSecretEnvRule implements Rule {
           .withEvidence(evidence(install, launcher, value));
     }
     if (!needy.isEmpty()) {
-      return anonymousPull(diagnosis, launcher, value, base, needy);
+      return anonymousPull(diagnosis, launcher, value, base, needy, ignored);
+    }
+    if (!ignored.isEmpty()) {
+      List<String> meant = ignored.get(0).names();
+      return result(Status.WARN, launcher, base + "." + ValuesHints.sentence(install, ignored))
+          .withRemediation(Fixes.setPullSecretEnv(install, meant))
+          .withEvidence(evidence(install, launcher, value))
+          .withEvidence("ignoredValues", ignored.stream().map(ValuesHints.Ignored::key).toList());
     }
     if (!cloud.isEmpty()) {
       return result(
@@ -258,7 +266,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
       Workload launcher,
       EnvValue value,
       String base,
-      List<TargetImage> needy) {
+      List<TargetImage> needy,
+      List<ValuesHints.Ignored> ignored) {
     AirbyteInstall install = diagnosis.install();
     List<String> images = needy.stream().map(TargetImage::effective).toList();
     List<String> serving =
@@ -273,6 +282,14 @@ public final class LauncherPullSecretEnvRule implements Rule {
             .append(" and the kubelet pulls ")
             .append(String.join(", ", images))
             .append(" anonymously; a private registry answers 401/403.");
+    if (!ignored.isEmpty()) {
+      // The user named the secrets, under a key this chart does not read: name those.
+      message.append(ValuesHints.sentence(install, ignored));
+      return result(Status.FAIL, launcher, message.toString())
+          .withRemediation(Fixes.setPullSecretEnv(install, ignored.get(0).names()))
+          .withEvidence(evidence(install, launcher, value))
+          .withEvidence("ignoredValues", ignored.stream().map(ValuesHints.Ignored::key).toList());
+    }
     if (serving.isEmpty()) {
       return result(Status.FAIL, launcher, message.toString())
           .withRemediation(

@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.model;
 
+import dev.pulldoctor.rules.helm.HelmReleaseDecoder;
 import dev.pulldoctor.rules.pullsecret.DockerConfigParser;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -95,7 +96,9 @@ public record SecretInfo(
         WriteTimes.created(secret.getMetadata()),
         WriteTimes.lastWritten(secret.getMetadata()),
         DockerConfigParser.parse(type, data, stringData),
-        fingerprints(data, stringData));
+        // A Helm release record holds all the user's values, passwords included: nothing derived
+        // from it is kept here (HelmReleaseDecoder keeps the allow-listed keys).
+        HelmReleaseDecoder.SECRET_TYPE.equals(type) ? Map.of() : fingerprints(data, stringData));
   }
 
   /** Fingerprints of the values as the API server stores them: decoded, stringData winning. */

@@ -1,5 +1,7 @@
 package dev.pulldoctor.rules.model;
 
+import dev.pulldoctor.rules.helm.HelmRelease;
+import dev.pulldoctor.rules.helm.HelmReleaseDecoder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -35,6 +37,7 @@ public record Snapshot(
     List<ConfigMap> configMaps,
     List<ServiceAccount> serviceAccounts,
     List<SecretInfo> secrets,
+    List<HelmRelease> helmReleases,
     List<Node> nodes,
     List<Role> roles,
     List<RoleBinding> roleBindings,
@@ -61,6 +64,7 @@ public record Snapshot(
                 .toList(),
             SecretInfo::namespace,
             SecretInfo::name);
+    helmReleases = newestPerRelease(helmReleases);
     nodes = sorted(nodes);
     roles = sorted(roles);
     roleBindings = sorted(roleBindings);
@@ -124,6 +128,7 @@ public record Snapshot(
         configMaps,
         serviceAccounts,
         secrets,
+        helmReleases,
         nodes,
         roles,
         roleBindings,
@@ -134,6 +139,35 @@ public record Snapshot(
         discoveries,
         observations,
         collectionErrors);
+  }
+
+  /**
+   * The record of Helm release {@code name} in {@code namespace}: the newest deployed revision,
+   * else the newest one read.
+   */
+  public Optional<HelmRelease> helmRelease(String namespace, String name) {
+    return helmReleases.stream()
+        .filter(r -> r.namespace().equals(namespace) && r.name().equals(name))
+        .findFirst();
+  }
+
+  /**
+   * One record per release: the newest deployed revision, else the newest, by namespace and name.
+   */
+  private static List<HelmRelease> newestPerRelease(List<HelmRelease> releases) {
+    Comparator<HelmRelease> preference =
+        Comparator.comparing((HelmRelease r) -> r.status().equals("deployed"))
+            .thenComparingInt(HelmRelease::revision);
+    return releases.stream()
+        .collect(
+            java.util.stream.Collectors.toMap(
+                r -> r.namespace() + "/" + r.name(),
+                r -> r,
+                (a, b) -> preference.compare(a, b) >= 0 ? a : b,
+                java.util.TreeMap::new))
+        .values()
+        .stream()
+        .toList();
   }
 
   /** The failed read of {@code resource} in {@code namespace} (or cluster-wide), if any. */
@@ -179,6 +213,7 @@ public record Snapshot(
     private final List<ConfigMap> configMaps = new ArrayList<>();
     private final List<ServiceAccount> serviceAccounts = new ArrayList<>();
     private final List<SecretInfo> secrets = new ArrayList<>();
+    private final List<HelmRelease> helmReleases = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final List<Role> roles = new ArrayList<>();
     private final List<RoleBinding> roleBindings = new ArrayList<>();
@@ -211,6 +246,9 @@ public record Snapshot(
       } else if (object instanceof ServiceAccount s) {
         serviceAccounts.add(s);
       } else if (object instanceof Secret s) {
+        if (HelmReleaseDecoder.isReleaseRecord(s)) {
+          helmReleases.add(HelmReleaseDecoder.decode(s));
+        }
         secrets.add(SecretInfo.from(s));
       } else if (object instanceof Node n) {
         nodes.add(n);
@@ -237,6 +275,11 @@ public record Snapshot(
 
     public Builder secret(SecretInfo secret) {
       secrets.add(secret);
+      return this;
+    }
+
+    public Builder helmRelease(HelmRelease release) {
+      helmReleases.add(release);
       return this;
     }
 
@@ -270,6 +313,7 @@ public record Snapshot(
           configMaps,
           serviceAccounts,
           secrets,
+          helmReleases,
           nodes,
           roles,
           roleBindings,

@@ -109,6 +109,7 @@ class SnapshotLookupTest {
                 List.copyOf(snapshot.configMaps()),
                 List.copyOf(snapshot.serviceAccounts()),
                 List.copyOf(snapshot.secrets()),
+                List.copyOf(snapshot.helmReleases()),
                 List.copyOf(snapshot.nodes()),
                 List.copyOf(snapshot.roles()),
                 List.copyOf(snapshot.roleBindings()),
