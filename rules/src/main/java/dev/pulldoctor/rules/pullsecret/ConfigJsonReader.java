@@ -163,7 +163,7 @@ final class ConfigJsonReader {
       if (name.equals("AUTHS") && value == JsonToken.START_OBJECT) {
         // The kubelet would file an entry named "auths" with no credentials; say why instead.
         out.problem(ProblemCode.AUTHS_IN_DOCKERCFG, AUTHS_IN_DOCKERCFG);
-        parser.skipChildren();
+        readUnlistedEntry(key);
         explained = true;
       } else if (credentialHelper(name, key)) {
         explained = true;
@@ -187,11 +187,33 @@ final class ConfigJsonReader {
     }
     out.problem(ProblemCode.CREDENTIAL_HELPER_IGNORED, store ? CREDS_STORE : CRED_HELPERS);
     JsonToken value = parser.currentToken();
-    if (entryKey != null && value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
+    if (entryKey != null && value == JsonToken.START_OBJECT) {
+      readUnlistedEntry(entryKey);
+      return true;
+    }
+    if (entryKey != null && value != JsonToken.VALUE_NULL) {
       out.entryProblem(ProblemCode.WRONG_JSON_SHAPE, entryKey, EntryReader.NOT_OBJECT);
     }
     parser.skipChildren();
     return true;
+  }
+
+  /**
+   * Reads the object under a {@code .dockercfg} key that pulldoctor explains rather than lists
+   * ({@code auths}, {@code credsStore}, {@code credHelpers}). The kubelet decodes it as a registry
+   * entry like any other, so a field of it named like an entry field ({@code auth}, {@code
+   * username}, {@code password}, {@code email}, in any letter case) with the wrong JSON type, or an
+   * {@code auth} that does not decode, fails its {@code json.Unmarshal} and with it the whole
+   * secret. Only those fatal problems are kept: the entry itself is not listed.
+   */
+  private void readUnlistedEntry(String key) throws IOException {
+    CredentialCollector unlisted = new CredentialCollector();
+    EntryReader.read(parser, unlisted, key, JsonToken.START_OBJECT);
+    for (ParseProblem problem : unlisted.problems()) {
+      if (problem.fatal()) {
+        out.entryProblem(problem.code(), key, problem.message());
+      }
+    }
   }
 
   private void readEntries() throws IOException {

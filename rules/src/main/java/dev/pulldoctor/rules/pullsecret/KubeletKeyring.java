@@ -42,6 +42,10 @@ public final class KubeletKeyring {
   /**
    * One registry entry of one pull secret, in the order the pod lists secrets and the payload lists
    * entries.
+   *
+   * @param registryKey the key as the payload writes it. Pass the raw key, not a redacted one: a
+   *     key such as {@code https://user:pa/ss@host} does not parse, so the kubelet ignores it,
+   *     while its redacted form {@code https://REDACTED@host} parses and would match.
    */
   public record Entry(String secretName, String registryKey) {
     public Entry {
@@ -250,7 +254,10 @@ public final class KubeletKeyring {
 
   // ---- keyring.go ----
 
-  private static boolean isDefaultRegistryMatch(String image) {
+  /**
+   * Whether the kubelet takes the image for a Docker Hub image ({@code isDefaultRegistryMatch}).
+   */
+  static boolean isDefaultRegistryMatch(String image) {
     int slash = image.indexOf('/');
     String first = slash < 0 ? image : image.substring(0, slash);
     if (first.isEmpty()) {

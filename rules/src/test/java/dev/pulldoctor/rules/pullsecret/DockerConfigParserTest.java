@@ -463,6 +463,51 @@ class DockerConfigParserTest {
       assertThat(view.usable()).isFalse();
     }
 
+    // The kubelet decodes the value under these .dockercfg keys as a registry entry, so fields of
+    // it named like entry fields must decode, or the whole secret is rejected (config.go,
+    // DockerConfigEntry.UnmarshalJSON; kubelet conformance cases "config.go/dockercfg ...").
+    static Stream<Arguments> brokenUnlistedEntries() {
+      return Stream.of(
+          arguments(q("{'auths':{'auth':'pants'}}"), "auths", AUTH_NOT_BASE64),
+          arguments(
+              q("{'auths':{'r':{'auth':'" + USER_PW + "'},'Username':{}}}"),
+              "auths",
+              WRONG_JSON_SHAPE),
+          arguments(
+              q("{'credHelpers':{'auth':'" + b64("pants") + "'}}"), "credHelpers", AUTH_NO_COLON),
+          arguments(q("{'credsStore':{'email':false}}"), "credsStore", WRONG_JSON_SHAPE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenUnlistedEntries")
+    void brokenAuthsOrHelperObjectInADockercfgBreaksEveryPull(
+        String payload, String key, ProblemCode code) {
+      PullSecretView view = cfg(payload);
+
+      assertThat(view.breaksPulls()).isTrue();
+      assertThat(view.problems())
+          .filteredOn(ParseProblem::fatal)
+          .singleElement()
+          .satisfies(p -> assertThat(p.registryKey()).isEqualTo(key))
+          .satisfies(p -> assertThat(p.code()).isEqualTo(code));
+      assertThat(view.credentials()).isEmpty();
+    }
+
+    @Test
+    void wellFormedHelperObjectsInADockercfgAreOnlyExplained() {
+      PullSecretView view =
+          cfg(
+              q(
+                  "{'r':{'auth':'"
+                      + USER_PW
+                      + "'},'credHelpers':{'gcr.io':'gcloud'},'credsStore':{}}"));
+
+      assertThat(codes(view)).containsExactly(CREDENTIAL_HELPER_IGNORED, CREDENTIAL_HELPER_IGNORED);
+      assertThat(view.credentials())
+          .extracting(RegistryCredential::registryKey)
+          .containsExactly("r");
+    }
+
     @Test
     void fieldNamesMatchCaseInsensitivelyAsInGo() {
       PullSecretView upper = json(q("{'AUTHS':{'r':{'USERNAME':'u','Password':'pw'}}}"));
