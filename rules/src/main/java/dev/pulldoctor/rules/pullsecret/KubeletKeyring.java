@@ -45,14 +45,36 @@ public final class KubeletKeyring {
    *
    * @param registryKey the key as the payload writes it. Pass the raw key, not a redacted one: a
    *     key such as {@code https://user:pa/ss@host} does not parse, so the kubelet ignores it,
-   *     while its redacted form {@code https://REDACTED@host} parses and would match.
+   *     while its redacted form {@code https://REDACTED@host} parses and would match. For an entry
+   *     made by {@link #indexed}, the key shown in results.
+   * @param index the kubelet's index key when the caller computed it from the raw key (see {@link
+   *     #indexed}); null to have {@link #of} compute it from {@code registryKey}
    */
-  public record Entry(String secretName, String registryKey) {
+  public record Entry(String secretName, String registryKey, @Nullable IndexKey index) {
     public Entry {
       Objects.requireNonNull(secretName, "secretName");
       Objects.requireNonNull(registryKey, "registryKey");
     }
+
+    public Entry(String secretName, String registryKey) {
+      this(secretName, registryKey, null);
+    }
+
+    /**
+     * An entry whose index key was computed from the raw key when the secret was parsed, so the raw
+     * key (which may hold a password) need not be kept: matching uses {@code indexKey} exactly as
+     * the kubelet would have filed the raw key, and results show {@code shownKey}.
+     *
+     * @param indexKey {@code host[:port][/path]} as {@code Add} files the raw key, or null when
+     *     {@code url.Parse} rejects the raw key and the kubelet ignores the entry
+     */
+    public static Entry indexed(String secretName, String shownKey, @Nullable String indexKey) {
+      return new Entry(secretName, shownKey, new IndexKey(indexKey));
+    }
   }
+
+  /** A precomputed index key; {@code key} is null for a key the kubelet rejects. */
+  public record IndexKey(@Nullable String key) {}
 
   /**
    * A matching entry.
@@ -142,6 +164,16 @@ public final class KubeletKeyring {
     // The kubelet de-duplicates and reverse-sorts so that longer paths are tried first.
     TreeSet<String> index = new TreeSet<>(Comparator.reverseOrder());
     for (Entry entry : entries) {
+      if (entry.index() != null) {
+        String key = entry.index().key();
+        if (key == null) {
+          stored.add(new Stored(entry, null, "the key does not parse as a URL"));
+        } else {
+          index.add(bytes(key));
+          stored.add(new Stored(entry, bytes(key), ""));
+        }
+        continue;
+      }
       String value = bytes(entry.registryKey());
       if (!value.startsWith("https://") && !value.startsWith("http://")) {
         value = "https://" + value;

@@ -30,12 +30,17 @@ public record PullSecretView(
   }
 
   /**
-   * The secret's registry entries as the kubelet's keyring receives them, in payload order. Every
-   * rule that asks which secret the kubelet would use for an image builds its keyring from these.
+   * The secret's registry entries as the kubelet's keyring files them, in payload order. Every rule
+   * that asks which secret the kubelet would use for an image builds its keyring from these. Each
+   * is filed under the index key the parser computed from the raw key ({@link
+   * RegistryCredential#keyringKey}), never re-derived from the shown, redacted key: {@code
+   * https://user:pa/ss@host} does not parse and is ignored by the kubelet, while its redacted form
+   * would parse and match. (Redaction can only change an index key that holds an {@code @} in its
+   * path, and such a key matches no image, whose paths cannot hold one.)
    */
   public List<KubeletKeyring.Entry> keyringEntries(String secretName) {
     return credentials.stream()
-        .map(c -> new KubeletKeyring.Entry(secretName, c.registryKey()))
+        .map(c -> KubeletKeyring.Entry.indexed(secretName, c.registryKey(), c.keyringKey()))
         .toList();
   }
 
