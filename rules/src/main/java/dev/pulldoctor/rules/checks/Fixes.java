@@ -26,7 +26,7 @@ final class Fixes {
 
   /** The {@code --docker-server} value for an image: kubectl's default for Docker Hub. */
   static String dockerServer(ImageReference image) {
-    return image.isDockerHub() ? "https://index.docker.io/v1/" : image.domain();
+    return image.isDockerHub() ? "https://index.docker.io/v1/" : image.apiHost();
   }
 
   static String createPullSecret(String name, String namespace, String server) {

@@ -142,6 +142,25 @@ public final class ImageReferenceRule implements Rule {
           .withEvidence("requested", image.requested())
           .withEvidence("normalised", ref.toString());
     }
+    if (ref.domain().isEmpty()) {
+      String first = ref.path().substring(0, ref.path().indexOf('/'));
+      return Result.of(
+              INFO,
+              Status.FAIL,
+              null,
+              image.effective(),
+              "'"
+                  + image.effective()
+                  + "' starts with '"
+                  + first
+                  + "', which distribution/reference takes for a registry host (it has a '.' or"
+                  + " ':') but which is not a valid host name (only letters, digits, '-' and '.'"
+                  + " are allowed), so the reference has no registry at all: the kubelet accepts"
+                  + " it, and the pull goes to a host that cannot be resolved.")
+          .withRemediation(
+              "Register the image under the registry's real host name (DNS names have no '_').")
+          .withEvidence("normalised", ref.toString());
+    }
     RegistryKind kind = RegistryHosts.kind(ref.domain());
     if (kind == RegistryKind.GCR) {
       return Result.of(

@@ -17,12 +17,13 @@ import java.util.Optional;
 public final class ProbeTargets {
   private ProbeTargets() {}
 
-  /** One target per image with a valid reference, in the diagnosis's order. */
+  /** One target per image with a valid reference to a registry, in the diagnosis's order. */
   public static List<ProbeTarget> of(Diagnosis diagnosis) {
     List<ProbeTarget> targets = new ArrayList<>();
     for (TargetImage image : diagnosis.images()) {
       Optional<ImageReference> reference = image.reference();
-      if (reference.isEmpty()) {
+      // No registry host (image.reference explains why): there is nothing to probe.
+      if (reference.isEmpty() || reference.get().domain().isEmpty()) {
         continue;
       }
       String namespace = diagnosis.install().jobNamespace();
