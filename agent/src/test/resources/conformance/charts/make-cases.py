@@ -444,7 +444,7 @@ def cases_for(c):
                   "airbyte-jobs-role" % (
                       c.launcher, c.launcher_template(), c.file("airbyte/templates/serviceaccount.yaml"),
                       "" if c.gen == "v2" else
-                      " (global.jobs.kube.serviceAccountName, read from v1 chart 1.5.0 on, does "
+                      " (global.jobs.kube.serviceAccountName, read from v1 chart 1.4.1 on, does "
                       "nothing here)"))
     cases.append(Case(
         c, "custom-job-service-account",
