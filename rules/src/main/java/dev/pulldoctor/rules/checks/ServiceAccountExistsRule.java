@@ -36,12 +36,15 @@ public final class ServiceAccountExistsRule implements Rule {
           JOB_KUBE_SERVICEACCOUNT (default airbyte-admin) in JOB_KUBE_NAMESPACE. When that \
           ServiceAccount does not exist, the API server's ServiceAccount admission rejects the pod \
           ("error looking up service account <ns>/<name>: serviceaccount "<name>" not found"), \
-          so no connector pod starts and no image is pulled. The v2 chart renders the variable from \
-          global.serviceAccountName but names the ServiceAccount it creates after \
-          serviceAccount.name; the two share a YAML anchor only in the default values, so \
-          overriding one splits them. The v1 chart (1.x) takes the job service account from \
-          global.jobs.kube.serviceAccountName. Both charts create the ServiceAccount as a \
-          pre-install Helm hook, so helm upgrade does not recreate one that was deleted.\
+          so no connector pod starts and no image is pulled. Charts before 1.4.1 and the 2.x \
+          charts render the variable from global.serviceAccountName, which also names the \
+          account of Airbyte's own pods (the launcher's included), but name the ServiceAccount \
+          they create after serviceAccount.name; the two share a YAML anchor only in the default \
+          values, so overriding one splits them (airbytehq/airbyte#68107). Charts 1.4.1 to 1.9 \
+          take the job service account from global.jobs.kube.serviceAccountName alone. Every \
+          chart creates the ServiceAccount as a pre-install Helm hook, so helm upgrade does not \
+          recreate one that was deleted. The fix uses the keys of the installed chart \
+          (docs/airbyte-versions.md).\
           """,
           """
           Create the ServiceAccount in the job namespace (kubectl create serviceaccount), or point \
