@@ -156,7 +156,18 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (diagnosis.install().jobLauncher().isEmpty()) {
       // Nothing was diagnosed: a clean-looking report must not read as success.
       PrintWriter err = spec.commandLine().getErr();
-      err.println("pulldoctor: " + diagnosis.install().noLauncherExplanation());
+      String namespace = diagnosis.install().namespace();
+      err.println(
+          "pulldoctor: "
+              + snapshot
+                  .collectionError("deployments", namespace)
+                  .map(
+                      e ->
+                          "the Airbyte job launcher could not be looked for in namespace "
+                              + namespace
+                              + ": "
+                              + e.describe())
+                  .orElse(diagnosis.install().noLauncherExplanation()));
       err.flush();
       return ExitCodes.UNREADABLE;
     }

@@ -95,7 +95,11 @@ class CliFaultInjectionTest {
     assertThat(report.path("summary").path("error").asInt()).as(run.out()).isPositive();
     assertThat(messages(report, "error")).anyMatch(m -> m.contains("HTTP 500"));
     assertThat(run.err()).doesNotContain("\tat ", "Exception");
-    assertThat(run.exitCode()).isIn(ExitCodes.OK, ExitCodes.FINDINGS);
+    // Not even the launcher could be read: a report with nothing diagnosed is not a success.
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.UNREADABLE);
+    assertThat(run.err())
+        .contains("the Airbyte job launcher could not be looked for in namespace airbyte")
+        .contains("HTTP 500");
   }
 
   /**
