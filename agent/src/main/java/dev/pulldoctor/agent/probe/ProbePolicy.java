@@ -15,9 +15,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rules every registry probe call obeys (shared/reference/reliability-security-perf.md §8.2):
- * which addresses may be contacted, which hosts may receive credentials, where plain HTTP is
- * allowed, and the limits on time, size and redirects.
+ * The rules every registry probe call obeys (docs/registry-probes.md, "Safety rules", with the CVEs
+ * behind them): which addresses may be contacted, which hosts may receive credentials, where plain
+ * HTTP is allowed, and the limits on time, size and redirects.
  *
  * <p>Link-local, cloud-metadata, unspecified and multicast addresses are always refused, also when
  * embedded in IPv6 (IPv4-mapped, IPv4-compatible, NAT64, 6to4). Loopback is refused unless an

@@ -127,7 +127,7 @@ class DiagnoseExamplesTest {
             "pullsecret.format",
             "pullsecret.registry-match");
     assertThat(explain.exitCode()).isZero();
-    assertThat(explain.out()).contains("registry-1.docker.io").contains("k8s-pull-facts.md");
+    assertThat(explain.out()).contains("registry-1.docker.io").contains("keyring_test.go");
   }
 
   @Test

@@ -46,7 +46,12 @@ public final class AirbyteApiRule implements Rule {
           --airbyte-client-id and --airbyte-client-secret-file when Airbyte requires a login.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §4.2, §4.4, §2.1",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-api/server-api/src/main/openapi/config.yaml#L5836"
+                  + " (POST /api/v1/applications/token)",
+              "https://docs.airbyte.com/platform/deploying-airbyte/troubleshoot-deploy (basic auth"
+                  + " removed in 0.63.11)",
+              "https://github.com/airbytehq/abctl/blob/v0.30.4/internal/cmd/local/credentials.go#L16-L21"
+                  + " (Secret airbyte-auth-secrets)",
               "airbytehq/airbyte-platform airbyte-api/server-api/src/main/openapi/config.yaml",
               "docs/airbyte-api.md"));
 

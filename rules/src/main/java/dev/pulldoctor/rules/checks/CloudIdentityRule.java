@@ -52,8 +52,16 @@ public final class CloudIdentityRule implements Rule {
           secret; fix malformed annotation values.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §4.1-§4.3",
-              "shared/reference/airbyte-domain.md §5",
+              "https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html (EKS nodes"
+                  + " pull with the node IAM role)",
+              "https://cloud.google.com/artifact-registry/docs/integrate-gke (GKE nodes pull as the"
+                  + " node service account)",
+              "https://learn.microsoft.com/en-us/azure/aks/cluster-container-registry-integration"
+                  + " (AcrPull for the kubelet identity)",
+              "https://github.com/kubernetes/cloud-provider-aws/blob/v1.35.0/cmd/ecr-credential-provider/main.go#L187"
+                  + " (eks.amazonaws.com/ecr-role-arn)",
+              "https://docs.airbyte.com/platform/operator-guides/using-custom-connectors (suggests"
+                  + " IRSA on a service account for ECR pulls)",
               "kubernetes.io: Configure a kubelet image credential provider (KEP-4412)"));
 
   @Override

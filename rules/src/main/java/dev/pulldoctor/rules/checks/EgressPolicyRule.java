@@ -51,9 +51,12 @@ public final class EgressPolicyRule implements Rule {
           pods labelled airbyte=job-pod.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §1.1, §3.1 (node resolvers do not use cluster"
-                  + " DNS)",
-              "shared/reference/airbyte-domain.md §1.7 (job-pod labels)",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/kubelet/images/image_manager.go"
+                  + " (the kubelet has the node's container runtime pull)",
+              "docs/classify.md (network_dns: DNS failures of the node, *.svc.cluster.local"
+                  + " registries)",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-commons-worker/src/main/kotlin/io/airbyte/workers/pod/Metadata.kt#L16-L17"
+                  + " (label airbyte=job-pod)",
               "kubernetes.io: Network Policies"));
 
   private static final String JOB_KUBE_LABELS = "JOB_KUBE_LABELS";

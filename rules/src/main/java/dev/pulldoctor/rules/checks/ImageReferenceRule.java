@@ -45,8 +45,11 @@ public final class ImageReferenceRule implements Rule {
           fixed tag; set JOB_KUBE_CONNECTOR_IMAGE_REGISTRY to host[:port][/path] only.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §2",
-              "shared/reference/airbyte-domain.md §1.3",
+              "https://github.com/distribution/reference/blob/v0.6.0/normalize.go (docker.io,"
+                  + " library/, what counts as a host)",
+              "docs/conformance.md (the distribution/reference v0.6.0 cases)",
+              "https://docs.airbyte.com/platform/deploying-airbyte/integrations/custom-image-registries"
+                  + " (fully qualified images keep their registry)",
               "airbytehq/airbyte-platform airbyte-workload-launcher"
                   + " pods/PayloadKubeInputMapper.kt"));
 

@@ -56,8 +56,15 @@ public final class KindImageLoadedRule implements Rule {
           a pull secret for it.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §6, §2.3",
-              "shared/reference/airbyte-domain.md §2.2",
+              "https://kind.sigs.k8s.io/docs/user/quick-start/#loading-an-image-into-your-cluster",
+              "https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/"
+                  + " (nodeStatusMaxImages, default 50)",
+              "https://github.com/kubernetes-sigs/kind/blob/v0.32.0/pkg/cluster/internal/kubeadm/config.go"
+                  + " (providerID kind://)",
+              "https://docs.airbyte.com/platform/operator-guides/using-custom-connectors (kind load"
+                  + " docker-image ... -n airbyte-abctl)",
+              "https://github.com/airbytehq/abctl/blob/v0.30.4/internal/service/install.go#L152-L172"
+                  + " (abctl loads only the chart's images)",
               "kubernetes-sigs/kind pkg/cluster/nodeutils/util.go",
               "kubernetes-sigs/kind PR #4247 (kind load image-archive workaround)"));
 

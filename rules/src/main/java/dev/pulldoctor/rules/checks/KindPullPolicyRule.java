@@ -47,8 +47,13 @@ public final class KindPullPolicyRule implements Rule {
           it from the launcher's extraEnv in your Helm values.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §2.3, §6, §1.1",
-              "shared/reference/airbyte-domain.md §1.4, §2.2",
+              "https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/kubelet/images/image_manager.go"
+                  + " (ErrImageNeverPull)",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/resources/application.yml#L194"
+                  + " (pull policy, default IfNotPresent)",
+              "docs/airbyte-versions.md (no chart renders"
+                  + " JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_POLICY)",
               "kubernetes-sigs/kind site/content/docs/user/quick-start.md"));
 
   @Override

@@ -52,7 +52,12 @@ public final class LauncherPullSecretEnvRule implements Rule {
           names separated by commas and no spaces.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §0, §1.1-§1.2, §1.5",
+              "docs/airbyte-versions.md (which component reads the variable and each chart's values"
+                  + " key, by version)",
+              "https://github.com/micronaut-projects/micronaut-core/blob/v4.7.0/core/src/main/java/io/micronaut/core/convert/DefaultMutableConversionService.java#L982"
+                  + " (split on ',', no trim)",
+              "https://docs.airbyte.com/platform/operator-guides/using-custom-connectors (sets the"
+                  + " variable on airbyte-worker)",
               "airbytehq/airbyte-platform"
                   + " airbyte-workload-launcher/src/main/resources/application.yml",
               "airbytehq/airbyte-platform charts/v2/airbyte/templates/_helpers.tpl"

@@ -59,7 +59,11 @@ public final class LauncherRolloutRule implements Rule {
           deployment.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §1.1, §1.5",
+              "https://github.com/airbytehq/charts/blob/main/airbyte-2.2.0.tgz"
+                  + " airbyte/templates/env-configmap.yaml:5-8 (<release>-airbyte-env, a"
+                  + " pre-upgrade hook)",
+              "https://github.com/airbytehq/charts/blob/main/airbyte-2.2.0.tgz"
+                  + " airbyte/templates/config/_jobs.tpl:76-81 (read through configMapKeyRef)",
               "kubernetes.io: Configure a Pod to Use a ConfigMap (env values are not updated)",
               "kubernetes.io: Deployments (rollout, pause, progress deadline)"));
 

@@ -55,8 +55,10 @@ public final class PullFailureEventsRule implements Rule {
           platform, or the nodes' network path to the registry.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §3.1-§3.3",
-              "shared/reference/pull-errors.jsonl",
+              "docs/classify.md (runtime error texts by cause, and the public issues its test"
+                  + " corpus quotes)",
+              "https://github.com/kubernetes/kubernetes/pull/127918 (from 1.32 the back-off message"
+                  + " keeps the pull error)",
               "kubernetes/kubernetes pkg/kubelet/images/image_manager.go (events Failed, BackOff,"
                   + " InspectFailed, ErrImageNeverPull)"));
 

@@ -41,9 +41,15 @@ public final class PullSecretCredentialsRule implements Rule {
           right username), or grant that account read access to the repository.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §4, §5",
+              "https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md (GET /v2/,"
+                  + " pulling manifests, error codes)",
+              "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetAuthorizationToken.html"
+                  + " (ECR tokens last 12 hours)",
+              "https://cloud.google.com/artifact-registry/docs/docker/authentication"
+                  + " (oauth2accesstoken)",
               "distribution/distribution docs/content/spec/auth/token.md",
-              "shared/reference/reliability-security-perf.md §8.2"));
+              "docs/registry-probes.md (where credentials may be sent, and the CVEs behind each"
+                  + " safety rule)"));
 
   @Override
   public RuleInfo info() {

@@ -38,7 +38,8 @@ public final class PullSecretExistsRule implements Rule {
           the name in JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §1.1 (7), §1.9",
+              "https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod"
+                  + " (own namespace only)",
               "kubernetes.io: Pull an Image from a Private Registry",
               "kubernetes/kubernetes PR #117927 (FailedToRetrieveImagePullSecret)"));
 

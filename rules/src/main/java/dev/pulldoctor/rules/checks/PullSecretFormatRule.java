@@ -47,7 +47,12 @@ public final class PullSecretFormatRule implements Rule {
           type, key and shape.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §1.2, §1.3, §1.7",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/credentialprovider/config_test.go"
+                  + " (auth overrides username and password)",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/apis/core/validation/validation.go"
+                  + " (ValidateSecret)",
+              "https://github.com/kubernetes/kubernetes/issues/82147 (illegal base64 data in auth)",
+              "docs/conformance.md (the config_test.go cases)",
               "kubernetes/kubernetes pkg/credentialprovider/config.go, secrets/secrets.go",
               "kubernetes.io: Images, Interpretation of config.json"));
 

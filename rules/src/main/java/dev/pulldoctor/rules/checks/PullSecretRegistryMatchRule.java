@@ -44,7 +44,10 @@ public final class PullSecretRegistryMatchRule implements Rule {
           that host.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §1.4-§1.6, §1.8",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/credentialprovider/keyring_test.go"
+                  + " (TestURLsMatch, TestDockerKeyringLookup, Docker Hub)",
+              "https://kubernetes.io/docs/concepts/containers/images/#interpretation-of-config-json",
+              "docs/conformance.md (the keyring_test.go cases, run against pulldoctor)",
               "kubernetes/kubernetes pkg/credentialprovider/keyring.go"));
 
   @Override

@@ -37,8 +37,13 @@ public final class RegistryActivePullRule implements Rule {
           is never scheduled, check the job node selectors, tolerations and capacity.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §1.3-§1.4, §6",
-              "shared/reference/k8s-pull-facts.md §3"));
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/factories/ConnectorPodFactory.kt"
+                  + " (how job pods are made)",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/KubeNodeSelector.kt#L31-L32"
+                  + " (custom connectors' node selectors)",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/kubelet/images/types.go"
+                  + " (pull error reasons)",
+              "docs/classify.md (how a failed pull is classified)"));
 
   @Override
   public RuleInfo info() {

@@ -36,7 +36,9 @@ public final class RegistryImageExistsRule implements Rule {
           image tag in Airbyte to one that exists.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §5",
+              "https://github.com/MicrosoftDocs/azure-docs/issues/35411 (ACR: 'authentication"
+                  + " required' for a missing tag)",
+              "docs/registry-probes.md (the manifest request and how its answer is read)",
               "opencontainers/distribution-spec spec.md (error codes)"));
 
   @Override

@@ -45,8 +45,11 @@ public final class RegistryPlatformRule implements Rule {
           image has.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §3.1, §5",
-              "shared/reference/airbyte-domain.md §1.4 (node selectors)"));
+              "docs/classify.md (platform errors as containerd, CRI-O and Docker word them)",
+              "https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md (pulling"
+                  + " manifests and image indexes)",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/KubeNodeSelector.kt#L31-L32"
+                  + " (custom connectors' node selectors)"));
 
   private static final int NAMES_SHOWN = 5;
 

@@ -51,8 +51,8 @@ public final class RegistryReachableRule implements Rule {
           container runtime trusts), or the proxy settings.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §3.1, §5",
-              "shared/reference/reliability-security-perf.md §8.2",
+              "docs/classify.md (DNS, connection, TLS and proxy errors as the runtimes word them)",
+              "docs/registry-probes.md (the safety rules, and the CVEs behind them)",
               "opencontainers/distribution-spec spec.md (GET /v2/)"));
 
   private static final Duration EXPIRY_WARNING = Duration.ofDays(14);

@@ -51,7 +51,9 @@ public final class ServiceAccountExistsRule implements Rule {
           JOB_KUBE_SERVICEACCOUNT at one that exists, and make the chart's values agree.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §1.4, §1.6",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/resources/application.yml#L197"
+                  + " (default airbyte-admin)",
+              "docs/airbyte-versions.md (the job service account's values key, by chart version)",
               "airbytehq/airbyte-platform charts/v2/airbyte/templates/serviceaccount.yaml",
               "airbytehq/airbyte issue #68107, #7211"));
 

@@ -55,7 +55,8 @@ public final class ShadowedPullSecretsRule implements Rule {
           change.\
           """,
           List.of(
-              "shared/reference/airbyte-domain.md §1.3",
+              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/factories/ConnectorPodFactory.kt#L95"
+                  + " (imagePullSecrets on every job pod)",
               "kubernetes/kubernetes plugin/pkg/admission/serviceaccount (package doc)"));
 
   @Override

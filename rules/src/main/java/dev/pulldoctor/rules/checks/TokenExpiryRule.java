@@ -50,8 +50,14 @@ public final class TokenExpiryRule implements Rule {
           well inside the token's lifetime.\
           """,
           List.of(
-              "shared/reference/k8s-pull-facts.md §1.1, §4.1, §4.2",
-              "shared/reference/airbyte-domain.md §5",
+              "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetAuthorizationToken.html"
+                  + " (valid for 12 hours)",
+              "https://cloud.google.com/artifact-registry/docs/docker/authentication"
+                  + " (oauth2accesstoken)",
+              "https://github.com/kubernetes/kubernetes/blob/v1.33.0/pkg/credentialprovider/secrets/secrets.go"
+                  + " (pull secrets before node credentials)",
+              "https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html (nodes pull"
+                  + " with the node IAM role)",
               "AWS CLI reference: ecr get-login-password"));
 
   /** A short-lived token recognised by its username and registry. */
