@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,27 +70,9 @@ class AccessReviewerTest {
 
   @Test
   void denied_reviews_fail_the_rule_with_exactly_those_permissions() throws Exception {
-    List<SubjectAccessReview> asked = new CopyOnWriteArrayList<>();
     Set<String> denied = Set.of("patch pods", "delete pods");
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              asked.add(review);
-              ResourceAttributes attributes = review.getSpec().getResourceAttributes();
-              boolean allowed =
-                  !denied.contains(attributes.getVerb() + " " + attributes.getResource());
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(allowed).build());
-              return review;
-            })
-        .always();
+    List<SubjectAccessReview> asked =
+        answerReviews(a -> !denied.contains(a.getVerb() + " " + a.getResource()));
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
 
@@ -121,27 +104,12 @@ class AccessReviewerTest {
         client.configMaps().inNamespace("airbyte").withName("airbyte-airbyte-env").get();
     env.getData().put("AIRBYTE_VERSION", "1.0.0");
     client.resource(env).update();
-    List<ResourceAttributes> asked = new CopyOnWriteArrayList<>();
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              asked.add(review.getSpec().getResourceAttributes());
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
-              return review;
-            })
-        .always();
+    List<SubjectAccessReview> reviews = answerReviews(a -> true);
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
 
-    assertThat(asked)
+    assertThat(reviews)
+        .extracting(r -> r.getSpec().getResourceAttributes())
         .extracting(
             ResourceAttributes::getVerb,
             ResourceAttributes::getResource,
@@ -154,6 +122,34 @@ class AccessReviewerTest {
         .extracting(AccessReview::verb, AccessReview::resource)
         .contains(tuple("create", "pods/exec"));
     assertThat(rbacResult(live).status()).isEqualTo(Status.PASS);
+  }
+
+  /**
+   * Answers every SubjectAccessReview by {@code allowed} on its resource attributes; the list fills
+   * with the reviews asked, in order.
+   */
+  private List<SubjectAccessReview> answerReviews(Predicate<ResourceAttributes> allowed) {
+    List<SubjectAccessReview> asked = new CopyOnWriteArrayList<>();
+    server
+        .expect()
+        .post()
+        .withPath(SAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SubjectAccessReview review =
+                  client
+                      .getKubernetesSerialization()
+                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
+              asked.add(review);
+              review.setStatus(
+                  new SubjectAccessReviewStatusBuilder()
+                      .withAllowed(allowed.test(review.getSpec().getResourceAttributes()))
+                      .build());
+              return review;
+            })
+        .always();
+    return asked;
   }
 
   @Test
