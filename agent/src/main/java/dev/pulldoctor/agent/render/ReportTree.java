@@ -118,6 +118,9 @@ public final class ReportTree {
     if (result.remediation() != null) {
       node.put("remediation", result.remediation());
     }
+    if (result.fix() != null) {
+      node.set("fix", FixTree.of(result.fix()));
+    }
     JsonNode evidence = MAPPER.valueToTree(result.evidence());
     node.set("evidence", evidence);
     return node;

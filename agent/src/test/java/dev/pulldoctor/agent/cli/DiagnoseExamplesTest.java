@@ -39,7 +39,7 @@ class DiagnoseExamplesTest {
         .contains("Did you mean 'ghcr-cred'?")
         .contains(
             "kubectl create secret docker-registry ghcr-creds --docker-server=ghcr.io"
-                + " --docker-username=<username> --docker-password=<password-or-token>"
+                + " --docker-username='<username>' --docker-password='<password-or-token>'"
                 + " -n airbyte-abctl")
         .contains(
             "kubectl set env deployment/airbyte-abctl-workload-launcher -n airbyte-abctl"

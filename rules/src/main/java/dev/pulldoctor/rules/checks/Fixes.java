@@ -4,24 +4,23 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.ChartKeys;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.fix.Commands;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
-import java.util.ArrayList;
+import dev.pulldoctor.rules.model.ObjectRef;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
-/** Remediation text with the real names filled in: commands a user can paste. */
+/** The fix steps rules share, with the install's real names filled in. */
 final class Fixes {
-  private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._:/@,=+%-]+");
-
   private Fixes() {}
 
   /** Quotes a word for a POSIX shell when it needs it; names from the cluster are untrusted. */
   static String shellWord(String word) {
-    if (!word.isEmpty() && SHELL_SAFE.matcher(word).matches()) {
-      return word;
-    }
-    return "'" + word.replace("'", "'\"'\"'") + "'";
+    return Commands.shellWord(word);
   }
 
   /** The {@code --docker-server} value for an image: kubectl's default for Docker Hub. */
@@ -29,30 +28,58 @@ final class Fixes {
     return image.isDockerHub() ? "https://index.docker.io/v1/" : image.apiHost();
   }
 
-  static String createPullSecret(String name, String namespace, String server) {
-    return "kubectl create secret docker-registry "
-        + shellWord(name)
-        + " --docker-server="
-        + shellWord(server)
-        + " --docker-username=<username> --docker-password=<password-or-token> -n "
-        + shellWord(namespace);
+  static Step.CreatePullSecret createPullSecret(String name, String namespace, String server) {
+    return new Step.CreatePullSecret(namespace, name, server);
   }
 
-  static String launcherName(AirbyteInstall install) {
-    return install.jobLauncher().map(Workload::name).orElse("airbyte-workload-launcher");
+  /**
+   * A new pull secret for the image's registry and its naming in the launcher: the secret is called
+   * after the registry host ({@code registry-example-com-pull}), with a number where that name is
+   * taken.
+   */
+  static List<Step> createAndName(
+      Diagnosis diagnosis, ImageReference image, List<String> alsoNamed) {
+    AirbyteInstall install = diagnosis.install();
+    String base =
+        (image.isDockerHub() ? "dockerhub" : image.apiHost())
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "")
+            + "-pull";
+    String name = base;
+    for (int i = 2; diagnosis.snapshot().secret(install.jobNamespace(), name).isPresent(); i++) {
+      name = base + "-" + i;
+    }
+    List<String> names = new java.util.ArrayList<>(alsoNamed);
+    names.add(name);
+    List<Step> steps = new java.util.ArrayList<>();
+    steps.add(createPullSecret(name, install.jobNamespace(), dockerServer(image)));
+    steps.addAll(setPullSecretEnv(install, names));
+    return steps;
   }
 
-  /** The immediate fix on the running launcher, followed by the lasting Helm fix. */
-  static String setPullSecretEnv(AirbyteInstall install, List<String> secretNames) {
-    String value = String.join(",", secretNames);
-    return "kubectl set env deployment/"
-        + shellWord(launcherName(install))
-        + " -n "
-        + shellWord(install.namespace())
-        + " "
-        + shellWord(JobEnv.PULL_SECRET + "=" + value)
-        + "\nThen make it last (a Helm upgrade overwrites 'kubectl set env'): "
-        + helmPullSecretValues(install, secretNames);
+  /** The launcher's deployment; a guess by the usual name when the install has none. */
+  static ObjectRef launcher(AirbyteInstall install) {
+    return install
+        .jobLauncher()
+        .map(Workload::ref)
+        .orElse(ObjectRef.of("Deployment", install.namespace(), "airbyte-workload-launcher"));
+  }
+
+  /**
+   * The immediate fix on the running launcher ({@code kubectl set env}), then the values change
+   * that makes it survive the next Helm upgrade.
+   */
+  static List<Step> setPullSecretEnv(AirbyteInstall install, List<String> secretNames) {
+    return List.of(
+        new Step.SetEnv(launcher(install), JobEnv.PULL_SECRET, String.join(",", secretNames)),
+        helmPullSecretValues(install, secretNames));
+  }
+
+  /** Sets a launcher variable now and makes it last with the chart key that renders it. */
+  static List<Step> setLauncherEnv(
+      AirbyteInstall install, String variable, String value, Step lasting) {
+    return List.of(new Step.SetEnv(launcher(install), variable, value), lasting);
   }
 
   /** abctl installs Airbyte as Helm release airbyte-abctl in namespace airbyte-abctl. */
@@ -62,97 +89,55 @@ final class Fixes {
   }
 
   /** The Helm values that set the job pull secrets, with the keys of the installed chart. */
-  static String helmPullSecretValues(AirbyteInstall install, List<String> secretNames) {
+  static Step helmPullSecretValues(AirbyteInstall install, List<String> secretNames) {
     String value = String.join(",", secretNames);
     Optional<ChartKeys> keys = install.chartKeys();
     if (keys.isEmpty()) {
-      return "set global.jobs.kube.main_container_image_pull_secret (charts 0.x and 1.x) or"
-          + " global.jobs.kube.mainContainerImagePullSecret (charts 2.x) to "
-          + shellWord(value)
-          + " in your Helm values (the installed chart version is unknown; each line ignores the"
-          + " other's key)";
+      return new Step.Manual(
+          "set global.jobs.kube.main_container_image_pull_secret (charts 0.x and 1.x) or"
+              + " global.jobs.kube.mainContainerImagePullSecret (charts 2.x) to "
+              + shellWord(value)
+              + " in your Helm values (the installed chart version is unknown; each line ignores"
+              + " the other's key)",
+          null);
     }
-    String key = keys.get().pullSecret();
-    String set;
-    if (isAbctl(install)) {
-      set = abctlValues(List.of(key + "=" + value));
-    } else {
-      set = helmUpgrade(install, keys.get(), List.of(key + "=" + value));
-    }
-    return keys.get().imagePullSecretsReachJobs()
-        ? set
-            + " (or list the secrets under global.imagePullSecrets, which this chart also passes to"
-            + " job pods)"
-        : set;
+    return helmValues(
+        install,
+        keys.get(),
+        List.of(keys.get().pullSecret() + "=" + value),
+        keys.get().imagePullSecretsReachJobs()
+            ? "or list the secrets under global.imagePullSecrets, which this chart also passes to"
+                + " job pods"
+            : null);
   }
 
   /**
-   * abctl owns the Helm release and re-applies the user's values file on every install, so the
-   * lasting fix goes there, nested: a dotted key written as one YAML key sets nothing.
+   * {@code helm upgrade --reuse-values} with these values, or for abctl the same values in its
+   * values file.
+   *
+   * @param assignments {@code dotted.key=value}, in order
    */
-  static String abctlValues(List<String> assignments) {
-    return "add to your abctl values file (values.yaml):\n"
-        + valuesYaml(assignments)
-        + "and run: abctl local install --values values.yaml";
-  }
-
-  /**
-   * {@code a.b.c=v} assignments as nested YAML, keys in order, values quoted when YAML needs it.
-   */
-  static String valuesYaml(List<String> assignments) {
-    StringBuilder yaml = new StringBuilder();
-    List<String> open = new ArrayList<>();
+  static Step.SetHelmValues helmValues(
+      AirbyteInstall install,
+      ChartKeys keys,
+      List<String> assignments,
+      @org.jspecify.annotations.Nullable String note) {
+    Map<String, String> values = new LinkedHashMap<>();
     for (String assignment : assignments) {
       int equals = assignment.indexOf('=');
-      List<String> keys = List.of(assignment.substring(0, equals).split("\\."));
-      String value = assignment.substring(equals + 1);
-      int shared = 0;
-      while (shared < open.size()
-          && shared < keys.size() - 1
-          && open.get(shared).equals(keys.get(shared))) {
-        shared++;
-      }
-      open = new ArrayList<>(open.subList(0, shared));
-      for (int depth = shared; depth < keys.size(); depth++) {
-        yaml.append("  ".repeat(depth)).append(keys.get(depth)).append(':');
-        if (depth == keys.size() - 1) {
-          yaml.append(' ').append(RbacFix.scalar(value));
-        } else {
-          open.add(keys.get(depth));
-        }
-        yaml.append('\n');
-      }
+      values.put(assignment.substring(0, equals), assignment.substring(equals + 1));
     }
-    return yaml.toString();
+    return new Step.SetHelmValues(
+        install.release().orElse("<release>"),
+        install.namespace(),
+        keys.chartReference(),
+        values,
+        isAbctl(install),
+        note);
   }
 
-  /**
-   * {@code helm upgrade RELEASE CHART -n NS --reuse-values --set-string K=V...}: {@code
-   * --set-string} because every value here is a name ({@code --set} would turn {@code true}, {@code
-   * null} or {@code 0123} into other types), each value escaped for Helm's parser (a comma
-   * separates assignments, so one inside a value is written {@code \,}) and then quoted for the
-   * shell.
-   */
-  static String helmUpgrade(AirbyteInstall install, ChartKeys keys, List<String> assignments) {
-    StringBuilder command =
-        new StringBuilder("helm upgrade ")
-            .append(shellWord(install.release().orElse("<release>")))
-            .append(' ')
-            .append(keys.chartReference())
-            .append(" -n ")
-            .append(shellWord(install.namespace()))
-            .append(" --reuse-values");
-    for (String assignment : assignments) {
-      int equals = assignment.indexOf('=');
-      String escaped =
-          assignment.substring(0, equals + 1) + helmSetValue(assignment.substring(equals + 1));
-      command.append(" --set-string ").append(shellWord(escaped));
-    }
-    return command.toString();
-  }
-
-  /** A value for Helm's {@code --set} family: backslash and comma escaped with a backslash. */
-  static String helmSetValue(String value) {
-    return value.replace("\\", "\\\\").replace(",", "\\,");
+  /** The steps as lines of text, for rules that mix them into a longer remediation. */
+  static String text(List<Step> steps) {
+    return Commands.steps(steps);
   }
 }

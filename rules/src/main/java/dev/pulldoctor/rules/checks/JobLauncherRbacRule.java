@@ -311,8 +311,7 @@ public final class JobLauncherRbacRule implements Rule {
             answer.subject(),
             null,
             message.toString())
-        .withRemediation(
-            RbacFix.grant(snapshot, account, answer.jobNamespace(), permissions, EXTRA_ROLE))
+        .withFix(RbacFix.grant(snapshot, account, answer.jobNamespace(), permissions, EXTRA_ROLE))
         .withEvidence(answer.evidence())
         .withEvidence("missing", permissions.stream().map(Permission::display).toList());
   }

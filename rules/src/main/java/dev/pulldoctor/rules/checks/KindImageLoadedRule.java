@@ -8,6 +8,9 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Commands;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
@@ -202,7 +205,7 @@ public final class KindImageLoadedRule implements Rule {
                 + " crictl images | grep "
                 + Fixes.shellWord(ref.path())
                 + "\nIf it is not there: "
-                + loadCommands(image, ref, cluster, nodes))
+                + Commands.text(load(image, ref, cluster, nodes)))
         .withEvidence(evidence(kind, census));
   }
 
@@ -338,44 +341,41 @@ public final class KindImageLoadedRule implements Rule {
     }
     return Result.of(
             INFO, status, ObjectRef.of("Node", null, node), image.effective(), message.toString())
-        .withRemediation(loadCommands(image, ref, cluster, nodes))
+        .withFix(load(image, ref, cluster, nodes))
         .withEvidence(evidence(kind, census))
         .withEvidence("registry", ref.domain());
   }
 
   /** kind load with the real names, and the image-archive route for multi-platform images. */
-  static String loadCommands(
-      TargetImage image, ImageReference ref, String cluster, List<Node> nodes) {
+  static Fix load(TargetImage image, ImageReference ref, String cluster, List<Node> nodes) {
     String name = Fixes.shellWord(image.effective());
     String archive = Fixes.shellWord(archiveName(ref));
     String abctl =
         cluster.equals("airbyte-abctl")
-            ? "\n(abctl never loads custom connector images; this needs the kind CLI:"
+            ? " (abctl never loads custom connector images; this needs the kind CLI:"
                 + " https://kind.sigs.k8s.io)"
             : "";
     String digest =
         ref.digest() != null
-            ? "\nA loaded image usually has no registry digest: reference it by tag, not by"
+            ? " A loaded image usually has no registry digest: reference it by tag, not by"
                 + " digest."
             : "";
-    return "kind load docker-image "
-        + name
-        + " -n "
-        + Fixes.shellWord(cluster)
-        + abctl
-        + digest
-        + "\nIf that fails with 'ctr: content digest sha256:...: not found' (a multi-platform"
-        + " image from Docker Desktop's containerd image store or OrbStack), load one platform"
-        + " from an archive:\ndocker image save --platform "
-        + NodeImages.platform(nodes)
-        + " -o "
-        + archive
-        + " "
-        + name
-        + "\nkind load image-archive "
-        + archive
-        + " -n "
-        + Fixes.shellWord(cluster);
+    return Fix.of(
+            "Load the image onto the cluster's nodes" + abctl + ":" + digest,
+            new Step.LoadKindImage(cluster, image.effective()))
+        .or(
+            Fix.of(
+                "if that fails with 'ctr: content digest sha256:...: not found' (a multi-platform"
+                    + " image from Docker Desktop's containerd image store or OrbStack), load one"
+                    + " platform from an archive:",
+                new Step.Manual(
+                    "docker image save --platform "
+                        + NodeImages.platform(nodes)
+                        + " -o "
+                        + archive
+                        + " "
+                        + name,
+                    "kind load image-archive " + archive + " -n " + Fixes.shellWord(cluster))));
   }
 
   private static String archiveName(ImageReference ref) {

@@ -12,6 +12,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.PullPolicy;
 import dev.pulldoctor.rules.image.RegistryHosts;
@@ -83,7 +85,7 @@ public final class KindPullPolicyRule implements Rule {
     if (value.problem() != null) {
       return List.of(
           result(Status.FAIL, workload, null, JobEnv.PULL_POLICY + ": " + value.problem())
-              .withRemediation(setPolicy(install, workload, value)));
+              .withFix(policyFix(install, workload, value)));
     }
     String raw = value.value();
     if (raw == null) {
@@ -119,7 +121,7 @@ public final class KindPullPolicyRule implements Rule {
                       + raw
                       + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"', so no"
                       + " connector starts.")
-              .withRemediation(setPolicy(install, workload, value))
+              .withFix(policyFix(install, workload, value))
               .withEvidence("value", raw));
     }
     return switch (policy.get()) {
@@ -197,7 +199,7 @@ public final class KindPullPolicyRule implements Rule {
                         + "), so the pull from "
                         + ref.get().apiHost()
                         + " fails with ErrImagePull.")
-                .withRemediation(setPolicy(diagnosis.install(), workload, value))
+                .withFix(policyFix(diagnosis.install(), workload, value))
                 .withEvidence("value", "Always")
                 .withEvidence("kindCluster", cluster));
       }
@@ -213,7 +215,7 @@ public final class KindPullPolicyRule implements Rule {
                       + cluster
                       + " an image loaded with kind load is never used: every connector must be"
                       + " pullable from its registry.")
-              .withRemediation(setPolicy(diagnosis.install(), workload, value))
+              .withFix(policyFix(diagnosis.install(), workload, value))
               .withEvidence("value", "Always")
               .withEvidence("kindCluster", cluster));
     }
@@ -238,12 +240,17 @@ public final class KindPullPolicyRule implements Rule {
       }
       NodeImages.Census census = NodeImages.census(nodes, ref.get());
       if (!census.absent().isEmpty()) {
-        String fix =
+        Fix letPull =
+            Fix.of("Let the kubelet pull it:", setPolicy(diagnosis.install(), workload, value));
+        Fix fix =
             kind.map(
                     k ->
-                        KindImageLoadedRule.loadCommands(image, ref.get(), k.cluster(), nodes)
-                            + "\nOr let the kubelet pull it:\n")
-                .orElse("Let the kubelet pull it:\n");
+                        KindImageLoadedRule.load(image, ref.get(), k.cluster(), nodes)
+                            .or(
+                                Fix.of(
+                                    "let the kubelet pull it:",
+                                    setPolicy(diagnosis.install(), workload, value))))
+                .orElse(letPull);
         results.add(
             result(
                     Status.FAIL,
@@ -257,7 +264,7 @@ public final class KindPullPolicyRule implements Rule {
                         + ", so job pods there fail with ErrImageNeverPull ('Container image \""
                         + image.effective()
                         + "\" is not present with pull policy of Never').")
-                .withRemediation(fix + setPolicy(diagnosis.install(), workload, value))
+                .withFix(fix)
                 .withEvidence("value", "Never")
                 .withEvidence("nodesWithoutImage", census.absent()));
       } else if (census.onAll()) {
@@ -283,7 +290,7 @@ public final class KindPullPolicyRule implements Rule {
                         + NodeImages.NODE_STATUS_MAX_IMAGES
                         + " by nodeStatusMaxImages). Where it is missing, job pods fail with"
                         + " ErrImageNeverPull.")
-                .withRemediation(setPolicy(diagnosis.install(), workload, value))
+                .withFix(policyFix(diagnosis.install(), workload, value))
                 .withEvidence("value", "Never"));
       }
     }
@@ -296,7 +303,7 @@ public final class KindPullPolicyRule implements Rule {
                   base
                       + "; a node without the image fails the job pod with ErrImageNeverPull"
                       + " (no image or node image list to check here).")
-              .withRemediation(setPolicy(diagnosis.install(), workload, value))
+              .withFix(policyFix(diagnosis.install(), workload, value))
               .withEvidence("value", "Never"));
     }
     return results;
@@ -336,7 +343,7 @@ public final class KindPullPolicyRule implements Rule {
                       + " cluster "
                       + kind.get().cluster()
                       + " ignored.")
-              .withRemediation(setPolicy(diagnosis.install(), workload, value)));
+              .withFix(policyFix(diagnosis.install(), workload, value)));
     }
     return List.of(result(Status.PASS, workload, null, base + "; either way this works here."));
   }
@@ -358,7 +365,8 @@ public final class KindPullPolicyRule implements Rule {
         + workload.name();
   }
 
-  private static String setPolicy(AirbyteInstall install, Workload workload, EnvValue value) {
+  /** IfNotPresent on the launcher now, and where the lasting change goes (no chart key sets it). */
+  private static List<Step> setPolicy(AirbyteInstall install, Workload workload, EnvValue value) {
     String origin =
         value.origin().startsWith("ConfigMap ") || value.origin().startsWith("envFrom ConfigMap ")
             ? "It comes from " + value.origin() + "; remove it there too. "
@@ -376,17 +384,19 @@ public final class KindPullPolicyRule implements Rule {
                 + extraEnv
                 + " in your abctl values file and run: abctl local install --values values.yaml"
             : "remove it from " + extraEnv + " in your Helm values before the next helm upgrade";
-    return "kubectl set env deployment/"
-        + Fixes.shellWord(workload.name())
-        + " -n "
-        + Fixes.shellWord(workload.namespace())
-        + " "
-        + JobEnv.PULL_POLICY
-        + "=IfNotPresent\n"
-        + origin
-        + "The Airbyte charts do not render this variable; to make the fix last, "
-        + lasting
-        + ".";
+    return List.of(
+        new Step.SetEnv(workload.ref(), JobEnv.PULL_POLICY, "IfNotPresent"),
+        new Step.Manual(
+            origin
+                + "The Airbyte charts do not render this variable; to make the fix last, "
+                + lasting
+                + ".",
+            null));
+  }
+
+  private static Fix policyFix(AirbyteInstall install, Workload workload, EnvValue value) {
+    return Fix.of(
+        "Set the connector pull policy to IfNotPresent:", setPolicy(install, workload, value));
   }
 
   private static Result result(

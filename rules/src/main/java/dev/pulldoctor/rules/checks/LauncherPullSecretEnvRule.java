@@ -12,6 +12,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
@@ -80,12 +82,14 @@ public final class LauncherPullSecretEnvRule implements Rule {
     if (value.problem() != null) {
       return List.of(
           result(Status.FAIL, workload, JobEnv.PULL_SECRET + ": " + value.problem())
-              .withRemediation(
-                  "Restore the key in the ConfigMap (helm upgrade re-renders it), then restart the"
-                      + " launcher: kubectl rollout restart deployment/"
-                      + Fixes.shellWord(workload.name())
-                      + " -n "
-                      + Fixes.shellWord(workload.namespace()))
+              .withFix(
+                  Fix.of(
+                      "Restore the key in the ConfigMap, then restart the launcher:",
+                      new Step.Manual(
+                          "helm upgrade re-renders the ConfigMap with every key the chart"
+                              + " defines",
+                          null),
+                      new Step.RestartDeployment(workload.ref())))
               .withEvidence(evidence(install, workload, value)));
     }
     Optional<Result> misplaced = setOnWorkerOnly(install, workload, value);
@@ -165,17 +169,16 @@ public final class LauncherPullSecretEnvRule implements Rule {
                     + (launcherValue.hasValue()
                         ? "get only the launcher's list."
                         : "get no imagePullSecrets and pull anonymously."))
-            .withRemediation(
-                Fixes.setPullSecretEnv(install, wanted)
-                    + "\nThen remove the variable from deployment/"
-                    + worker.name()
-                    + ": kubectl set env deployment/"
-                    + Fixes.shellWord(worker.name())
-                    + " -n "
-                    + Fixes.shellWord(worker.namespace())
-                    + " "
-                    + JobEnv.PULL_SECRET
-                    + "-")
+            .withFix(
+                Fix.of(
+                    "Set it on deployment/"
+                        + launcher.name()
+                        + " and make it last, then remove it from deployment/"
+                        + worker.name()
+                        + ", where it does nothing:",
+                    concat(
+                        Fixes.setPullSecretEnv(install, wanted),
+                        new Step.UnsetEnv(worker.ref(), JobEnv.PULL_SECRET))))
             .withEvidence(evidence(install, launcher, launcherValue))
             .withEvidence("workerValue", Objects.requireNonNull(workerValue.value())));
   }
@@ -199,6 +202,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
             ? "is empty on deployment/" + launcher.name() + " (" + value.origin() + ")"
             : "is not set on deployment/" + launcher.name();
     List<TargetImage> needy = new ArrayList<>();
+    List<ImageReference> cloudRefs = new ArrayList<>();
     List<String> cloud = new ArrayList<>();
     for (TargetImage image : diagnosis.images()) {
       Optional<ImageReference> ref = image.reference();
@@ -208,6 +212,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
       RegistryKind kind = RegistryHosts.kind(ref.get().domain());
       if (RegistryHosts.isCloudRegistry(kind)) {
         cloud.add(image.effective());
+        cloudRefs.add(ref.get());
       } else if (kind != RegistryKind.DOCKER_HUB && kind != RegistryKind.LOCAL) {
         needy.add(image);
       }
@@ -231,7 +236,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
     if (!ignored.isEmpty()) {
       List<String> meant = ignored.get(0).names();
       return result(Status.WARN, launcher, base + "." + ValuesHints.sentence(install, ignored))
-          .withRemediation(Fixes.setPullSecretEnv(install, meant))
+          .withFix(
+              Fix.of("Set it where this chart reads it:", Fixes.setPullSecretEnv(install, meant)))
           .withEvidence(evidence(install, launcher, value))
           .withEvidence("ignoredValues", ignored.stream().map(ValuesHints.Ignored::key).toList());
     }
@@ -244,10 +250,15 @@ public final class LauncherPullSecretEnvRule implements Rule {
                   + String.join(", ", cloud)
                   + " can only be pulled if the nodes' own cloud identity has pull access (node"
                   + " IAM role, node service account or AKS kubelet identity).")
-          .withRemediation(
-              "Grant the node identity pull access to the registry, or create a pull secret and"
-                  + " name it in the launcher:\n"
-                  + Fixes.setPullSecretEnv(install, List.of("<secret-name>")))
+          .withFix(
+              Fix.of(
+                      "Grant the nodes' identity pull access to the registry:",
+                      new Step.Manual(
+                          "serviceaccount.cloud-identity prints the commands for your cloud", null))
+                  .or(
+                      Fix.of(
+                          "create a pull secret and name it in the launcher:",
+                          Fixes.createAndName(diagnosis, cloudRefs.get(0), List.of()))))
           .withEvidence(evidence(install, launcher, value));
     }
     return result(
@@ -291,17 +302,22 @@ public final class LauncherPullSecretEnvRule implements Rule {
       // The user named the secrets, under a key this chart does not read: name those.
       message.append(ValuesHints.sentence(install, ignored));
       return result(Status.FAIL, launcher, message.toString())
-          .withRemediation(Fixes.setPullSecretEnv(install, ignored.get(0).names()))
+          .withFix(
+              Fix.of(
+                  "Set it where this chart reads it:",
+                  Fixes.setPullSecretEnv(install, ignored.get(0).names())))
           .withEvidence(evidence(install, launcher, value))
           .withEvidence("ignoredValues", ignored.stream().map(ValuesHints.Ignored::key).toList());
     }
     if (serving.isEmpty()) {
       return result(Status.FAIL, launcher, message.toString())
-          .withRemediation(
-              "Create a pull secret in namespace "
-                  + install.jobNamespace()
-                  + " and name it in the launcher:\n"
-                  + Fixes.setPullSecretEnv(install, List.of("<secret-name>")))
+          .withFix(
+              Fix.of(
+                  "Create a pull secret in namespace "
+                      + install.jobNamespace()
+                      + " and name it in the launcher:",
+                  Fixes.createAndName(
+                      diagnosis, needy.get(0).reference().orElseThrow(), List.of())))
           .withEvidence(evidence(install, launcher, value));
     }
     String secret = serving.get(0);
@@ -328,7 +344,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
     }
     message.append(": name it for job pods too.");
     return result(Status.FAIL, launcher, message.toString())
-        .withRemediation(Fixes.setPullSecretEnv(install, List.of(secret)))
+        .withFix(
+            Fix.of("Name it in the launcher:", Fixes.setPullSecretEnv(install, List.of(secret))))
         .withEvidence(evidence(install, launcher, value))
         .withEvidence("servingSecrets", serving);
   }
@@ -353,7 +370,10 @@ public final class LauncherPullSecretEnvRule implements Rule {
                         + raw
                         + "' is empty: job pods get an imagePullSecrets entry without a name, and"
                         + " the kubelet reports FailedToRetrieveImagePullSecret for it.")
-                .withRemediation(Fixes.setPullSecretEnv(install, cleaned))
+                .withFix(
+                    Fix.of(
+                        "Write the list without spaces or empty entries:",
+                        Fixes.setPullSecretEnv(install, cleaned)))
                 .withEvidence(evidence(install, launcher, value)));
       } else if (!name.equals(name.strip())) {
         results.add(
@@ -372,7 +392,10 @@ public final class LauncherPullSecretEnvRule implements Rule {
                         + name
                         + "', which cannot exist (secret names have no spaces), and pull without"
                         + " it.")
-                .withRemediation(Fixes.setPullSecretEnv(install, cleaned))
+                .withFix(
+                    Fix.of(
+                        "Write the list without spaces or empty entries:",
+                        Fixes.setPullSecretEnv(install, cleaned)))
                 .withEvidence(evidence(install, launcher, value)));
       }
     }
@@ -395,6 +418,12 @@ public final class LauncherPullSecretEnvRule implements Rule {
               .withEvidence(evidence(install, launcher, value)));
     }
     return results;
+  }
+
+  private static List<Step> concat(List<Step> first, Step then) {
+    List<Step> all = new ArrayList<>(first);
+    all.add(then);
+    return all;
   }
 
   private static Result result(Status status, Workload launcher, String message) {

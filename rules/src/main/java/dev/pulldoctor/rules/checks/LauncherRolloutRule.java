@@ -10,6 +10,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.LabelSelectors;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -236,7 +238,7 @@ public final class LauncherRolloutRule implements Rule {
                         + " from "
                         + e.getKey())
             .toList();
-    String restart = restart(workload);
+    Fix restart = restart(workload);
     if (!changes.isEmpty()) {
       return Result.of(
               INFO,
@@ -251,7 +253,7 @@ public final class LauncherRolloutRule implements Rule {
                   + String.join("; ", changes)
                   + ". Containers read env from a ConfigMap only when they start, so the"
                   + " launcher may still hand job pods the value from before the change.")
-          .withRemediation(restart)
+          .withFix(restart)
           .withEvidence(evidence)
           .withEvidence("changes", changes);
     }
@@ -294,17 +296,21 @@ public final class LauncherRolloutRule implements Rule {
                 : " The rollout has not replaced it yet.";
     String deploymentArg = "deployment/" + Fixes.shellWord(workload.name());
     String namespaceArg = " -n " + Fixes.shellWord(workload.namespace());
-    String remediation =
+    Fix remediation =
         paused
-            ? "kubectl rollout resume " + deploymentArg + namespaceArg
-            : "kubectl rollout status "
-                + deploymentArg
-                + namespaceArg
-                + "\nIf it does not finish, see why (kubectl describe "
-                + deploymentArg
-                + namespaceArg
-                + "), then: "
-                + restart(workload);
+            ? Fix.of(
+                "Resume the rollout:",
+                new Step.Manual(
+                    "the deployment is paused",
+                    "kubectl rollout resume " + deploymentArg + namespaceArg))
+            : Fix.of(
+                "Wait for the rollout; if it does not finish, see why (kubectl describe "
+                    + deploymentArg
+                    + namespaceArg
+                    + "), then restart the launcher:",
+                new Step.Manual(
+                    "watch it", "kubectl rollout status " + deploymentArg + namespaceArg),
+                new Step.RestartDeployment(workload.ref()));
     return Result.of(
             INFO,
             Status.FAIL,
@@ -319,14 +325,13 @@ public final class LauncherRolloutRule implements Rule {
                 + String.join("; ", differences)
                 + ". Job pods it creates get the old setting."
                 + state)
-        .withRemediation(remediation);
+        .withFix(remediation);
   }
 
-  private static String restart(Workload workload) {
-    return "kubectl rollout restart deployment/"
-        + Fixes.shellWord(workload.name())
-        + " -n "
-        + Fixes.shellWord(workload.namespace());
+  private static Fix restart(Workload workload) {
+    return Fix.of(
+        "Restart the launcher, so its pods read the current settings:",
+        new Step.RestartDeployment(workload.ref()));
   }
 
   private static @Nullable String stuckReason(Deployment deployment) {

@@ -8,6 +8,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
@@ -118,7 +120,7 @@ public final class PullSecretCredentialsRule implements Rule {
                           + ". The kubelet sends exactly these, so the pull fails with 401"
                           + " Unauthorized"
                           + tokenHint(ref, access))
-                  .withRemediation(recreate(ref, access, namespace))
+                  .withFix(recreate(ref, access, namespace))
                   .withEvidence("cause", PullErrorCause.AUTH.word());
           case NO_PULL_ACCESS ->
               Result.of(
@@ -183,14 +185,7 @@ public final class PullSecretCredentialsRule implements Rule {
       ImageReference ref,
       RegistryObservation seen,
       String registryAnswer) {
-    String namespace = diagnosis.install().jobNamespace();
     boolean cloud = RegistryHosts.isCloudRegistry(RegistryHosts.kind(ref.domain()));
-    String secretName =
-        diagnosis.install().jobPodPullSecrets().stream()
-            .filter(n -> !n.isBlank())
-            .findFirst()
-            .map(String::strip)
-            .orElse("regcred");
     String message =
         "no pull secret of the job pods matches "
             + ref.name()
@@ -204,13 +199,17 @@ public final class PullSecretCredentialsRule implements Rule {
                     + " test from here"
                 : "");
     return Result.of(INFO, cloud ? Status.WARN : Status.FAIL, null, image.effective(), message)
-        .withRemediation(
-            "Create a pull secret for "
-                + Fixes.dockerServer(ref)
-                + " and give it to the job pods:\n"
-                + Fixes.createPullSecret(secretName, namespace, Fixes.dockerServer(ref))
-                + "\n"
-                + Fixes.setPullSecretEnv(diagnosis.install(), List.of(secretName)))
+        .withFix(
+            Fix.of(
+                "Create a pull secret for "
+                    + Fixes.dockerServer(ref)
+                    + " and give it to the job pods:",
+                Fixes.createAndName(
+                    diagnosis,
+                    ref,
+                    diagnosis.install().pullSecretNames().stream()
+                        .filter(n -> !n.isBlank())
+                        .toList())))
         .withEvidence("cause", PullErrorCause.AUTH.word());
   }
 
@@ -242,30 +241,28 @@ public final class PullSecretCredentialsRule implements Rule {
     return "";
   }
 
-  private static String recreate(ImageReference ref, Access access, String namespace) {
+  private static Fix recreate(ImageReference ref, Access access, String namespace) {
     String name = access.secret() == null ? "regcred" : access.secret();
     String server = access.registryKey() == null ? Fixes.dockerServer(ref) : access.registryKey();
-    String user = access.username() == null ? "<username>" : access.username();
     RegistryKind kind = RegistryHosts.kind(ref.domain());
-    String password =
-        kind == RegistryKind.ECR
-            ? "\"$(aws ecr get-login-password --region <region>)\""
-            : "<password-or-token>";
-    return "Recreate the secret with working credentials:\nkubectl create secret docker-registry "
-        + Fixes.shellWord(name)
-        + " --docker-server="
-        + Fixes.shellWord(server)
-        + " --docker-username="
-        + (kind == RegistryKind.ECR ? "AWS" : Fixes.shellWord(user))
-        + " --docker-password="
-        + password
-        + " -n "
-        + Fixes.shellWord(namespace)
-        + " --dry-run=client -o yaml | kubectl apply -f -"
-        + (kind == RegistryKind.ECR
-            ? "\nECR tokens expire after 12 h: refresh the secret on a schedule, or let the nodes"
-                + " pull with their IAM role (ecr-credential-provider) instead."
-            : "");
+    boolean ecr = kind == RegistryKind.ECR;
+    Fix fix =
+        Fix.of(
+            "Write the secret over with working credentials (pods keep naming it):",
+            new Step.CreatePullSecret(
+                namespace,
+                name,
+                server,
+                ecr ? "AWS" : access.username(),
+                ecr ? "aws ecr get-login-password --region <region>" : null,
+                access.secret() != null));
+    return ecr
+        ? fix.or(
+            Fix.of(
+                "let the nodes pull with their IAM role (ecr-credential-provider); ECR tokens"
+                    + " expire after 12 h, so a static secret needs refreshing on a schedule.",
+                List.of()))
+        : fix;
   }
 
   private static String grant(ImageReference ref, Access access) {

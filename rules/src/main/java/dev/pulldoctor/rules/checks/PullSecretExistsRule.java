@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -151,36 +152,39 @@ public final class PullSecretExistsRule implements Rule {
             .findFirst()
             .map(Fixes::dockerServer)
             .orElse("<registry-host>");
-    String remediation =
-        stripped.equals(name)
-            ? Fixes.createPullSecret(name, namespace, server)
-            : "Remove the whitespace from the secret list:\n"
-                + Fixes.setPullSecretEnv(
-                    diagnosis.install(),
-                    diagnosis.install().pullSecretNames().stream()
-                        .map(String::strip)
-                        .filter(n -> !n.isEmpty())
-                        .toList());
-    if (coveringNearMiss.isPresent() && stripped.equals(name)) {
-      remediation =
-          "Name the existing secret '"
-              + coveringNearMiss.get()
-              + "' instead:\n"
-              + Fixes.setPullSecretEnv(
-                  diagnosis.install(), replaced(diagnosis, name, coveringNearMiss.get()))
-              + "\nor create the missing one:\n"
-              + remediation;
-    } else if (!nearMisses.isEmpty() && stripped.equals(name)) {
-      remediation +=
-          "\nor, if '"
-              + nearMisses.get(0)
-              + "' is the right secret, name it instead:\n"
-              + Fixes.setPullSecretEnv(
-                  diagnosis.install(), replaced(diagnosis, name, nearMisses.get(0)));
+    Fix create = Fix.of("create the missing one:", Fixes.createPullSecret(name, namespace, server));
+    Fix fix;
+    if (!stripped.equals(name)) {
+      fix =
+          Fix.of(
+              "Remove the whitespace from the secret list:",
+              Fixes.setPullSecretEnv(
+                  diagnosis.install(),
+                  diagnosis.install().pullSecretNames().stream()
+                      .map(String::strip)
+                      .filter(n -> !n.isEmpty())
+                      .toList()));
+    } else if (coveringNearMiss.isPresent()) {
+      fix =
+          Fix.of(
+                  "Name the existing secret '" + coveringNearMiss.get() + "' instead:",
+                  Fixes.setPullSecretEnv(
+                      diagnosis.install(), replaced(diagnosis, name, coveringNearMiss.get())))
+              .or(create);
+    } else if (!nearMisses.isEmpty()) {
+      fix =
+          Fix.of("Create the missing one:", Fixes.createPullSecret(name, namespace, server))
+              .or(
+                  Fix.of(
+                      "if '" + nearMisses.get(0) + "' is the right secret, name it instead:",
+                      Fixes.setPullSecretEnv(
+                          diagnosis.install(), replaced(diagnosis, name, nearMisses.get(0)))));
+    } else {
+      fix = Fix.of("Create the missing one:", Fixes.createPullSecret(name, namespace, server));
     }
     Result result =
         Result.of(INFO, Status.FAIL, subject, null, message.toString())
-            .withRemediation(remediation)
+            .withFix(fix)
             .withEvidence("namedBy", referenced.origin(name));
     if (!nearMisses.isEmpty()) {
       result = result.withEvidence("didYouMean", nearMisses);

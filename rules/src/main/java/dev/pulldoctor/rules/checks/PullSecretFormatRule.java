@@ -7,6 +7,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.SecretInfo;
@@ -109,7 +111,7 @@ public final class PullSecretFormatRule implements Rule {
 
   private static Result check(Diagnosis diagnosis, SecretInfo secret) {
     ObjectRef subject = ObjectRef.of("Secret", secret.namespace(), secret.name());
-    String recreate = recreate(diagnosis, secret);
+    Fix recreate = recreate(diagnosis, secret);
     PullSecretView view = secret.pullSecret();
     if (view == null) {
       return Result.of(
@@ -124,7 +126,7 @@ public final class PullSecretFormatRule implements Rule {
                   + " and no .dockerconfigjson or .dockercfg key (keys: "
                   + String.join(", ", secret.dataKeys())
                   + "): it is not a pull secret, and the kubelet ignores it without an event.")
-          .withRemediation(recreate)
+          .withFix(recreate)
           .withEvidence("type", secret.type())
           .withEvidence("keys", secret.dataKeys());
     }
@@ -142,7 +144,7 @@ public final class PullSecretFormatRule implements Rule {
                   + String.join("; ", described)
                   + ". It then fails every image pull of pods that list this secret, Airbyte's own"
                   + " init and sidecar images included.")
-          .withRemediation(recreate)
+          .withFix(recreate)
           .withEvidence(evidence(view));
     }
     List<ParseProblem> serious =
@@ -162,7 +164,7 @@ public final class PullSecretFormatRule implements Rule {
                   + ": "
                   + why
                   + ". Pulls that rely on it go out anonymously.")
-          .withRemediation(recreate)
+          .withFix(recreate)
           .withEvidence(evidence(view));
     }
     if (!problems.isEmpty()) {
@@ -172,7 +174,7 @@ public final class PullSecretFormatRule implements Rule {
               subject,
               null,
               "Secret " + secret.name() + " is readable, but: " + String.join("; ", described))
-          .withRemediation(recreate)
+          .withFix(recreate)
           .withEvidence(evidence(view));
     }
     return Result.of(
@@ -217,7 +219,7 @@ public final class PullSecretFormatRule implements Rule {
     return evidence;
   }
 
-  private static String recreate(Diagnosis diagnosis, SecretInfo secret) {
+  private static Fix recreate(Diagnosis diagnosis, SecretInfo secret) {
     String server =
         diagnosis.images().stream()
             .map(TargetImage::reference)
@@ -230,11 +232,8 @@ public final class PullSecretFormatRule implements Rule {
                         .flatMap(v -> v.credentials().stream().findFirst())
                         .map(RegistryCredential::registryKey))
             .orElse("<registry-host>");
-    return "kubectl delete secret "
-        + Fixes.shellWord(secret.name())
-        + " -n "
-        + Fixes.shellWord(secret.namespace())
-        + " && "
-        + Fixes.createPullSecret(secret.name(), secret.namespace(), server);
+    return Fix.of(
+        "Write the secret over in the format the kubelet reads (pods keep naming it):",
+        new Step.CreatePullSecret(secret.namespace(), secret.name(), server, null, null, true));
   }
 }

@@ -8,6 +8,7 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.model.CollectionError;
@@ -195,22 +196,34 @@ public final class PullSecretRegistryMatchRule implements Rule {
               + " GKE node service account, AKS kubelet identity); without that access the pull"
               + " fails.");
     }
-    String secretName =
-        secretNames.stream().filter(n -> !n.isBlank()).findFirst().orElse("regcred");
+    List<String> named = secretNames.stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+    List<String> serving = ExistingPullSecrets.serving(diagnosis, ref);
+    Fix fix =
+        serving.isEmpty()
+            ? Fix.of(
+                "Give the job pods a secret with credentials for "
+                    + Fixes.dockerServer(ref)
+                    + ", next to the ones they have:",
+                Fixes.createAndName(diagnosis, ref, named))
+            : Fix.of(
+                "Secret '"
+                    + serving.get(0)
+                    + "' holds credentials the kubelet would use for this image: name it for job"
+                    + " pods too:",
+                Fixes.setPullSecretEnv(diagnosis.install(), with(named, serving.get(0))));
     return Result.of(
             INFO, cloud ? Status.WARN : Status.FAIL, null, image.effective(), message.toString())
-        .withRemediation(
-            "Add credentials for "
-                + Fixes.dockerServer(ref)
-                + " to a secret the job pods use, e.g. recreate it:\n"
-                + "kubectl delete secret "
-                + Fixes.shellWord(secretName.strip())
-                + " -n "
-                + Fixes.shellWord(namespace)
-                + " && "
-                + Fixes.createPullSecret(secretName.strip(), namespace, Fixes.dockerServer(ref)))
+        .withFix(fix)
         .withEvidence("secrets", secretNames)
         .withEvidence(
             "nearMisses", nearMisses.stream().map(m -> m.reason().name()).distinct().toList());
+  }
+
+  private static List<String> with(List<String> names, String added) {
+    List<String> all = new ArrayList<>(names);
+    if (!all.contains(added)) {
+      all.add(added);
+    }
+    return all;
   }
 }

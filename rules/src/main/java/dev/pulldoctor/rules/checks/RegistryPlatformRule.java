@@ -199,7 +199,7 @@ public final class RegistryPlatformRule implements Rule {
         + "/"
         + first.architecture()
         + " nodes: kubectl set env deployment/"
-        + Fixes.shellWord(Fixes.launcherName(install))
+        + Fixes.shellWord(Fixes.launcher(install).name())
         + " -n "
         + Fixes.shellWord(install.namespace())
         + " "

@@ -12,6 +12,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
@@ -91,12 +93,14 @@ public final class ServiceAccountExistsRule implements Rule {
                       + workload.name()
                       + " cannot be resolved: "
                       + value.problem())
-              .withRemediation(
-                  "Restore the key in the ConfigMap (helm upgrade re-renders it), then restart the"
-                      + " launcher: kubectl rollout restart deployment/"
-                      + Fixes.shellWord(workload.name())
-                      + " -n "
-                      + Fixes.shellWord(workload.namespace()))
+              .withFix(
+                  Fix.of(
+                      "Restore the key in the ConfigMap, then restart the launcher:",
+                      new Step.Manual(
+                          "helm upgrade re-renders the ConfigMap with every key the chart"
+                              + " defines",
+                          null),
+                      new Step.RestartDeployment(workload.ref())))
               .withEvidence("origin", value.origin()));
     }
     String namespace = install.jobNamespace();
@@ -203,53 +207,42 @@ public final class ServiceAccountExistsRule implements Rule {
           " The chart creates its ServiceAccount as a pre-install hook, so helm upgrade does not"
               + " recreate a deleted one.");
     }
-    String create =
-        "kubectl create serviceaccount "
-            + Fixes.shellWord(name.strip().isEmpty() ? name : name.strip())
-            + " -n "
-            + Fixes.shellWord(namespace);
+    Step create =
+        new Step.CreateServiceAccount(namespace, name.strip().isEmpty() ? name : name.strip());
     List<String> alternatives = new ArrayList<>(near);
     alternatives.addAll(chartMade);
-    StringBuilder remediation = new StringBuilder();
+    String rbacNote =
+        name.equals(launcherServiceAccount(launcher))
+            ? " The launcher runs as this account too, and also needs the Role and RoleBinding the"
+                + " chart makes for it (see rbac.job-launcher)."
+            : "";
+    Fix fix;
     if (!near.isEmpty()) {
       // A near-miss name is almost always a typo in the values: point at the existing account.
       String other = near.get(0);
-      remediation
-          .append("Point job pods at '")
-          .append(other)
-          .append("': ")
-          .append(setEnv(launcher, other))
-          .append("\nThen make it last: ")
-          .append(helmValues(install, other))
-          .append(helmWhy(install))
-          .append("\nOr create the missing one: ")
-          .append(create);
+      fix =
+          Fix.of(
+                  "Point job pods at '" + other + "' and make it last" + helmWhy(install) + ":",
+                  pointAt(install, launcher, other))
+              .or(Fix.of("create the missing one:" + rbacNote, create));
     } else {
-      remediation
-          .append("Create it: ")
-          .append(create)
-          .append("\nThen make the Helm values agree: ")
-          .append(helmValues(install, name.strip()))
-          .append(helmWhy(install));
+      fix =
+          Fix.of(
+              "Create it, and make the Helm values name it" + helmWhy(install) + ":" + rbacNote,
+              create,
+              helmValues(install, name.strip()));
       if (!chartMade.isEmpty()) {
         String other = chartMade.get(0);
-        remediation
-            .append("\nOr, if '")
-            .append(other)
-            .append("' is the one you meant, point job pods at it: ")
-            .append(setEnv(launcher, other))
-            .append("\nand make it last: ")
-            .append(helmValues(install, other));
+        fix =
+            fix.or(
+                Fix.of(
+                    "if '" + other + "' is the one you meant, point job pods at it:",
+                    pointAt(install, launcher, other)));
       }
-    }
-    if (name.equals(launcherServiceAccount(launcher))) {
-      remediation
-          .append("\nThe launcher also needs the Role and RoleBinding the chart makes for its")
-          .append(" service account (see rbac.job-launcher).");
     }
     Result result =
         Result.of(INFO, Status.FAIL, subject, null, message.toString())
-            .withRemediation(remediation.toString())
+            .withFix(fix)
             .withEvidence(evidence(install, value));
     if (!alternatives.isEmpty()) {
       result = result.withEvidence("didYouMean", alternatives);
@@ -289,13 +282,15 @@ public final class ServiceAccountExistsRule implements Rule {
    * and runs its pods as the other, and the two must not part (airbytehq/airbyte#68107). Where the
    * chart has a key of its own for job pods, nothing else changes.
    */
-  static String helmValues(AirbyteInstall install, String name) {
+  static Step helmValues(AirbyteInstall install, String name) {
     Optional<ChartKeys> found = install.chartKeys();
     if (found.isEmpty()) {
-      return "set global.jobs.kube.serviceAccountName (charts 1.4.1 to 1.x) or"
-          + " global.serviceAccountName together with serviceAccount.name (other charts) to "
-          + Fixes.shellWord(name)
-          + " in your Helm values (the installed chart version is unknown)";
+      return new Step.Manual(
+          "set global.jobs.kube.serviceAccountName (charts 1.4.1 to 1.x) or"
+              + " global.serviceAccountName together with serviceAccount.name (other charts) to "
+              + Fixes.shellWord(name)
+              + " in your Helm values (the installed chart version is unknown)",
+          null);
     }
     ChartKeys keys = found.get();
     List<String> assignments = new ArrayList<>();
@@ -303,10 +298,14 @@ public final class ServiceAccountExistsRule implements Rule {
     if (keys.jobServiceAccount().equals(keys.platformServiceAccount())) {
       assignments.add(keys.createdServiceAccount() + "=" + name);
     }
-    if (Fixes.isAbctl(install)) {
-      return Fixes.abctlValues(assignments);
-    }
-    return Fixes.helmUpgrade(install, keys, assignments);
+    return Fixes.helmValues(install, keys, assignments, null);
+  }
+
+  /** Job pods pointed at another account now, and in the Helm values. */
+  private static List<Step> pointAt(AirbyteInstall install, Workload launcher, String account) {
+    return List.of(
+        new Step.SetEnv(launcher.ref(), JobEnv.SERVICE_ACCOUNT, account),
+        helmValues(install, account));
   }
 
   private static String helmWhy(AirbyteInstall install) {
@@ -330,15 +329,6 @@ public final class ServiceAccountExistsRule implements Rule {
         + " as it is: it renames the chart's own ServiceAccount and Role while Airbyte's pods keep "
         + keys.platformServiceAccount()
         + ")";
-  }
-
-  private static String setEnv(Workload launcher, String account) {
-    return "kubectl set env deployment/"
-        + Fixes.shellWord(launcher.name())
-        + " -n "
-        + Fixes.shellWord(launcher.namespace())
-        + " "
-        + Fixes.shellWord(JobEnv.SERVICE_ACCOUNT + "=" + account);
   }
 
   private static String splitHint(AirbyteInstall install) {

@@ -10,6 +10,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -173,9 +175,10 @@ public final class ShadowedPullSecretsRule implements Rule {
     merged.addAll(shadowed);
     // Only a shadowed secret could authenticate the pull: the pull itself will fail.
     return Result.of(INFO, uncovered ? Status.FAIL : Status.WARN, subject, null, message.toString())
-        .withRemediation(
-            "Name them in the launcher's list too:\n"
-                + Fixes.setPullSecretEnv(install, List.copyOf(merged)))
+        .withFix(
+            Fix.of(
+                "Name them in the launcher's list too:",
+                Fixes.setPullSecretEnv(install, List.copyOf(merged))))
         .withEvidence("serviceAccountPullSecrets", attached)
         .withEvidence("podPullSecrets", ownList)
         .withEvidence("shadowed", shadowed);
@@ -243,11 +246,15 @@ public final class ShadowedPullSecretsRule implements Rule {
                       + ": a pod keeps the imagePullSecrets it"
                       + " was admitted with, so service-account changes never reach it. Airbyte"
                       + " creates a new pod for every attempt, so retry the check or sync.")
-              .withRemediation(
-                  "Retry the job in Airbyte; the old pod can go: kubectl delete pod "
-                      + Fixes.shellWord(firstName)
-                      + " -n "
-                      + Fixes.shellWord(install.jobNamespace()))
+              .withFix(
+                  Fix.of(
+                      "Retry the check or sync in Airbyte:",
+                      new Step.Manual(
+                          "each attempt gets a new pod, admitted with the service account's"
+                              + " current pull secrets; Airbyte's pod sweeper removes pod "
+                              + firstName
+                              + " on its own",
+                          null)))
               .withEvidence("stalePods", stale)
               .withEvidence("serviceAccountChangedAt", String.valueOf(changed)));
     }

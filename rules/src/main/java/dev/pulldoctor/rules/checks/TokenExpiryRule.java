@@ -397,7 +397,7 @@ public final class TokenExpiryRule implements Rule {
       return "drop the secret from "
           + JobEnv.PULL_SECRET
           + ":\n"
-          + Fixes.setPullSecretEnv(install, rest);
+          + Fixes.text(Fixes.setPullSecretEnv(install, rest));
     }
     if (origin.startsWith("imagePullSecrets of service account ")) {
       return "remove it from the imagePullSecrets of service account "

@@ -1,5 +1,7 @@
 package dev.pulldoctor.rules.engine;
 
+import dev.pulldoctor.rules.fix.Commands;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +24,8 @@ public record Result(
     @Nullable String image,
     String message,
     @Nullable String remediation,
-    Map<String, Object> evidence) {
+    Map<String, Object> evidence,
+    @Nullable Fix fix) {
 
   public Result {
     Objects.requireNonNull(rule, "rule");
@@ -30,6 +33,19 @@ public record Result(
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(message, "message");
     evidence = Collections.unmodifiableMap(new TreeMap<>(evidence));
+  }
+
+  /** A result whose remediation is text only. */
+  public Result(
+      String rule,
+      Status status,
+      Severity severity,
+      @Nullable ObjectRef subject,
+      @Nullable String image,
+      String message,
+      @Nullable String remediation,
+      Map<String, Object> evidence) {
+    this(rule, status, severity, subject, image, message, remediation, evidence, null);
   }
 
   public static Result of(
@@ -41,19 +57,34 @@ public record Result(
     return new Result(rule.id(), status, rule.severity(), subject, image, message, null, Map.of());
   }
 
+  /** A remediation a person carries out as written (no structured fix). */
   public Result withRemediation(@Nullable String text) {
-    return new Result(rule, status, severity, subject, image, message, text, evidence);
+    return new Result(rule, status, severity, subject, image, message, text, evidence, null);
+  }
+
+  /** A structured fix; the remediation text is its rendering ({@link Commands#text}). */
+  public Result withFix(Fix structured) {
+    return new Result(
+        rule,
+        status,
+        severity,
+        subject,
+        image,
+        message,
+        Commands.text(structured),
+        evidence,
+        structured);
   }
 
   public Result withEvidence(String key, Object value) {
     Map<String, Object> copy = new LinkedHashMap<>(evidence);
     copy.put(key, value);
-    return new Result(rule, status, severity, subject, image, message, remediation, copy);
+    return new Result(rule, status, severity, subject, image, message, remediation, copy, fix);
   }
 
   public Result withEvidence(Map<String, ?> more) {
     Map<String, Object> copy = new LinkedHashMap<>(evidence);
     copy.putAll(more);
-    return new Result(rule, status, severity, subject, image, message, remediation, copy);
+    return new Result(rule, status, severity, subject, image, message, remediation, copy, fix);
   }
 }
