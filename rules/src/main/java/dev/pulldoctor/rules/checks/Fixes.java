@@ -76,6 +76,30 @@ final class Fixes {
         helmPullSecretValues(install, secretNames));
   }
 
+  /**
+   * Names these secrets for job pods, first creating any that does not exist in the job namespace
+   * and is not named already (the value the user meant may name a secret that was never made).
+   */
+  static List<Step> nameSecrets(Diagnosis diagnosis, List<String> secretNames) {
+    AirbyteInstall install = diagnosis.install();
+    String server =
+        diagnosis.images().stream()
+            .map(dev.pulldoctor.rules.airbyte.TargetImage::reference)
+            .flatMap(Optional::stream)
+            .findFirst()
+            .map(Fixes::dockerServer)
+            .orElse("<registry-host>");
+    List<Step> steps = new java.util.ArrayList<>();
+    for (String name : secretNames) {
+      if (diagnosis.snapshot().secret(install.jobNamespace(), name).isEmpty()
+          && !install.pullSecretNames().contains(name)) {
+        steps.add(createPullSecret(name, install.jobNamespace(), server));
+      }
+    }
+    steps.addAll(setPullSecretEnv(install, secretNames));
+    return steps;
+  }
+
   /** Sets a launcher variable now and makes it last with the chart key that renders it. */
   static List<Step> setLauncherEnv(
       AirbyteInstall install, String variable, String value, Step lasting) {

@@ -92,14 +92,14 @@ public final class LauncherPullSecretEnvRule implements Rule {
                       new Step.RestartDeployment(workload.ref())))
               .withEvidence(evidence(install, workload, value)));
     }
-    Optional<Result> misplaced = setOnWorkerOnly(install, workload, value);
+    Optional<Result> misplaced = setOnWorkerOnly(diagnosis, workload, value);
     if (misplaced.isPresent()) {
       return List.of(misplaced.get());
     }
     if (!value.hasValue()) {
       return List.of(unset(diagnosis, workload, value));
     }
-    return entries(install, workload, value);
+    return entries(diagnosis, workload, value);
   }
 
   private static Result noLauncher(Diagnosis diagnosis) {
@@ -131,7 +131,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
    * advice).
    */
   private static Optional<Result> setOnWorkerOnly(
-      AirbyteInstall install, Workload launcher, EnvValue launcherValue) {
+      Diagnosis diagnosis, Workload launcher, EnvValue launcherValue) {
+    AirbyteInstall install = diagnosis.install();
     if (launcher.component() != Component.WORKLOAD_LAUNCHER || install.worker().isEmpty()) {
       return Optional.empty();
     }
@@ -177,7 +178,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
                         + worker.name()
                         + ", where it does nothing:",
                     concat(
-                        Fixes.setPullSecretEnv(install, wanted),
+                        Fixes.nameSecrets(diagnosis, wanted),
                         new Step.UnsetEnv(worker.ref(), JobEnv.PULL_SECRET))))
             .withEvidence(evidence(install, launcher, launcherValue))
             .withEvidence("workerValue", Objects.requireNonNull(workerValue.value())));
@@ -236,8 +237,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
     if (!ignored.isEmpty()) {
       List<String> meant = ignored.get(0).names();
       return result(Status.WARN, launcher, base + "." + ValuesHints.sentence(install, ignored))
-          .withFix(
-              Fix.of("Set it where this chart reads it:", Fixes.setPullSecretEnv(install, meant)))
+          .withFix(Fix.of("Set it where this chart reads it:", Fixes.nameSecrets(diagnosis, meant)))
           .withEvidence(evidence(install, launcher, value))
           .withEvidence("ignoredValues", ignored.stream().map(ValuesHints.Ignored::key).toList());
     }
@@ -305,7 +305,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
           .withFix(
               Fix.of(
                   "Set it where this chart reads it:",
-                  Fixes.setPullSecretEnv(install, ignored.get(0).names())))
+                  Fixes.nameSecrets(diagnosis, ignored.get(0).names())))
           .withEvidence(evidence(install, launcher, value))
           .withEvidence("ignoredValues", ignored.stream().map(ValuesHints.Ignored::key).toList());
     }
@@ -350,7 +350,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
         .withEvidence("servingSecrets", serving);
   }
 
-  private static List<Result> entries(AirbyteInstall install, Workload launcher, EnvValue value) {
+  private static List<Result> entries(Diagnosis diagnosis, Workload launcher, EnvValue value) {
+    AirbyteInstall install = diagnosis.install();
     String raw = Objects.requireNonNull(value.value());
     List<String> names = install.pullSecretNames();
     List<Result> results = new ArrayList<>();
@@ -373,7 +374,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
                 .withFix(
                     Fix.of(
                         "Write the list without spaces or empty entries:",
-                        Fixes.setPullSecretEnv(install, cleaned)))
+                        Fixes.nameSecrets(diagnosis, cleaned)))
                 .withEvidence(evidence(install, launcher, value)));
       } else if (!name.equals(name.strip())) {
         results.add(
@@ -395,7 +396,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
                 .withFix(
                     Fix.of(
                         "Write the list without spaces or empty entries:",
-                        Fixes.setPullSecretEnv(install, cleaned)))
+                        Fixes.nameSecrets(diagnosis, cleaned)))
                 .withEvidence(evidence(install, launcher, value)));
       }
     }

@@ -171,14 +171,6 @@ public final class PullSecretExistsRule implements Rule {
                   Fixes.setPullSecretEnv(
                       diagnosis.install(), replaced(diagnosis, name, coveringNearMiss.get())))
               .or(create);
-    } else if (!nearMisses.isEmpty()) {
-      fix =
-          Fix.of("Create the missing one:", Fixes.createPullSecret(name, namespace, server))
-              .or(
-                  Fix.of(
-                      "if '" + nearMisses.get(0) + "' is the right secret, name it instead:",
-                      Fixes.setPullSecretEnv(
-                          diagnosis.install(), replaced(diagnosis, name, nearMisses.get(0)))));
     } else {
       fix = Fix.of("Create the missing one:", Fixes.createPullSecret(name, namespace, server));
     }
