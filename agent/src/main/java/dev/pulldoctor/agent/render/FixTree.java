@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Proof;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.rbac.Permission;
@@ -27,6 +28,16 @@ final class FixTree {
     if (!fix.alternatives().isEmpty()) {
       ArrayNode alternatives = node.putArray("alternatives");
       fix.alternatives().forEach(a -> alternatives.add(of(a)));
+    }
+    Proof proof = fix.proof();
+    if (proof != null) {
+      // What replaying the fix on this snapshot showed, before it was printed.
+      ObjectNode replay = node.putObject("proof");
+      replay.put("clears", proof.clears());
+      ArrayNode failures = replay.putArray("newFailures");
+      proof.newFailures().forEach(failures::add);
+      ArrayNode manual = replay.putArray("manualSteps");
+      proof.manualSteps().forEach(manual::add);
     }
     return node;
   }

@@ -1,6 +1,8 @@
 package dev.pulldoctor.rules.checks;
 
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
+import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
@@ -205,7 +207,7 @@ public final class KindImageLoadedRule implements Rule {
                 + " crictl images | grep "
                 + Fixes.shellWord(ref.path())
                 + "\nIf it is not there: "
-                + Commands.text(load(image, ref, cluster, nodes)))
+                + Commands.text(load(diagnosis.install(), image, ref, cluster, nodes)))
         .withEvidence(evidence(kind, census));
   }
 
@@ -341,13 +343,18 @@ public final class KindImageLoadedRule implements Rule {
     }
     return Result.of(
             INFO, status, ObjectRef.of("Node", null, node), image.effective(), message.toString())
-        .withFix(load(image, ref, cluster, nodes))
+        .withFix(load(diagnosis.install(), image, ref, cluster, nodes))
         .withEvidence(evidence(kind, census))
         .withEvidence("registry", ref.domain());
   }
 
   /** kind load with the real names, and the image-archive route for multi-platform images. */
-  static Fix load(TargetImage image, ImageReference ref, String cluster, List<Node> nodes) {
+  static Fix load(
+      AirbyteInstall install,
+      TargetImage image,
+      ImageReference ref,
+      String cluster,
+      List<Node> nodes) {
     String name = Fixes.shellWord(image.effective());
     String archive = Fixes.shellWord(archiveName(ref));
     String abctl =
@@ -360,9 +367,21 @@ public final class KindImageLoadedRule implements Rule {
             ? " A loaded image usually has no registry digest: reference it by tag, not by"
                 + " digest."
             : "";
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step.LoadKindImage(cluster, image.effective()));
+    String policy = install.launcherEnv(JobEnv.PULL_POLICY).value();
+    boolean always = policy != null && policy.strip().equals("Always");
+    if (always) {
+      // With Always the kubelet pulls from the registry whatever the node holds (kind.pull-policy).
+      steps.add(new Step.SetEnv(Fixes.launcher(install), JobEnv.PULL_POLICY, "IfNotPresent"));
+    }
     return Fix.of(
-            "Load the image onto the cluster's nodes" + abctl + ":" + digest,
-            new Step.LoadKindImage(cluster, image.effective()))
+            "Load the image onto the cluster's nodes"
+                + abctl
+                + (always ? ", and let the kubelet use it (the pull policy is Always)" : "")
+                + ":"
+                + digest,
+            steps)
         .or(
             Fix.of(
                 "if that fails with 'ctr: content digest sha256:...: not found' (a multi-platform"

@@ -245,7 +245,8 @@ public final class KindPullPolicyRule implements Rule {
         Fix fix =
             kind.map(
                     k ->
-                        KindImageLoadedRule.load(image, ref.get(), k.cluster(), nodes)
+                        KindImageLoadedRule.load(
+                                diagnosis.install(), image, ref.get(), k.cluster(), nodes)
                             .or(
                                 Fix.of(
                                     "let the kubelet pull it:",

@@ -259,9 +259,14 @@ public final class PullSecretCredentialsRule implements Rule {
     return ecr
         ? fix.or(
             Fix.of(
-                "let the nodes pull with their IAM role (ecr-credential-provider); ECR tokens"
-                    + " expire after 12 h, so a static secret needs refreshing on a schedule.",
-                List.of()))
+                "let the nodes pull with their IAM role; ECR tokens expire after 12 h, so a static"
+                    + " secret needs refreshing on a schedule:",
+                new Step.Manual(
+                    "grant the node role ecr:GetAuthorizationToken, ecr:BatchGetImage and"
+                        + " ecr:GetDownloadUrlForLayer (EKS nodes pull with it through the"
+                        + " kubelet's ECR credential provider), then drop the secret from the"
+                        + " launcher's list",
+                    null)))
         : fix;
   }
 

@@ -158,8 +158,8 @@ public final class PullSecretExistsRule implements Rule {
       fix =
           Fix.of(
               "Remove the whitespace from the secret list:",
-              Fixes.setPullSecretEnv(
-                  diagnosis.install(),
+              Fixes.nameSecrets(
+                  diagnosis,
                   diagnosis.install().pullSecretNames().stream()
                       .map(String::strip)
                       .filter(n -> !n.isEmpty())

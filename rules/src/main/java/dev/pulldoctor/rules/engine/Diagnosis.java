@@ -20,11 +20,13 @@ public final class Diagnosis {
   private final boolean offline;
   private final AirbyteInstall install;
   private final List<TargetImage> images;
+  private final List<String> requestedImages;
 
   private Diagnosis(Snapshot snapshot, Instant now, boolean offline, List<String> requestedImages) {
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
     this.now = Objects.requireNonNull(now, "now");
     this.offline = offline;
+    this.requestedImages = List.copyOf(requestedImages);
     this.install = AirbyteInstall.from(snapshot, snapshot.source().namespace());
     this.images = ImageInventory.collect(snapshot, install, requestedImages);
   }
@@ -40,6 +42,11 @@ public final class Diagnosis {
   public static Diagnosis of(
       Snapshot snapshot, Instant now, boolean offline, List<String> requestedImages) {
     return new Diagnosis(snapshot, now, offline, requestedImages);
+  }
+
+  /** The same diagnosis of another snapshot: what a replayed fix is judged on. */
+  public Diagnosis of(Snapshot other) {
+    return new Diagnosis(other, now, offline, requestedImages);
   }
 
   public Snapshot snapshot() {

@@ -1,5 +1,7 @@
 package dev.pulldoctor.rules.engine;
 
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Proof;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.Map;
 /**
  * Runs every rule in registry order. A rule that throws yields one {@code error} result instead of
  * ending the run, and a rule that returns nothing yields a {@code skip}, so every rule is visible
- * in every report.
+ * in every report. Every fix of a failure or warning is then proven ({@link FixProof}): replayed on
+ * the snapshot, with every rule run again, before the report shows it.
  */
 public final class RuleEngine {
   private final List<Rule> rules;
@@ -18,10 +21,37 @@ public final class RuleEngine {
   }
 
   public Report run(Diagnosis diagnosis, Instant generatedAt) {
+    List<Result> results = evaluate(diagnosis);
+    List<Result> proven = new ArrayList<>(results.size());
+    for (Result result : results) {
+      proven.add(prove(diagnosis, results, result));
+    }
+    return report(diagnosis, generatedAt, proven);
+  }
+
+  /** Every rule's results, fixes not proven. */
+  public List<Result> evaluate(Diagnosis diagnosis) {
     List<Result> results = new ArrayList<>();
     for (Rule rule : rules) {
       results.addAll(evaluateSafely(rule, diagnosis));
     }
+    return results;
+  }
+
+  private Result prove(Diagnosis diagnosis, List<Result> results, Result result) {
+    Fix fix = result.fix();
+    if (fix == null || !result.status().isAtLeast(Status.WARN)) {
+      return result;
+    }
+    List<Proof> alternatives = new ArrayList<>();
+    for (Fix alternative : fix.alternatives()) {
+      alternatives.add(FixProof.prove(diagnosis, results, result, alternative, this::evaluate));
+    }
+    return result.withFix(
+        fix.proven(FixProof.prove(diagnosis, results, result, fix, this::evaluate), alternatives));
+  }
+
+  private static Report report(Diagnosis diagnosis, Instant generatedAt, List<Result> results) {
     return new Report(
         generatedAt,
         diagnosis.snapshot().source(),
