@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * RegistryObservation} is what a live registry probe observed ({@link RegistryObservation}, fields
  * as in the record; empty lists may be left out), for the registry rules.
  */
-record Fixture(
+public record Fixture(
     Path file,
     String ruleId,
     Status expected,
@@ -52,7 +52,7 @@ record Fixture(
     List<String> rejections,
     Diagnosis diagnosis) {
 
-  static final Instant DEFAULT_NOW = Instant.parse("2026-11-23T12:00:00Z");
+  public static final Instant DEFAULT_NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
   private static final Pattern FIELD_SEPARATOR = Pattern.compile("\\s*\\|\\s*");
@@ -61,7 +61,17 @@ record Fixture(
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule());
 
-  static Fixture load(Path file) throws IOException {
+  /** Every fixture file under {@code root} (a {@code fixtures} directory), in name order. */
+  public static List<Path> all(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(p -> p.toString().endsWith(".yaml"))
+          .filter(p -> !p.getParent().getFileName().toString().equals("_base"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  public static Fixture load(Path file) throws IOException {
     String ruleId = file.getParent().getFileName().toString();
     String name = file.getFileName().toString();
     Status expected = Status.valueOf(name.substring(0, name.indexOf('.')).toUpperCase(Locale.ROOT));

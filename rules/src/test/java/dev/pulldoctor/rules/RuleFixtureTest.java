@@ -6,7 +6,6 @@ import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.Status;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,14 +32,7 @@ class RuleFixtureTest {
   }
 
   static Stream<Path> fixtureFiles() throws IOException {
-    try (Stream<Path> walk = Files.walk(FIXTURES)) {
-      return walk
-          .filter(p -> p.toString().endsWith(".yaml"))
-          .filter(p -> !p.getParent().getFileName().toString().equals("_base"))
-          .sorted()
-          .toList()
-          .stream();
-    }
+    return Fixture.all(FIXTURES).stream();
   }
 
   private static void check(Fixture fixture) {

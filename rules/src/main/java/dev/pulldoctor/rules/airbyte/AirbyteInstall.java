@@ -71,12 +71,7 @@ public final class AirbyteInstall {
     Workload worker = find(deployments, Component.WORKER, resolver);
     Workload primary = launcher != null ? launcher : worker;
     AirbyteVersion version = primary == null ? null : detectVersion(primary);
-    String release =
-        primary == null
-            ? null
-            : primary.deployment().getMetadata().getLabels() == null
-                ? null
-                : primary.deployment().getMetadata().getLabels().get(INSTANCE_LABEL);
+    String release = primary == null ? null : releaseOf(primary);
     HelmRelease helmRelease =
         release == null ? null : snapshot.helmRelease(namespace, release).orElse(null);
     String chartVersion = primary == null ? null : detectChartVersion(primary.deployment());
@@ -394,6 +389,28 @@ public final class AirbyteInstall {
                         c -> c.getImage() != null && c.getImage().contains(component.shortName()))
                     .findFirst())
         .orElse(containers.get(0));
+  }
+
+  /**
+   * The Helm release: the instance label, else Helm's release annotation, else the prefix of the
+   * {@code <release>-airbyte-env} ConfigMap the launcher reads.
+   */
+  private static @Nullable String releaseOf(Workload workload) {
+    Map<String, String> labels = workload.deployment().getMetadata().getLabels();
+    if (labels != null && labels.get(INSTANCE_LABEL) != null) {
+      return labels.get(INSTANCE_LABEL);
+    }
+    Map<String, String> annotations = workload.deployment().getMetadata().getAnnotations();
+    if (annotations != null && annotations.get("meta.helm.sh/release-name") != null) {
+      return annotations.get("meta.helm.sh/release-name");
+    }
+    return workload.env().values().stream()
+        .map(EnvValue::origin)
+        .filter(o -> o.startsWith("ConfigMap ") && o.contains("-airbyte-env "))
+        .map(o -> o.substring("ConfigMap ".length(), o.indexOf("-airbyte-env ")))
+        .filter(r -> !r.isEmpty())
+        .findFirst()
+        .orElse(null);
   }
 
   private static @Nullable AirbyteVersion detectVersion(Workload workload) {

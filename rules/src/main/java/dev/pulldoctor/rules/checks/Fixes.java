@@ -141,7 +141,7 @@ final class Fixes {
    *
    * @param assignments {@code dotted.key=value}, in order
    */
-  static Step.SetHelmValues helmValues(
+  static Step helmValues(
       AirbyteInstall install,
       ChartKeys keys,
       List<String> assignments,
@@ -151,8 +151,19 @@ final class Fixes {
       int equals = assignment.indexOf('=');
       values.put(assignment.substring(0, equals), assignment.substring(equals + 1));
     }
+    if (install.release().isEmpty() && !isAbctl(install)) {
+      return new Step.Manual(
+          "set "
+              + String.join(", ", assignments)
+              + " in your Helm values and upgrade the release (its name is unknown here: helm"
+              + " list -n "
+              + shellWord(install.namespace())
+              + " shows it)"
+              + (note == null ? "" : "; " + note),
+          null);
+    }
     return new Step.SetHelmValues(
-        install.release().orElse("<release>"),
+        install.release().orElse("airbyte-abctl"),
         install.namespace(),
         keys.chartReference(),
         values,

@@ -254,7 +254,10 @@ public final class PullSecretCredentialsRule implements Rule {
                 name,
                 server,
                 ecr ? "AWS" : access.username(),
-                ecr ? "aws ecr get-login-password --region <region>" : null,
+                ecr
+                    ? "aws ecr get-login-password --region "
+                        + NodeIdentity.ecrRegion(ref.domain()).orElse("\"$AWS_REGION\"")
+                    : null,
                 access.secret() != null));
     return ecr
         ? fix.or(

@@ -22,7 +22,7 @@ final class RbacFix {
     return Fix.of(
         "Grant only the missing permissions with a Role and RoleBinding of their own (helm"
             + " upgrade leaves them alone; the chart's own Role is a pre-install hook it never"
-            + " re-creates):",
+            + " re-creates), then check what it may do:",
         new Step.GrantPermissions(
             namespace, freeName(snapshot, namespace, baseName), account, missing));
   }

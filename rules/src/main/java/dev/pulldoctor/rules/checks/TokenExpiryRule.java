@@ -326,7 +326,7 @@ public final class TokenExpiryRule implements Rule {
     String password =
         kind == TokenKind.ECR
             ? "\"$(aws ecr get-login-password --region "
-                + NodeIdentity.ecrRegion(host).orElse("<region>")
+                + NodeIdentity.ecrRegion(host).orElse("\"$AWS_REGION\"")
                 + ")\""
             : "\"$(gcloud auth print-access-token)\"";
     boolean shared = !onlyTokens(secret, kind);

@@ -244,10 +244,11 @@ public final class Commands {
         .append("\n    namespace: ")
         .append(scalar(step.account().namespace()))
         .append('\n');
+    // The check is a command of its own, so the block stays a script a shell can run.
     return "kubectl apply -f - <<'EOF'\n"
         + yaml
         + "EOF\n"
-        + "Then check: kubectl auth can-i --list -n "
+        + "kubectl auth can-i --list -n "
         + shellWord(step.namespace())
         + " --as="
         + shellWord(step.account().username());
