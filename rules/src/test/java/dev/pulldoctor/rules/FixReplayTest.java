@@ -24,14 +24,7 @@ class FixReplayTest {
 
   @TestFactory
   Stream<DynamicTest> every_fix_clears_its_finding_and_breaks_nothing() throws IOException {
-    return RuleFixtureTest.fixtureFiles()
-        .filter(f -> f.getFileName().toString().matches("(fail|warn)\\..*"))
-        .map(
-            file ->
-                DynamicTest.dynamicTest(
-                    RuleFixtureTest.FIXTURES.relativize(file).toString(),
-                    file.toUri(),
-                    () -> check(file)));
+    return RuleFixtureTest.each(RuleFixtureTest.FAIL_OR_WARN, FixReplayTest::check);
   }
 
   private static void check(Path file) throws IOException {

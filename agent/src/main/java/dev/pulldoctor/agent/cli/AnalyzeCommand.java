@@ -63,9 +63,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws InputException, ClusterUnreachableException {
     DiagnoseCommand diagnose = new DiagnoseCommand(clock);
     diagnose.spec = spec;
-    diagnose.bundle = bundle;
-    diagnose.images = images;
-    diagnose.now = now;
+    diagnose.input.spec = spec;
+    diagnose.input.bundle = bundle;
+    diagnose.input.images = images;
+    diagnose.input.now = now;
     diagnose.output = output;
     return diagnose.call();
   }

@@ -1,35 +1,19 @@
 package dev.pulldoctor.agent.cli;
 
-import dev.pulldoctor.agent.bundle.Bundle;
-import dev.pulldoctor.agent.bundle.BundleReader;
-import dev.pulldoctor.agent.collect.ClusterCollector;
-import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
-import dev.pulldoctor.agent.collect.KubeClients;
-import dev.pulldoctor.agent.collect.ManifestSecrets;
-import dev.pulldoctor.agent.collect.ManifestSnapshots;
-import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
-import dev.pulldoctor.rules.model.Snapshot;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pulldoctor diagnose}: collect, run every rule, print the report. */
@@ -61,46 +45,7 @@ import picocli.CommandLine.Spec;
 final class DiagnoseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Mixin ClusterOptions cluster = new ClusterOptions();
-
-  @Option(
-      names = "--image",
-      paramLabel = "IMAGE",
-      description =
-          "Connector image to check, as registered in Airbyte (repeatable). Default: the images"
-              + " of connector job pods (label airbyte=job-pod) and of their pull events.")
-  List<String> images = new ArrayList<>();
-
-  @Option(
-      names = "--manifests",
-      paramLabel = "PATH",
-      description =
-          "Read objects from YAML/JSON files or directories (kubectl get -o yaml output,"
-              + " multi-document YAML, kind: List, JSON lists) instead of a cluster (repeatable).")
-  List<Path> manifests = new ArrayList<>();
-
-  @Option(
-      names = "--bundle",
-      paramLabel = "FILE",
-      description =
-          "Read a support bundle made by 'pulldoctor bundle create' instead of a cluster, and run"
-              + " the rules offline (same as 'pulldoctor analyze FILE').")
-  @Nullable Path bundle;
-
-  @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
-  boolean offline;
-
-  @Option(
-      names = "--now",
-      paramLabel = "RFC3339",
-      converter = TimeConverter.class,
-      description =
-          "Clock for time-based rules, e.g. 2026-11-23T12:00:00Z (default: snapshot time).")
-  @Nullable Instant now;
-
-  @Mixin ProbeOptions probes = new ProbeOptions();
-
-  @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
+  @Mixin SnapshotInput input = new SnapshotInput();
 
   @Mixin OutputOptions output = new OutputOptions();
 
@@ -116,146 +61,22 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InputException, ClusterUnreachableException {
-    if (!manifests.isEmpty() && (cluster.kubeconfig != null || cluster.context != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--manifests reads files and cannot be combined with --kubeconfig or --context");
-    }
-    if (bundle != null
-        && (!manifests.isEmpty()
-            || cluster.kubeconfig != null
-            || cluster.context != null
-            || cluster.namespace != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--bundle reads a bundle file and cannot be combined with --manifests, --kubeconfig,"
-              + " --context or -n");
-    }
-    airbyteApi.request();
-    ProbePolicy policy = probes.policy();
-    List<String> imagesToCheck = images;
-    Snapshot snapshot;
-    if (bundle != null) {
-      Bundle read = fromBundle(bundle);
-      snapshot = read.snapshot();
-      warnActivePullIgnored("--bundle");
-      // Check the images the bundle was made for, unless told otherwise.
-      imagesToCheck = images.isEmpty() ? read.manifest().images() : images;
-    } else {
-      snapshot = manifests.isEmpty() ? fromCluster(policy) : fromManifests(policy);
-    }
-    Instant clockForRules = rulesClock(snapshot);
-    Diagnosis diagnosis =
-        Diagnosis.of(snapshot, clockForRules, offline || bundle != null, imagesToCheck);
-    Report report = new RuleEngine(Rules.all()).run(diagnosis, now != null ? now : clock.instant());
+    Diagnosis diagnosis = input.diagnose(clock);
+    Report report = new RuleEngine(Rules.all()).run(diagnosis, input.generatedAt(clock));
     PrintWriter out = spec.commandLine().getOut();
     out.print(
         ReportRenderer.of(output.format, useColor(output.format), VersionInfo.version())
             .render(report));
     out.flush();
-    if (diagnosis.install().jobLauncher().isEmpty()) {
-      // Nothing was diagnosed: a clean-looking report must not read as success.
-      PrintWriter err = spec.commandLine().getErr();
-      String namespace = diagnosis.install().namespace();
-      err.println(
-          "pulldoctor: "
-              + snapshot
-                  .collectionError("deployments", namespace)
-                  .map(
-                      e ->
-                          "the Airbyte job launcher could not be looked for in namespace "
-                              + namespace
-                              + ": "
-                              + e.describe())
-                  .orElse(diagnosis.install().noLauncherExplanation()));
-      err.flush();
+    if (!input.foundLauncher(diagnosis)) {
       return ExitCodes.UNREADABLE;
     }
     return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
   }
 
-  private Bundle fromBundle(Path file) throws InputException {
-    progress("reading bundle " + file);
-    return new BundleReader().read(file);
-  }
-
-  private Snapshot fromManifests(ProbePolicy policy) throws InputException {
-    progress("reading " + manifests.size() + " manifest path(s)");
-    Snapshot snapshot =
-        airbyteApi.discover(
-            new ManifestSnapshots(clock).read(manifests, cluster.namespace), null, offline, true);
-    warnActivePullIgnored("--manifests");
-    // From files, only images named with --image are probed: the files may be old or foreign.
-    if (offline || images.isEmpty()) {
-      return snapshot;
-    }
-    return probes
-        .snapshotProbe(policy, this::progress)
-        .probe(
-            snapshot,
-            rulesClock(snapshot),
-            images,
-            new ManifestSecrets(manifests, snapshot.source().namespace()),
-            null);
-  }
-
-  private void warnActivePullIgnored(String because) {
-    if (probes.activePull) {
-      spec.commandLine()
-          .getErr()
-          .println("pulldoctor: --active-pull needs a live cluster; ignored with " + because);
-      spec.commandLine().getErr().flush();
-    }
-  }
-
-  private Snapshot fromCluster(ProbePolicy policy)
-      throws InputException, ClusterUnreachableException {
-    try (KubeClients.Connection connection =
-        KubeClients.connect(cluster.kubeconfig, cluster.context)) {
-      progress(
-          "reading cluster"
-              + (connection.context() == null ? "" : " context " + connection.context())
-              + (cluster.namespace == null ? "" : ", namespace " + cluster.namespace));
-      Snapshot snapshot =
-          new ClusterCollector(connection.client(), clock)
-              .collect(cluster.namespace, connection.context());
-      snapshot =
-          airbyteApi.discover(
-              snapshot, connection, offline, cluster.kubeconfig == null && cluster.context == null);
-      // Probe while the client is open: credentials are read from the live Secret when needed.
-      if (offline) {
-        warnActivePullIgnored("--offline");
-        return snapshot;
-      }
-      return probes
-          .snapshotProbe(policy, this::progress)
-          .probe(
-              snapshot,
-              rulesClock(snapshot),
-              images,
-              new ClusterSecrets(connection.client()),
-              probes.activePullRunner(connection));
-    }
-  }
-
-  private Instant rulesClock(Snapshot snapshot) {
-    return now != null ? now : snapshot.capturedAt();
-  }
-
-  private void progress(String message) {
-    if (interactive()) {
-      spec.commandLine().getErr().println("pulldoctor: " + message + "…");
-      spec.commandLine().getErr().flush();
-    }
-  }
-
   private static boolean useColor(OutputFormat format) {
-    return format == OutputFormat.TABLE && interactive() && System.getenv("NO_COLOR") == null;
-  }
-
-  // On the Java 17 we target, console() is null exactly when stdin/stdout are not a terminal.
-  @SuppressWarnings("SystemConsoleNull")
-  private static boolean interactive() {
-    return System.console() != null;
+    return format == OutputFormat.TABLE
+        && SnapshotInput.interactive()
+        && System.getenv("NO_COLOR") == null;
   }
 }

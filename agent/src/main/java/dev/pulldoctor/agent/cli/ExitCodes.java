@@ -14,6 +14,12 @@ final class ExitCodes {
   /** The cluster or the input could not be read. */
   static final int UNREADABLE = 3;
 
+  /**
+   * {@code fix --apply}: the API server refused a change (the object moved since the diagnosis, a
+   * name is taken, or RBAC forbids it); the message names the object.
+   */
+  static final int REFUSED = 4;
+
   /** Internal error (EX_SOFTWARE). */
   static final int INTERNAL = 70;
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       DiagnoseCommand.class,
+      FixCommand.class,
       AnalyzeCommand.class,
       BundleCommand.class,
       ServeCommand.class,
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       " 1:results at or above --fail-on exist",
       " 2:usage error or bad input",
       " 3:the cluster or the input could not be read, or it holds no Airbyte job launcher",
+      " 4:fix --apply: the API server refused a change (the message names the object)",
       "70:internal error"
     },
     footerHeading = "%nExamples:%n",
@@ -41,6 +43,8 @@ import picocli.CommandLine.Spec;
       "  pulldoctor diagnose                         # current kubeconfig context",
       "  pulldoctor diagnose -n airbyte-abctl --image ghcr.io/acme/source-foo:1.2.0",
       "  pulldoctor diagnose --manifests dump/ -o json",
+      "  pulldoctor fix                              # the proven fix plan, as a script",
+      "  pulldoctor fix --apply                      # dry run, diff, confirm, apply",
       "  pulldoctor bundle create -f airbyte-pulls.tar.gz   # attach to a support ticket",
       "  pulldoctor analyze airbyte-pulls.tar.gz",
       "  pulldoctor explain pullsecret.registry-match"

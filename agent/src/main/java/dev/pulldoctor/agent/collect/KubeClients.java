@@ -86,6 +86,10 @@ public final class KubeClients {
     // not, so every later run of the daemon hung behind it. On HTTP/1.1 a broken connection fails
     // the one request on it. ClusterCollector bounds a collection whatever the protocol.
     config.setHttp2Disable(true);
+    // The API server names the field manager of a create after the user agent (up to its first
+    // '/'), and fabric8 sends none with a create: objects 'fix --apply' creates list manager
+    // pulldoctor, as its patches do explicitly.
+    config.setUserAgent("pulldoctor");
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     return new Connection(client, contextName, config.getNamespace());
   }

@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -239,14 +240,36 @@ public final class HtmlReport {
       row(html, "Image", Objects.requireNonNull(result.image()));
     }
     html.append("</dl>\n<p>").append(Html.escape(result.message())).append("</p>\n");
-    String remediation = result.remediation();
-    if (remediation != null && needsAttention(result.status())) {
-      html.append("<p><strong>Fix:</strong></p>\n<pre class=\"remediation\">")
-          .append(Html.escape(remediation))
-          .append("</pre>\n");
+    if (needsAttention(result.status())) {
+      fix(html, result);
     }
     evidence(html, result.evidence());
     html.append("</div>\n");
+  }
+
+  /** Prose as paragraphs, commands in blocks of their own: a copied block runs as is. */
+  private static void fix(StringBuilder html, Result result) {
+    Fix fix = result.fix();
+    if (fix == null) {
+      if (result.remediation() != null) {
+        html.append("<p><strong>Fix:</strong> ")
+            .append(Html.escape(result.remediation()))
+            .append("</p>\n");
+      }
+      return;
+    }
+    String lead = "<strong>Fix:</strong> ";
+    for (FixBlocks.Block block : FixBlocks.of(fix)) {
+      html.append("<p>").append(lead).append(Html.escape(block.prose())).append("</p>\n");
+      lead = "";
+      if (block.code() != null) {
+        html.append("<pre class=\"remediation\" data-language=\"")
+            .append(Html.escape(String.valueOf(block.language())))
+            .append("\">")
+            .append(Html.escape(block.code()))
+            .append("</pre>\n");
+      }
+    }
   }
 
   private static void evidence(StringBuilder html, Map<String, Object> evidence) {

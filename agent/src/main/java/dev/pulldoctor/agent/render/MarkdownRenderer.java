@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.ArrayList;
@@ -119,8 +120,25 @@ public final class MarkdownRenderer implements ReportRenderer {
       }
       out.append("- **Severity:** ").append(result.severity().word()).append("\n\n");
       out.append(Markdown.text(result.message())).append("\n\n");
+      fix(result, out);
+    }
+  }
+
+  /** Prose as paragraphs, commands in blocks of their own: a copied sh block runs as is. */
+  private static void fix(Result result, StringBuilder out) {
+    Fix fix = result.fix();
+    if (fix == null) {
       if (result.remediation() != null) {
-        out.append("Fix:\n\n").append(Markdown.codeBlock("sh", result.remediation())).append('\n');
+        out.append("**Fix:** ").append(Markdown.text(result.remediation())).append("\n\n");
+      }
+      return;
+    }
+    String lead = "**Fix:** ";
+    for (FixBlocks.Block block : FixBlocks.of(fix)) {
+      out.append(lead).append(Markdown.text(block.prose())).append("\n\n");
+      lead = "";
+      if (block.code() != null) {
+        out.append(Markdown.codeBlock(String.valueOf(block.language()), block.code())).append('\n');
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.pulldoctor.agent.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.collect.ManifestReader;
@@ -12,7 +14,10 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -47,6 +52,8 @@ final class MockApi implements AutoCloseable {
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile Function<RecordedRequest, @Nullable MockResponse> fault = request -> null;
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+  private final Queue<String> writes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
   private final ExecutorService watchFailures = WatchFailureHandoff.failureThread();
 
   private MockApi() {
@@ -72,6 +79,14 @@ final class MockApi implements AutoCloseable {
                   "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                       + "\"message\":\"etcdserver: request timed out\",\"code\":500}");
             }
+            if (("PATCH".equals(request.getMethod()) || "POST".equals(request.getMethod()))
+                && !path.contains("accessreviews")) {
+              writes.add(request.getMethod() + " " + path);
+              MockResponse answered = asApiServer(request, crud);
+              if (answered != null) {
+                return answered;
+              }
+            }
             return WatchFailureHandoff.wrap(crud.dispatch(request), watchFailures);
           }
         };
@@ -80,6 +95,68 @@ final class MockApi implements AutoCloseable {
             new Context(), new MockWebServer(), expectations, dispatcher, false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
+  }
+
+  /**
+   * What the CRUD mock does not do as the API server does: a request with {@code dryRun=All} is
+   * answered without storing anything, a JSON patch whose {@code test} fails gets 422 (as
+   * kubernetes/apiserver's patch handler answers), and a create of a taken name gets 409 in a dry
+   * run too. Null: the CRUD mock answers.
+   */
+  private static @Nullable MockResponse asApiServer(
+      RecordedRequest request, KubernetesMixedDispatcher crud) {
+    String path = Objects.requireNonNullElse(request.getPath(), "");
+    boolean dryRun = path.contains("dryRun=All");
+    int query = path.indexOf('?');
+    String bare = query < 0 ? path : path.substring(0, query);
+    byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    try {
+      if ("PATCH".equals(request.getMethod())
+          && String.valueOf(request.getHeader("Content-Type")).contains("json-patch")) {
+        MockResponse current = crud.dispatch(get(bare));
+        if (current.code() != 200) {
+          return dryRun ? current : null;
+        }
+        JsonNode document = JSON_MAPPER.readTree(current.getBody().getBytes());
+        JsonNode patched;
+        try {
+          patched = io.fabric8.zjsonpatch.JsonPatch.apply(JSON_MAPPER.readTree(body), document);
+        } catch (RuntimeException e) {
+          return json(
+              422,
+              "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                  + "\"message\":\"the patch does not apply\",\"code\":422}");
+        }
+        return dryRun ? json(200, patched.toString()) : null;
+      }
+      if ("POST".equals(request.getMethod()) && dryRun) {
+        JsonNode object = JSON_MAPPER.readTree(body);
+        String name = object.path("metadata").path("name").asText();
+        MockResponse existing = crud.dispatch(get(bare + "/" + name));
+        return existing.code() == 200
+            ? json(
+                409,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"reason\":\"AlreadyExists\",\"code\":409}")
+            : json(201, object.toString());
+      }
+    } catch (IOException e) {
+      return json(400, "{\"kind\":\"Status\",\"code\":400}");
+    }
+    return null;
+  }
+
+  private static RecordedRequest get(String path) {
+    return new RecordedRequest(
+        "HTTP/1.1", HttpMethod.GET, path, Headers.builder().build(), new Buffer());
+  }
+
+  /**
+   * The writes (PATCH and POST, dry runs included; not the access reviews, which ask, not write) so
+   * far, as {@code METHOD path}.
+   */
+  List<String> writes() {
+    return List.copyOf(writes);
   }
 
   static MockApi start() {

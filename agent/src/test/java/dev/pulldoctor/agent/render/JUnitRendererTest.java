@@ -70,7 +70,8 @@ class JUnitRendererTest {
         .startsWith("fail: x | y `code` <img src=x onerror=alert(1)>")
         .contains("\\u0000\\u001b[31m\\u0007");
     assertThat(failure.getTextContent())
-        .contains("Fix:\nkubectl create secret docker-registry 'x | y");
+        .contains("Fix:\nCreate the secret x | y")
+        .contains("\nkubectl create secret docker-registry 'x | y");
     Element testcase = (Element) failure.getParentNode();
     assertThat(testcase.getAttribute("name"))
         .startsWith("pullsecret.exists airbyte/Secret/regcredx | y `code` <img");

@@ -52,7 +52,7 @@ class MarkdownRendererTest {
     assertThat(nodes(document, IndentedCodeBlock.class)).isEmpty();
     assertThat(nodes(document, StrongEmphasis.class))
         .map(MarkdownRendererTest::text)
-        .allMatch(t -> List.of("FAIL", "Object:", "Image:", "Severity:").contains(t));
+        .allMatch(t -> List.of("FAIL", "Object:", "Image:", "Severity:", "Fix:").contains(t));
     assertThat(nodes(document, Heading.class))
         .map(MarkdownRendererTest::text)
         .containsExactly(
@@ -85,7 +85,8 @@ class MarkdownRendererTest {
     Node document = PARSER.parse(new MarkdownRenderer().render(Reports.hostile()));
 
     List<FencedCodeBlock> blocks = nodes(document, FencedCodeBlock.class);
-    assertThat(blocks).hasSize(3);
+    // The two structured fixes; the text-only remediation is a paragraph.
+    assertThat(blocks).hasSize(2);
     assertThat(blocks.get(0).getInfo()).isEqualTo("sh");
     assertThat(blocks.get(0).getLiteral())
         .startsWith("kubectl create secret docker-registry 'x | y `code`")

@@ -10,6 +10,8 @@ import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
@@ -48,12 +50,16 @@ final class Reports {
     List<Result> results =
         List.of(
             result("pullsecret.exists", Status.FAIL, subject, image)
-                .withRemediation("kubectl create secret docker-registry '" + HOSTILE + "'")
+                .withFix(
+                    Fix.of(
+                        "Create the secret " + HOSTILE + ":",
+                        new Step.Manual(
+                            "", "kubectl create secret docker-registry '" + HOSTILE + "'")))
                 .withEvidence("names", List.of(HOSTILE)),
             result("pullsecret.format", Status.ERROR, subject, null)
                 .withRemediation("kubectl auth can-i list secrets -n '" + HOSTILE + "'"),
             result("pullsecret.registry-match", Status.WARN, null, image)
-                .withRemediation("echo '" + HOSTILE + "'"),
+                .withFix(Fix.of("Print it:", new Step.Manual("", "echo '" + HOSTILE + "'"))),
             result("image.reference", Status.PASS, null, image),
             result("launcher.pull-secret-env", Status.SKIP, subject, null));
     return new Report(

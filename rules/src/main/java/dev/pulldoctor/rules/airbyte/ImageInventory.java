@@ -63,6 +63,32 @@ public final class ImageInventory {
     return withConnectors(named, snapshot, install);
   }
 
+  /**
+   * The images of an earlier diagnosis, judged on another snapshot of the same install (a replayed
+   * fix): a fix changes how an image is pulled, never which images are wanted, even when the job
+   * pods that named them are gone. The effective image follows the registry rewrite in force.
+   */
+  public static List<TargetImage> carried(
+      List<TargetImage> before, Snapshot snapshot, AirbyteInstall install) {
+    List<Pod> jobPods = jobPods(snapshot, install.jobNamespace());
+    return before.stream()
+        .map(
+            t -> {
+              // Images named by a person or by Airbyte go through the rewrite; a pod's is final.
+              boolean named =
+                  t.origin() == TargetImage.Origin.FLAG
+                      || t.origin() == TargetImage.Origin.AIRBYTE_API;
+              String effective = named ? install.effectiveImage(t.requested()) : t.effective();
+              return new TargetImage(
+                  t.requested(),
+                  effective,
+                  t.origin(),
+                  podsRunning(jobPods, effective),
+                  t.connectors());
+            })
+        .toList();
+  }
+
   private static List<TargetImage> fromFlags(
       Snapshot snapshot, AirbyteInstall install, List<String> requested) {
     List<Pod> jobPods = jobPods(snapshot, install.jobNamespace());

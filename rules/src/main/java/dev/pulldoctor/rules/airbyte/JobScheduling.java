@@ -59,6 +59,17 @@ public record JobScheduling(
         parseTolerations(install.launcherEnv(TOLERATIONS).value()));
   }
 
+  /** The variable whose selector is in force for custom connectors under {@code install}. */
+  public static String selectorVariable(AirbyteInstall install) {
+    String isolated = install.launcherEnv(ISOLATED_NODE_SELECTORS).value();
+    String useCustom = install.launcherEnv(USE_CUSTOM_NODE_SELECTOR).value();
+    return "true".equalsIgnoreCase(Objects.requireNonNullElse(useCustom, "").strip())
+            && isolated != null
+            && !isolated.isBlank()
+        ? ISOLATED_NODE_SELECTORS
+        : NODE_SELECTORS;
+  }
+
   /** Parses {@code JOB_KUBE_TOLERATIONS} as Airbyte does, dropping incomplete entries. */
   static List<Toleration> parseTolerations(@Nullable String value) {
     List<Toleration> out = new ArrayList<>();

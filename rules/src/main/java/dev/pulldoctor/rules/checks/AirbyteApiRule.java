@@ -6,6 +6,7 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.ConnectorDiscovery;
 import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -161,87 +162,95 @@ public final class AirbyteApiRule implements Rule {
             + ". The custom connectors registered in Airbyte were not listed, so only the images"
             + " named elsewhere are checked";
     return Result.of(INFO, Status.ERROR, discovery.server(), null, message)
-        .withRemediation(remediation(discovery))
+        .withFix(remediation(discovery))
         .withEvidence(evidence(discovery));
   }
 
-  private static String remediation(ConnectorDiscovery discovery) {
+  private static Fix remediation(ConnectorDiscovery discovery) {
     ObjectRef server = discovery.server();
     if (server == null) {
       return switch (discovery.outcome()) {
         case UNAUTHORIZED -> credentialFix(discovery.credentialSource(), null);
         case FORBIDDEN ->
-            "Use the credentials of an instance admin or of a member of the organization: pass"
-                + " --airbyte-client-id and --airbyte-client-secret-file";
+            Fix.of(
+                "Use the credentials of an instance admin or of a member of the organization: pass"
+                    + " --airbyte-client-id and --airbyte-client-secret-file");
         default ->
-            "Check that the address is the one you open Airbyte at (e.g. http://localhost:8000"
-                + " for abctl) and that Airbyte is running";
+            Fix.of(
+                "Check that the address is the one you open Airbyte at (e.g."
+                    + " http://localhost:8000 for abctl) and that Airbyte is running");
       };
     }
     String namespace = Fixes.shellWord(Objects.requireNonNullElse(server.namespace(), ""));
-    String portForward = portForward(server);
+    Fix portForward = portForward(server);
     return switch (discovery.outcome()) {
       case UNREACHABLE ->
-          "Check that the Airbyte server runs: kubectl get pods -n "
-              + namespace
-              + "\nOr reach it yourself: "
-              + portForward;
+          Fixes.run("Check that the Airbyte server runs:", "kubectl get pods -n " + namespace)
+              .or(portForward);
       case UNAUTHORIZED -> credentialFix(discovery.credentialSource(), portForward);
       case FORBIDDEN ->
-          "Allow get on services/proxy in namespace "
-              + namespace
-              + " for your user, or reach the server yourself: "
-              + portForward;
+          Fix.of(
+                  "Allow get on services/proxy in namespace "
+                      + namespace
+                      + " for your user, then run pulldoctor again")
+              .or(portForward);
       default ->
-          "Read the server's log: kubectl logs -n "
-              + namespace
-              + " deployment/"
-              + Fixes.shellWord(serverDeployment(server.name()))
-              + "\nOr reach it yourself: "
-              + portForward;
+          Fixes.run(
+                  "Read the server's log:",
+                  "kubectl logs -n "
+                      + namespace
+                      + " deployment/"
+                      + Fixes.shellWord(serverDeployment(server.name())))
+              .or(portForward);
     };
   }
 
-  private static String credentialFix(String source, @Nullable String portForward) {
+  private static Fix credentialFix(String source, @Nullable Fix portForward) {
     String pass =
         "pass --airbyte-client-id ID --airbyte-client-secret-file FILE with the client id and"
             + " secret of an application (Airbyte UI: Settings → Applications; abctl local"
             + " credentials prints the instance admin's)";
     if (source.startsWith("Secret ")) {
-      String fix =
-          "The instance admin credentials in "
-              + source
-              + " are not the ones the server started with; restart the server so it reads"
-              + " them again, or "
-              + pass;
+      Fix fix =
+          Fix.of(
+              "The instance admin credentials in "
+                  + source
+                  + " are not the ones the server started with; restart the server so it reads"
+                  + " them again, or "
+                  + pass);
       return portForward == null
           ? fix
-          : fix
-              + "\nThrough the Kubernetes API proxy some versions of Airbyte only take the"
-              + " token as a bearer header, which the API server removes; reach the server"
-              + " yourself: "
-              + portForward;
+          : fix.or(
+              Fix.of(
+                  "Through the Kubernetes API proxy some versions of Airbyte only take the token as"
+                      + " a bearer header, which the API server removes; "
+                      + portForward.reason(),
+                  portForward.steps()));
     }
     if (source.equals(ConnectorDiscovery.NO_CREDENTIALS)) {
-      return "Airbyte requires a login: "
-          + pass
-          + ", or set AIRBYTE_CLIENT_ID and"
-          + " AIRBYTE_CLIENT_SECRET";
+      return Fix.of(
+          "Airbyte requires a login: "
+              + pass
+              + ", or set AIRBYTE_CLIENT_ID and"
+              + " AIRBYTE_CLIENT_SECRET");
     }
-    return "Check the client id and secret from " + source + ", or " + pass;
+    return Fix.of("Check the client id and secret from " + source + ", or " + pass);
   }
 
-  private static String portForward(ObjectRef server) {
-    return "kubectl port-forward -n "
-        + Fixes.shellWord(Objects.requireNonNullElse(server.namespace(), ""))
-        + " svc/"
-        + Fixes.shellWord(server.name())
-        + " "
-        + SERVER_PORT
-        + ":"
-        + SERVER_PORT
-        + ", then pass --airbyte-url http://127.0.0.1:"
-        + SERVER_PORT;
+  /** Reaching the server through a port of this machine, for --airbyte-url. */
+  private static Fix portForward(ObjectRef server) {
+    return Fixes.run(
+        "reach the server yourself (leave this running), then pass --airbyte-url http://127.0.0.1:"
+            + SERVER_PORT
+            + ":",
+        "kubectl port-forward -n "
+            + Fixes.shellWord(Objects.requireNonNullElse(server.namespace(), ""))
+            + " svc/"
+            + Fixes.shellWord(server.name())
+            + " "
+            + SERVER_PORT
+            + ":"
+            + SERVER_PORT);
   }
 
   /** {@code <release>-airbyte-server-svc} is served by deployment {@code <release>-server}. */

@@ -8,6 +8,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.model.CollectionError;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cloud workload-identity annotations on the job service account are well-formed and fit the
@@ -143,17 +146,7 @@ public final class CloudIdentityRule implements Rule {
                   + ". Connectors that rely on this identity for their own cloud access (an S3 or"
                   + " BigQuery destination, say) get no credentials. "
                   + NodeIdentity.explanation(pulling, nodes))
-          .withRemediation(
-              "Fix the annotation (and the chart's serviceAccount.annotations, so upgrades keep"
-                  + " it): kubectl annotate serviceaccount "
-                  + Fixes.shellWord(name)
-                  + " -n "
-                  + Fixes.shellWord(subject.namespace() == null ? "" : subject.namespace())
-                  + " --overwrite "
-                  + Fixes.shellWord(annotation.key() + "=<" + placeholder(annotation.cloud()) + ">")
-                  + (lookup == null ? "" : "\nFind the right value: " + lookup)
-                  + "\nFor image pulls, check the node identity instead:\n"
-                  + NodeIdentity.checkCommands(pulling, image, nodes))
+          .withFix(fixAnnotation(subject, annotation, lookup, pulling, image, nodes))
           .withEvidence(evidence);
     }
     if (mismatch.isPresent()) {
@@ -177,7 +170,7 @@ public final class CloudIdentityRule implements Rule {
                   + other.cloud().kubernetes()
                   + "'s registry): that identity cannot help pull it. "
                   + NodeIdentity.explanation(other.cloud(), nodes))
-          .withRemediation(NodeIdentity.checkCommands(other.cloud(), other.reference(), nodes))
+          .withFix(nodeIdentity(other.cloud(), other.reference(), nodes))
           .withEvidence(evidence)
           .withEvidence("registry", other.cloud().registry());
     }
@@ -215,8 +208,43 @@ public final class CloudIdentityRule implements Rule {
                 + relation
                 + NodeIdentity.explanation(annotation.cloud(), nodes)
                 + tokenNote)
-        .withRemediation(NodeIdentity.checkCommands(annotation.cloud(), image, nodes))
+        .withFix(nodeIdentity(annotation.cloud(), image, nodes))
         .withEvidence(evidence);
+  }
+
+  private static Fix fixAnnotation(
+      ObjectRef subject,
+      IdentityAnnotation annotation,
+      @Nullable String lookup,
+      Cloud pulling,
+      @Nullable ImageReference image,
+      List<Node> nodes) {
+    List<Step> steps = new ArrayList<>();
+    if (lookup != null) {
+      steps.add(new Step.Manual("Find the right value:", lookup));
+    }
+    steps.add(
+        new Step.Manual(
+            "",
+            "kubectl annotate serviceaccount "
+                + Fixes.shellWord(subject.name())
+                + " -n "
+                + Fixes.shellWord(subject.namespace() == null ? "" : subject.namespace())
+                + " --overwrite "
+                + Fixes.shellWord(
+                    annotation.key() + "=<" + placeholder(annotation.cloud()) + ">")));
+    return Fix.of(
+            "Fix the annotation (and the chart's serviceAccount.annotations, so upgrades keep"
+                + " it):",
+            steps)
+        .or(nodeIdentity(pulling, image, nodes));
+  }
+
+  /** Checking, and granting, the node identity the kubelet pulls with. */
+  private static Fix nodeIdentity(Cloud cloud, @Nullable ImageReference image, List<Node> nodes) {
+    return Fix.of(
+        "For image pulls, check the node identity the kubelet pulls with:",
+        NodeIdentity.checkSteps(cloud, image, nodes));
   }
 
   private static List<Result> unannotated(
@@ -258,7 +286,7 @@ public final class CloudIdentityRule implements Rule {
                       + " does not need one. "
                       + NodeIdentity.explanation(image.cloud(), nodes)
                       + misplaced)
-              .withRemediation(NodeIdentity.checkCommands(image.cloud(), image.reference(), nodes))
+              .withFix(nodeIdentity(image.cloud(), image.reference(), nodes))
               .withEvidence("registry", image.cloud().registry()));
     }
     return results;

@@ -8,6 +8,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.LabelSelectors;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -141,7 +143,7 @@ public final class EgressPolicyRule implements Rule {
                       + " resolve or reach its source or destination, and the connector-sidecar"
                       + " or orchestrator in the same pod cannot reach Airbyte's workload API"
                       + " server: every check, discover and sync job fails.")
-              .withRemediation(allowEgress(namespace, true))
+              .withFix(allowEgress(namespace, true))
               .withEvidence("networkPolicies", names));
     }
     if (dns) {
@@ -166,7 +168,7 @@ public final class EgressPolicyRule implements Rule {
                     + "no egress rule allows DNS (UDP port 53), so once the image runs neither"
                     + " the connector nor its connector-sidecar can resolve host names (source,"
                     + " destination, Airbyte's workload API server).")
-            .withRemediation(allowEgress(namespace, false))
+            .withFix(allowEgress(namespace, false))
             .withEvidence("networkPolicies", names));
   }
 
@@ -269,7 +271,7 @@ public final class EgressPolicyRule implements Rule {
     return first <= DNS_PORT && DNS_PORT <= last;
   }
 
-  private static String allowEgress(String namespace, boolean airbyte) {
+  private static Fix allowEgress(String namespace, boolean airbyte) {
     String airbyteRule =
         airbyte
             ? """
@@ -278,31 +280,36 @@ public final class EgressPolicyRule implements Rule {
                     - podSelector: {}
             """
             : "";
-    return """
-    kubectl apply -n %s -f - <<'EOF'
-    apiVersion: networking.k8s.io/v1
-    kind: NetworkPolicy
-    metadata:
-      name: %s
-    spec:
-      podSelector:
-        matchLabels:
-          airbyte: job-pod
-      policyTypes: [Egress]
-      egress:
-        - to:
-            - namespaceSelector:
-                matchLabels:
-                  kubernetes.io/metadata.name: kube-system
-          ports:
-            - {protocol: UDP, port: 53}
-            - {protocol: TCP, port: 53}
-    %sEOF
-    Then allow the connector's source and destination hosts in the same way.\
-    """
-        .formatted(
-            Fixes.shellWord(namespace),
-            airbyte ? "airbyte-job-pods-allow-egress" : "airbyte-job-pods-allow-dns",
-            airbyteRule);
+    String apply =
+        """
+        kubectl apply -n %s -f - <<'EOF'
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata:
+          name: %s
+        spec:
+          podSelector:
+            matchLabels:
+              airbyte: job-pod
+          policyTypes: [Egress]
+          egress:
+            - to:
+                - namespaceSelector:
+                    matchLabels:
+                      kubernetes.io/metadata.name: kube-system
+              ports:
+                - {protocol: UDP, port: 53}
+                - {protocol: TCP, port: 53}
+        %sEOF\
+        """
+            .formatted(
+                Fixes.shellWord(namespace),
+                airbyte ? "airbyte-job-pods-allow-egress" : "airbyte-job-pods-allow-dns",
+                airbyteRule);
+    return Fix.of(
+        "Allow job pods DNS"
+            + (airbyte ? " and Airbyte's own services" : "")
+            + ", then allow the connector's source and destination hosts in the same way:",
+        new Step.Manual("", apply));
   }
 }

@@ -6,9 +6,11 @@ import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.fix.Commands;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.SecretInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,18 @@ import java.util.Optional;
 
 /** The fix steps rules share, with the install's real names filled in. */
 final class Fixes {
+  private static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
+
   private Fixes() {}
 
   /** Quotes a word for a POSIX shell when it needs it; names from the cluster are untrusted. */
   static String shellWord(String word) {
     return Commands.shellWord(word);
+  }
+
+  /** A fix that is one command a person runs. */
+  static Fix run(String reason, String command) {
+    return Fix.of(reason, new Step.Manual("", command));
   }
 
   /** The {@code --docker-server} value for an image: kubectl's default for Docker Hub. */
@@ -56,6 +65,72 @@ final class Fixes {
     steps.add(createPullSecret(name, install.jobNamespace(), dockerServer(image)));
     steps.addAll(setPullSecretEnv(install, names));
     return steps;
+  }
+
+  /**
+   * Writing a pull secret over with new credentials: in place when it is a {@code
+   * kubernetes.io/dockerconfigjson} secret (pods keep naming it); otherwise a new secret next to
+   * it, named instead of it, because the API server never lets a Secret's type change
+   * (ValidateSecretUpdate in kubernetes/kubernetes pkg/apis/core/validation) and nothing is
+   * deleted.
+   */
+  static Fix rewriteSecret(
+      Diagnosis diagnosis,
+      String namespace,
+      String name,
+      String server,
+      @org.jspecify.annotations.Nullable String username,
+      @org.jspecify.annotations.Nullable String passwordCommand,
+      String inPlaceReason) {
+    Optional<SecretInfo> existing = diagnosis.snapshot().secret(namespace, name);
+    if (existing.isEmpty() || existing.get().type().equals(DOCKER_CONFIG_JSON)) {
+      return Fix.of(
+          inPlaceReason,
+          new Step.CreatePullSecret(
+              namespace, name, server, username, passwordCommand, existing.isPresent()));
+    }
+    AirbyteInstall install = diagnosis.install();
+    String base = name + "-pull";
+    String free = base;
+    for (int i = 2; diagnosis.snapshot().secret(namespace, free).isPresent(); i++) {
+      free = base + "-" + i;
+    }
+    String fresh = free;
+    List<Step> steps = new java.util.ArrayList<>();
+    steps.add(
+        new Step.CreatePullSecret(namespace, fresh, server, username, passwordCommand, false));
+    String reason =
+        "Secret "
+            + name
+            + " has type "
+            + existing.get().type()
+            + ", and the API server never changes a secret's type: create a pull secret "
+            + fresh
+            + " and name it instead ("
+            + name
+            + " is left as it is):";
+    List<String> named = install.pullSecretNames().stream().map(String::strip).toList();
+    if (named.contains(name)) {
+      steps.addAll(
+          setPullSecretEnv(
+              install,
+              install.pullSecretNames().stream()
+                  .map(String::strip)
+                  .filter(n -> !n.isEmpty())
+                  .map(n -> n.equals(name) ? fresh : n)
+                  .toList()));
+    } else {
+      steps.add(
+          new Step.Manual(
+              "Then name "
+                  + fresh
+                  + " where "
+                  + name
+                  + " is named now (e.g. a service account's"
+                  + " imagePullSecrets).",
+              null));
+    }
+    return Fix.of(reason, steps);
   }
 
   /** The launcher's deployment; a guess by the usual name when the install has none. */

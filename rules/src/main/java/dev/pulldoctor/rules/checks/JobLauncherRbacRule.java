@@ -366,15 +366,17 @@ public final class JobLauncherRbacRule implements Rule {
     sarError.ifPresent(
         e -> message.append(", and SubjectAccessReview was not possible: ").append(e.describe()));
     return Result.of(INFO, Status.ERROR, subject, null, message.toString())
-        .withRemediation(
-            "Let pulldoctor read RBAC: grant 'list' on roles and rolebindings in the job namespace"
-                + " and on clusterroles and clusterrolebindings (API group"
-                + " rbac.authorization.k8s.io), or grant 'create' on subjectaccessreviews (API"
-                + " group authorization.k8s.io) so it can ask the API server directly. To check by"
-                + " hand: kubectl auth can-i --list -n "
-                + Fixes.shellWord(jobNamespace)
-                + " --as="
-                + Fixes.shellWord(account.username()));
+        .withFix(
+            Fixes.run(
+                "Let pulldoctor read RBAC: grant 'list' on roles and rolebindings in the job"
+                    + " namespace and on clusterroles and clusterrolebindings (API group"
+                    + " rbac.authorization.k8s.io), or grant 'create' on subjectaccessreviews (API"
+                    + " group authorization.k8s.io) so it can ask the API server directly. To"
+                    + " check by hand:",
+                "kubectl auth can-i --list -n "
+                    + Fixes.shellWord(jobNamespace)
+                    + " --as="
+                    + Fixes.shellWord(account.username())));
   }
 
   private static boolean noRbacObjects(Snapshot snapshot) {

@@ -10,7 +10,6 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
-import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
@@ -199,15 +198,9 @@ public final class KindImageLoadedRule implements Rule {
                 + ": "
                 + why
                 + ".")
-        .withRemediation(
-            "Look on the node itself: "
-                + kind.provider()
-                + " exec "
-                + Fixes.shellWord(node)
-                + " crictl images | grep "
-                + Fixes.shellWord(ref.path())
-                + "\nIf it is not there: "
-                + Commands.text(load(diagnosis.install(), image, ref, cluster, nodes)))
+        .withFix(
+            lookOnTheNode(
+                kind.provider(), node, ref, load(diagnosis.install(), image, ref, cluster, nodes)))
         .withEvidence(evidence(kind, census));
   }
 
@@ -349,6 +342,23 @@ public final class KindImageLoadedRule implements Rule {
   }
 
   /** kind load with the real names, and the image-archive route for multi-platform images. */
+  /** Looking on the node first; loading the image is the fix when it is not there. */
+  private static Fix lookOnTheNode(String provider, String node, ImageReference ref, Fix load) {
+    Fix look =
+        Fixes.run(
+            "Look on the node itself:",
+            provider
+                + " exec "
+                + Fixes.shellWord(node)
+                + " crictl images | grep -F "
+                + Fixes.shellWord(ref.path()));
+    Fix fix = look.or(Fix.of("If it is not there: " + load.reason(), load.steps()));
+    for (Fix alternative : load.alternatives()) {
+      fix = fix.or(alternative);
+    }
+    return fix;
+  }
+
   static Fix load(
       AirbyteInstall install,
       TargetImage image,
@@ -388,13 +398,17 @@ public final class KindImageLoadedRule implements Rule {
                     + " image from Docker Desktop's containerd image store or OrbStack), load one"
                     + " platform from an archive:",
                 new Step.Manual(
+                    "",
                     "docker image save --platform "
                         + NodeImages.platform(nodes)
                         + " -o "
                         + archive
                         + " "
-                        + name,
-                    "kind load image-archive " + archive + " -n " + Fixes.shellWord(cluster))));
+                        + name
+                        + "\nkind load image-archive "
+                        + archive
+                        + " -n "
+                        + Fixes.shellWord(cluster))));
   }
 
   private static String archiveName(ImageReference ref) {

@@ -379,20 +379,18 @@ public final class KindPullPolicyRule implements Rule {
             .orElse(
                 "the launcher's extraEnv (charts 2.x: workloadLauncher.extraEnv, charts 0.390 to"
                     + " 1.x: workload-launcher.extraEnv, older charts: worker.extraEnv)");
+    boolean abctl = Fixes.isAbctl(install);
     String lasting =
-        Fixes.isAbctl(install)
-            ? "remove it from "
-                + extraEnv
-                + " in your abctl values file and run: abctl local install --values values.yaml"
-            : "remove it from " + extraEnv + " in your Helm values before the next helm upgrade";
+        abctl
+            ? "remove it from " + extraEnv + " in your abctl values file, then run:"
+            : "remove it from " + extraEnv + " in your Helm values before the next helm upgrade.";
     return List.of(
         new Step.SetEnv(workload.ref(), JobEnv.PULL_POLICY, "IfNotPresent"),
         new Step.Manual(
             origin
                 + "The Airbyte charts do not render this variable; to make the fix last, "
-                + lasting
-                + ".",
-            null));
+                + lasting,
+            abctl ? "abctl local install --values values.yaml" : null));
   }
 
   private static Fix policyFix(AirbyteInstall install, Workload workload, EnvValue value) {

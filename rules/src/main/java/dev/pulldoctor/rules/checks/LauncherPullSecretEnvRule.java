@@ -108,21 +108,23 @@ public final class LauncherPullSecretEnvRule implements Rule {
     Optional<CollectionError> error =
         diagnosis.snapshot().collectionError("deployments", namespace);
     String why = error.map(CollectionError::describe).orElse(install.noLauncherExplanation());
-    String remediation =
+    Fix remediation =
         install.launcherNamespacesElsewhere().isEmpty()
-            ? "Point pulldoctor at the Airbyte namespace with -n (abctl installs use"
-                + " airbyte-abctl), or include the launcher Deployment in --manifests (kubectl get"
-                + " deployments -n <namespace> -o yaml)."
-            : "Run pulldoctor with -n "
-                + Fixes.shellWord(install.launcherNamespacesElsewhere().get(0))
-                + ".";
+            ? Fixes.run(
+                "Point pulldoctor at the Airbyte namespace with -n (airbyte-abctl for abctl"
+                    + " installs), or include the launcher Deployment in --manifests:",
+                "kubectl get deployments -n '<namespace>' -o yaml > airbyte-deployments.yaml")
+            : Fix.of(
+                "Run pulldoctor with -n "
+                    + Fixes.shellWord(install.launcherNamespacesElsewhere().get(0))
+                    + ".");
     return Result.of(
             INFO,
             Status.ERROR,
             ObjectRef.of("Namespace", null, namespace),
             null,
             "the check could not run: " + why)
-        .withRemediation(remediation)
+        .withFix(remediation)
         .withEvidence("launcherNamespaces", install.launcherNamespacesElsewhere());
   }
 
@@ -170,18 +172,50 @@ public final class LauncherPullSecretEnvRule implements Rule {
                     + (launcherValue.hasValue()
                         ? "get only the launcher's list."
                         : "get no imagePullSecrets and pull anonymously."))
-            .withFix(
-                Fix.of(
-                    "Set it on deployment/"
-                        + launcher.name()
-                        + " and make it last, then remove it from deployment/"
-                        + worker.name()
-                        + ", where it does nothing:",
-                    concat(
-                        Fixes.nameSecrets(diagnosis, wanted),
-                        new Step.UnsetEnv(worker.ref(), JobEnv.PULL_SECRET))))
+            .withFix(misplacedFix(diagnosis, launcher, launcherValue, worker, wanted))
             .withEvidence(evidence(install, launcher, launcherValue))
             .withEvidence("workerValue", Objects.requireNonNull(workerValue.value())));
+  }
+
+  /**
+   * With a list on the launcher, that list is in force and the worker's does nothing: removing it
+   * is the fix, naming its secrets too the alternative. Without one, the value moves.
+   */
+  private static Fix misplacedFix(
+      Diagnosis diagnosis,
+      Workload launcher,
+      EnvValue launcherValue,
+      Workload worker,
+      List<String> wanted) {
+    Fix move =
+        Fix.of(
+            "Set it on deployment/"
+                + launcher.name()
+                + " and make it last, then remove it from deployment/"
+                + worker.name()
+                + ", where it does nothing:",
+            concat(
+                Fixes.nameSecrets(diagnosis, wanted),
+                new Step.UnsetEnv(worker.ref(), JobEnv.PULL_SECRET)));
+    if (!launcherValue.hasValue()) {
+      return move;
+    }
+    return Fix.of(
+            "The launcher's list is the one in force: remove the value from deployment/"
+                + worker.name()
+                + ", where it does nothing (and from the worker's extraEnv in your Helm values, if"
+                + " it is there):",
+            new Step.UnsetEnv(worker.ref(), JobEnv.PULL_SECRET))
+        .or(
+            Fix.of(
+                "if job pods should also get the secrets named on deployment/"
+                    + worker.name()
+                    + ": name them all on deployment/"
+                    + launcher.name()
+                    + ", make it last, and remove the value from deployment/"
+                    + worker.name()
+                    + ":",
+                move.steps()));
   }
 
   /** The names the user meant: both lists, trimmed, without empties or repeats. */

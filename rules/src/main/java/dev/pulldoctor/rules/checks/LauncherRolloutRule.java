@@ -299,17 +299,14 @@ public final class LauncherRolloutRule implements Rule {
     Fix remediation =
         paused
             ? Fix.of(
-                "Resume the rollout:",
-                new Step.Manual(
-                    "the deployment is paused",
-                    "kubectl rollout resume " + deploymentArg + namespaceArg))
+                "The deployment is paused; resume its rollout:",
+                new Step.Manual("", "kubectl rollout resume " + deploymentArg + namespaceArg))
             : Fix.of(
-                "Wait for the rollout; if it does not finish, see why (kubectl describe "
-                    + deploymentArg
-                    + namespaceArg
-                    + "), then restart the launcher:",
+                "Wait for the rollout:",
+                new Step.Manual("", "kubectl rollout status " + deploymentArg + namespaceArg),
                 new Step.Manual(
-                    "watch it", "kubectl rollout status " + deploymentArg + namespaceArg),
+                    "If it does not finish, see why, then restart the launcher:",
+                    "kubectl describe " + deploymentArg + namespaceArg),
                 new Step.RestartDeployment(workload.ref()));
     return Result.of(
             INFO,

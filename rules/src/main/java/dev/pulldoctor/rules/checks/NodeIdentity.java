@@ -2,9 +2,11 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -126,21 +128,21 @@ final class NodeIdentity {
     return m.matches() ? Integer.parseInt(m.group(1)) : 0;
   }
 
-  /** Commands that show whether the node identity may pull {@code image}, and grant it if not. */
-  static String checkCommands(Cloud cloud, @Nullable ImageReference image, List<Node> nodes) {
+  /** Steps that show whether the node identity may pull {@code image}, and grant it if not. */
+  static List<Step> checkSteps(Cloud cloud, @Nullable ImageReference image, List<Node> nodes) {
     return switch (cloud) {
-      case AWS -> awsCommands(image, nodes);
-      case GCP -> gcpCommands(image, nodes);
-      case AZURE -> azureCommands(image);
+      case AWS -> awsSteps(image, nodes);
+      case GCP -> gcpSteps(image, nodes);
+      case AZURE -> azureSteps(image);
     };
   }
 
-  private static String awsCommands(@Nullable ImageReference image, List<Node> nodes) {
+  private static List<Step> awsSteps(@Nullable ImageReference image, List<Node> nodes) {
     Matcher ecr = ECR_HOST.matcher(image == null ? "" : hostOf(image));
     boolean isEcr = ecr.matches();
     String region = isEcr ? ecr.group(2) : null;
     String partition = awsPartition(isEcr ? ecr.group(3) : "", region);
-    StringBuilder out = new StringBuilder();
+    List<Step> steps = new ArrayList<>();
     Optional<Matcher> instance =
         nodes.stream()
             .map(n -> n.getSpec() == null ? null : n.getSpec().getProviderID())
@@ -150,37 +152,51 @@ final class NodeIdentity {
             .findFirst();
     Optional<String> nodegroup = label(nodes, NODEGROUP_LABEL);
     if (instance.isPresent()) {
-      out.append("Find the node IAM role: aws ec2 describe-instances --region ")
-          .append(arg(instance.get().group(1)))
-          .append(" --instance-ids ")
-          .append(arg(instance.get().group(2)))
-          .append(" --query 'Reservations[0].Instances[0].IamInstanceProfile.Arn' --output text")
-          .append("\nthen: aws iam get-instance-profile --instance-profile-name <profile-name>")
-          .append(" --query 'InstanceProfile.Roles[0].RoleName' --output text");
+      steps.add(
+          new Step.Manual(
+              "Find the node's instance profile:",
+              "aws ec2 describe-instances --region "
+                  + arg(instance.get().group(1))
+                  + " --instance-ids "
+                  + arg(instance.get().group(2))
+                  + " --query 'Reservations[0].Instances[0].IamInstanceProfile.Arn' --output"
+                  + " text"));
+      steps.add(
+          new Step.Manual(
+              "then its IAM role (the profile name is the ARN's last part):",
+              "aws iam get-instance-profile --instance-profile-name '<profile-name>'"
+                  + " --query 'InstanceProfile.Roles[0].RoleName' --output text"));
     } else {
-      out.append("Find the node IAM role: aws eks describe-nodegroup --cluster-name <cluster>")
-          .append(" --nodegroup-name ")
-          .append(nodegroup.map(NodeIdentity::arg).orElse("<nodegroup>"))
-          .append(" --query nodegroup.nodeRole --output text");
+      steps.add(
+          new Step.Manual(
+              "Find the node IAM role:",
+              "aws eks describe-nodegroup --cluster-name '<cluster>' --nodegroup-name "
+                  + arg(nodegroup.orElse("<nodegroup>"))
+                  + " --query nodegroup.nodeRole --output text"));
     }
-    out.append("\nCheck its policies: aws iam list-attached-role-policies --role-name <node-role>")
-        .append(" (look for AmazonEC2ContainerRegistryReadOnly or")
-        .append(" AmazonEC2ContainerRegistryPullOnly)")
-        .append(
-            "\nGrant pull access if missing: aws iam attach-role-policy --role-name <node-role>")
-        .append(" --policy-arn arn:")
-        .append(partition)
-        .append(":iam::aws:policy/AmazonEC2ContainerRegistryReadOnly");
+    steps.add(
+        new Step.Manual(
+            "Check its policies (look for AmazonEC2ContainerRegistryReadOnly or"
+                + " AmazonEC2ContainerRegistryPullOnly):",
+            "aws iam list-attached-role-policies --role-name '<node-role>'"));
+    steps.add(
+        new Step.Manual(
+            "Grant pull access if missing:",
+            "aws iam attach-role-policy --role-name '<node-role>' --policy-arn arn:"
+                + partition
+                + ":iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"));
     if (isEcr && image != null) {
-      out.append("\nFor a pull across accounts, the repository policy must also allow the node")
-          .append(" role: aws ecr get-repository-policy --registry-id ")
-          .append(ecr.group(1))
-          .append(" --region ")
-          .append(arg(ecr.group(2)))
-          .append(" --repository-name ")
-          .append(arg(image.path()));
+      steps.add(
+          new Step.Manual(
+              "For a pull across accounts, the repository policy must also allow the node role:",
+              "aws ecr get-repository-policy --registry-id "
+                  + ecr.group(1)
+                  + " --region "
+                  + arg(ecr.group(2))
+                  + " --repository-name "
+                  + arg(image.path())));
     }
-    return out.toString();
+    return steps;
   }
 
   /** The region of a private ECR host, e.g. {@code us-east-1}. */
@@ -200,8 +216,8 @@ final class NodeIdentity {
     return "aws";
   }
 
-  private static String gcpCommands(@Nullable ImageReference image, List<Node> nodes) {
-    StringBuilder out = new StringBuilder();
+  private static List<Step> gcpSteps(@Nullable ImageReference image, List<Node> nodes) {
+    List<Step> steps = new ArrayList<>();
     Optional<Matcher> instance =
         nodes.stream()
             .map(n -> n.getSpec() == null ? null : n.getSpec().getProviderID())
@@ -209,23 +225,29 @@ final class NodeIdentity {
             .map(GCE_PROVIDER_ID::matcher)
             .filter(Matcher::matches)
             .findFirst();
+    String meaning =
+        " ('default' means PROJECT_NUMBER-compute@developer.gserviceaccount.com; the scopes must"
+            + " include devstorage.read_only or cloud-platform):";
     if (instance.isPresent()) {
-      out.append("Find the node service account and its scopes: gcloud compute instances describe ")
-          .append(arg(instance.get().group(3)))
-          .append(" --zone ")
-          .append(arg(instance.get().group(2)))
-          .append(" --project ")
-          .append(arg(instance.get().group(1)))
-          .append(" --format='value(serviceAccounts[0].email,serviceAccounts[0].scopes)'");
+      steps.add(
+          new Step.Manual(
+              "Find the node service account and its scopes" + meaning,
+              "gcloud compute instances describe "
+                  + arg(instance.get().group(3))
+                  + " --zone "
+                  + arg(instance.get().group(2))
+                  + " --project "
+                  + arg(instance.get().group(1))
+                  + " --format='value(serviceAccounts[0].email,serviceAccounts[0].scopes)'"));
     } else {
-      out.append("Find the node service account: gcloud container node-pools describe ")
-          .append(label(nodes, GKE_POOL_LABEL).map(NodeIdentity::arg).orElse("<node-pool>"))
-          .append(" --cluster <cluster> --location <location>")
-          .append(" --format='value(config.serviceAccount)'");
+      steps.add(
+          new Step.Manual(
+              "Find the node service account" + meaning,
+              "gcloud container node-pools describe "
+                  + arg(label(nodes, GKE_POOL_LABEL).orElse("<node-pool>"))
+                  + " --cluster '<cluster>' --location '<location>'"
+                  + " --format='value(config.serviceAccount)'"));
     }
-    out.append(
-        " ('default' means PROJECT_NUMBER-compute@developer.gserviceaccount.com; the scopes"
-            + " must include devstorage.read_only or cloud-platform)");
     String project = "<project>";
     String grant;
     Matcher ar = AR_HOST.matcher(image == null ? "" : hostOf(image));
@@ -239,7 +261,7 @@ final class NodeIdentity {
               + arg(project)
               + " --location "
               + arg(ar.group(1))
-              + " --member serviceAccount:<node-service-account>"
+              + " --member 'serviceAccount:<node-service-account>'"
               + " --role roles/artifactregistry.reader";
     } else {
       if (image != null && segments.size() >= 2) {
@@ -248,38 +270,43 @@ final class NodeIdentity {
       grant =
           "gcloud projects add-iam-policy-binding "
               + arg(project)
-              + " --member serviceAccount:<node-service-account>"
+              + " --member 'serviceAccount:<node-service-account>'"
               + " --role roles/artifactregistry.reader";
     }
-    out.append("\nCheck its roles: gcloud projects get-iam-policy ")
-        .append(arg(project))
-        .append(" --flatten='bindings[].members'")
-        .append(" --filter='bindings.members:serviceAccount:<node-service-account>'")
-        .append(" --format='value(bindings.role)' (look for roles/artifactregistry.reader, here")
-        .append(" or on the repository)")
-        .append("\nGrant pull access if missing: ")
-        .append(grant);
-    return out.toString();
+    steps.add(
+        new Step.Manual(
+            "Check its roles (look for roles/artifactregistry.reader, here or on the"
+                + " repository):",
+            "gcloud projects get-iam-policy "
+                + arg(project)
+                + " --flatten='bindings[].members'"
+                + " --filter='bindings.members:serviceAccount:<node-service-account>'"
+                + " --format='value(bindings.role)'"));
+    steps.add(new Step.Manual("Grant pull access if missing:", grant));
+    return steps;
   }
 
-  private static String azureCommands(@Nullable ImageReference image) {
-    String host = image == null ? "<registry>.azurecr.io" : arg(hostOf(image));
+  private static List<Step> azureSteps(@Nullable ImageReference image) {
+    String host = image == null ? "<registry>.azurecr.io" : hostOf(image);
     String registry = host.contains(".") ? host.substring(0, host.indexOf('.')) : host;
-    return "Check that the kubelet identity may pull: az aks check-acr --name <cluster>"
-        + " --resource-group <resource-group> --acr "
-        + host
-        + "\nGrant AcrPull to it if not: az aks update --name <cluster>"
-        + " --resource-group <resource-group> --attach-acr "
-        + registry
-        + " (registries with ABAC repository permissions need the role Container Registry"
-        + " Repository Reader instead)";
+    return List.of(
+        new Step.Manual(
+            "Check that the kubelet identity may pull:",
+            "az aks check-acr --name '<cluster>' --resource-group '<resource-group>' --acr "
+                + arg(host)),
+        new Step.Manual(
+            "Grant AcrPull to it if not (registries with ABAC repository permissions need the"
+                + " role Container Registry Repository Reader instead):",
+            "az aks update --name '<cluster>' --resource-group '<resource-group>' --attach-acr "
+                + arg(registry)));
   }
 
   /**
-   * A value from the cluster, quoted for the shell; placeholders such as {@code <cluster>} stay.
+   * A value from the cluster, quoted for the shell; a placeholder such as {@code <cluster>} is
+   * quoted too, so a command run before it is replaced fails on the value, not as a redirection.
    */
   private static String arg(String value) {
-    return value.startsWith("<") && value.endsWith(">") ? value : Fixes.shellWord(value);
+    return Fixes.shellWord(value);
   }
 
   private static String hostOf(ImageReference image) {

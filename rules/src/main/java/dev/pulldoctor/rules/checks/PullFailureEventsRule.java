@@ -11,6 +11,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -301,8 +303,9 @@ public final class PullFailureEventsRule implements Rule {
                 message.toString(),
                 null,
                 Map.of())
-            .withRemediation(remediation(diagnosis, cause, rules, image, namespace, pod))
+            .withFix(remediation(diagnosis, cause, rules, image, namespace, pod))
             .withEvidence("cause", cause.word())
+            .withEvidence(Result.DEPENDS_ON, List.copyOf(rules))
             .withEvidence("count", count)
             .withEvidence(
                 "alternatives",
@@ -335,7 +338,7 @@ public final class PullFailureEventsRule implements Rule {
     };
   }
 
-  private static String remediation(
+  private static Fix remediation(
       Diagnosis diagnosis,
       PullErrorCause cause,
       List<String> rules,
@@ -344,49 +347,79 @@ public final class PullFailureEventsRule implements Rule {
       String pod) {
     Optional<ImageReference> reference =
         image == null ? Optional.empty() : ImageReference.tryParse(image);
-    String imageWord = image == null ? "<image>" : Fixes.shellWord(image);
-    StringBuilder fix = new StringBuilder();
-    switch (cause) {
-      case AUTH, RATE_LIMIT ->
-          fix.append(
-                  "Check which pull secrets job pods get and whether one matches the registry:\n")
-              .append("pulldoctor diagnose -n ")
-              .append(Fixes.shellWord(diagnosis.install().namespace()))
-              .append(image == null ? "" : " --image " + imageWord)
-              .append('\n');
-      case NOT_FOUND, PLATFORM ->
-          fix.append("See whether the tag exists and which platforms it has:\n")
-              .append("docker manifest inspect ")
-              .append(imageWord)
-              .append('\n');
-      case NETWORK_DNS, NETWORK_TIMEOUT, NETWORK_REFUSED, TLS, PROXY, REGISTRY_SERVER_ERROR ->
-          fix.append(
-                  "Test the registry from a node (the node's runtime pulls, not the pod, so test"
-                      + " with the node's DNS, proxy and CA settings):\n")
-              .append("curl -sv https://")
-              .append(reference.map(r -> Fixes.shellWord(r.apiHost())).orElse("<registry-host>"))
-              .append("/v2/\n");
-      case NEVER_PULL_POLICY ->
-          fix.append("Load the image onto the nodes, or pull it with IfNotPresent:\n")
-              .append("kind load docker-image ")
-              .append(imageWord)
-              .append(" --name ")
-              .append(Fixes.isAbctl(diagnosis.install()) ? "airbyte-abctl" : "<kind-cluster>")
-              .append('\n');
-      case INVALID_REFERENCE ->
-          fix.append(
+    String imageWord = image == null ? "'<image>'" : Fixes.shellWord(image);
+    boolean checkedHere =
+        image != null && diagnosis.images().stream().anyMatch(t -> t.effective().equals(image));
+    List<Step> steps = new ArrayList<>();
+    String reason =
+        switch (cause) {
+          case AUTH, RATE_LIMIT -> {
+            if (!checkedHere) {
+              steps.add(
+                  new Step.Manual(
+                      "Check the pull secrets job pods get against this image's registry (this"
+                          + " run did not check the image):",
+                      "pulldoctor diagnose -n "
+                          + Fixes.shellWord(diagnosis.install().namespace())
+                          + " --image "
+                          + imageWord));
+            }
+            yield checkedHere
+                ? "The pull-secret checks of this run name what to change for the image (the"
+                    + " secrets job pods get, matched to its registry and tried on it)."
+                : "The registry refused the kubelet's credentials.";
+          }
+          case NOT_FOUND, PLATFORM -> {
+            steps.add(
+                new Step.Manual(
+                    "See whether the tag exists and which platforms it has:",
+                    "docker manifest inspect " + imageWord));
+            yield "The registry has no image for this reference and the nodes' platform.";
+          }
+          case NETWORK_DNS, NETWORK_TIMEOUT, NETWORK_REFUSED, TLS, PROXY, REGISTRY_SERVER_ERROR -> {
+            steps.add(
+                new Step.Manual(
+                    "Test the registry from a node (the node's runtime pulls, not the pod, so test"
+                        + " with the node's DNS, proxy and CA settings):",
+                    "curl -sv https://"
+                        + reference
+                            .map(r -> Fixes.shellWord(r.apiHost()))
+                            .orElse("'<registry-host>'")
+                        + "/v2/"));
+            yield "The nodes did not reach the registry.";
+          }
+          case NEVER_PULL_POLICY -> {
+            steps.add(
+                new Step.Manual(
+                    "Load the image onto the nodes, or pull it with IfNotPresent:",
+                    "kind load docker-image "
+                        + imageWord
+                        + " --name "
+                        + (Fixes.isAbctl(diagnosis.install())
+                            ? "airbyte-abctl"
+                            : "'<kind-cluster>'")));
+            yield "The pull policy is Never and the image is not on the node.";
+          }
+          case INVALID_REFERENCE ->
               "Register the connector image in Airbyte with a valid, lower-case name without a"
-                  + " scheme.\n");
-      case OTHER -> fix.append("Read the pod's pull events while the pull fails:\n");
+                  + " scheme.";
+          case OTHER -> "The runtime's message names no known cause.";
+        };
+    if (!rules.isEmpty()) {
+      steps.add(
+          new Step.Manual(
+              "How the checks named above decide:",
+              String.join(
+                  "\n", rules.stream().map(rule -> "pulldoctor explain " + rule).toList())));
     }
-    for (String rule : rules) {
-      fix.append("pulldoctor explain ").append(rule).append('\n');
-    }
-    fix.append("kubectl get events -n ")
-        .append(Fixes.shellWord(namespace))
-        .append(" --field-selector involvedObject.name=")
-        .append(Fixes.shellWord(pod));
-    return fix.toString();
+    steps.add(
+        new Step.Manual(
+            "Read the pod's pull events while the pull fails:",
+            "kubectl get events -n "
+                + Fixes.shellWord(namespace)
+                + " --field-selector involvedObject.name="
+                + Fixes.shellWord(pod)));
+    return Fix.of(reason, steps);
   }
 
   /**

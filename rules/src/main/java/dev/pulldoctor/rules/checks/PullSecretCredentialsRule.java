@@ -120,7 +120,7 @@ public final class PullSecretCredentialsRule implements Rule {
                           + ". The kubelet sends exactly these, so the pull fails with 401"
                           + " Unauthorized"
                           + tokenHint(ref, access))
-                  .withFix(recreate(ref, access, namespace))
+                  .withFix(recreate(diagnosis, ref, access, namespace))
                   .withEvidence("cause", PullErrorCause.AUTH.word());
           case NO_PULL_ACCESS ->
               Result.of(
@@ -241,24 +241,24 @@ public final class PullSecretCredentialsRule implements Rule {
     return "";
   }
 
-  private static Fix recreate(ImageReference ref, Access access, String namespace) {
+  private static Fix recreate(
+      Diagnosis diagnosis, ImageReference ref, Access access, String namespace) {
     String name = access.secret() == null ? "regcred" : access.secret();
     String server = access.registryKey() == null ? Fixes.dockerServer(ref) : access.registryKey();
     RegistryKind kind = RegistryHosts.kind(ref.domain());
     boolean ecr = kind == RegistryKind.ECR;
     Fix fix =
-        Fix.of(
-            "Write the secret over with working credentials (pods keep naming it):",
-            new Step.CreatePullSecret(
-                namespace,
-                name,
-                server,
-                ecr ? "AWS" : access.username(),
-                ecr
-                    ? "aws ecr get-login-password --region "
-                        + NodeIdentity.ecrRegion(ref.domain()).orElse("\"$AWS_REGION\"")
-                    : null,
-                access.secret() != null));
+        Fixes.rewriteSecret(
+            diagnosis,
+            namespace,
+            name,
+            server,
+            ecr ? "AWS" : access.username(),
+            ecr
+                ? "aws ecr get-login-password --region "
+                    + NodeIdentity.ecrRegion(ref.domain()).orElse("\"$AWS_REGION\"")
+                : null,
+            "Write the secret over with working credentials (pods keep naming it):");
     return ecr
         ? fix.or(
             Fix.of(

@@ -8,7 +8,6 @@ import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Fix;
-import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.SecretInfo;
@@ -232,8 +231,13 @@ public final class PullSecretFormatRule implements Rule {
                         .flatMap(v -> v.credentials().stream().findFirst())
                         .map(RegistryCredential::registryKey))
             .orElse("<registry-host>");
-    return Fix.of(
-        "Write the secret over in the format the kubelet reads (pods keep naming it):",
-        new Step.CreatePullSecret(secret.namespace(), secret.name(), server, null, null, true));
+    return Fixes.rewriteSecret(
+        diagnosis,
+        secret.namespace(),
+        secret.name(),
+        server,
+        null,
+        null,
+        "Write the secret over in the format the kubelet reads (pods keep naming it):");
   }
 }

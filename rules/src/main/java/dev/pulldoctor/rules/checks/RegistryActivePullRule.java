@@ -107,10 +107,12 @@ public final class RegistryActivePullRule implements Rule {
                           + " s"
                           + said
                           + "; job pods of this connector would wait the same way")
-                  .withRemediation(
-                      "Check the job node selectors and tolerations (JOB_KUBE_NODE_SELECTORS,"
-                          + " JOB_ISOLATED_KUBE_NODE_SELECTORS, JOB_KUBE_TOLERATIONS) against the"
-                          + " nodes' labels and taints: kubectl get nodes --show-labels");
+                  .withFix(
+                      Fixes.run(
+                          "Check the job node selectors and tolerations (JOB_KUBE_NODE_SELECTORS,"
+                              + " JOB_ISOLATED_KUBE_NODE_SELECTORS, JOB_KUBE_TOLERATIONS) against"
+                              + " the nodes' labels and taints:",
+                          "kubectl get nodes --show-labels"));
           case TIMEOUT ->
               Result.of(
                   INFO,

@@ -8,6 +8,7 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
@@ -93,7 +94,7 @@ public final class RegistryImageExistsRule implements Rule {
                           + ", so the pull fails with 'not found' ("
                           + manifest.detail()
                           + ")")
-                  .withRemediation(push(ref))
+                  .withFix(push(ref, ""))
                   .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
           case MISSING_REPOSITORY, NOT_FOUND ->
               Result.of(
@@ -112,10 +113,11 @@ public final class RegistryImageExistsRule implements Rule {
                               + reference
                               + " was not found (404)"
                               + ", so the pull fails with 'not found'")
-                  .withRemediation(
-                      "Check the repository name (registry host, path, letter case of the"
-                          + " original), then "
-                          + push(ref))
+                  .withFix(
+                      push(
+                          ref,
+                          "Check the repository name (registry host, path, letter case of the"
+                              + " original). "))
                   .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
           case DENIED ->
               Result.of(
@@ -166,14 +168,19 @@ public final class RegistryImageExistsRule implements Rule {
     return result;
   }
 
-  private static String push(ImageReference ref) {
+  /** Pushing the missing tag, after {@code check} when there is something to check first. */
+  private static Fix push(ImageReference ref, String check) {
     String target = ref.digest() == null ? ref.familiar() : ref.name() + ":<tag>";
-    return "push it: docker tag <local-image> "
-        + Fixes.shellWord(target)
-        + " && docker push "
-        + Fixes.shellWord(target)
-        + "; or, in Airbyte, change the connector's image tag to one that exists in "
-        + ref.name()
-        + ".";
+    return Fixes.run(
+            check + "Push it:",
+            "docker tag '<local-image>' "
+                + Fixes.shellWord(target)
+                + " && docker push "
+                + Fixes.shellWord(target))
+        .or(
+            Fix.of(
+                "in Airbyte, change the connector's image tag to one that exists in "
+                    + ref.name()
+                    + "."));
   }
 }

@@ -10,6 +10,8 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
 import dev.pulldoctor.rules.model.RegistryObservation.ManifestOutcome;
@@ -170,14 +172,14 @@ public final class RegistryPlatformRule implements Rule {
                       + " connector pod "
                       + (none ? "fails" : "scheduled there fails")
                       + " with 'no match for platform in manifest'")
-              .withRemediation(remediation(diagnosis.install(), image, uncovered, platforms))
+              .withFix(remediation(diagnosis.install(), image, uncovered, platforms))
               .withEvidence("cause", PullErrorCause.PLATFORM.word())
               .withEvidence("nodePlatforms", List.copyOf(uncovered.keySet()));
     }
     return result.withEvidence("platforms", platforms.stream().map(Platform::display).toList());
   }
 
-  private static String remediation(
+  private static Fix remediation(
       AirbyteInstall install,
       TargetImage image,
       Map<String, List<String>> uncovered,
@@ -190,22 +192,28 @@ public final class RegistryPlatformRule implements Rule {
             .map(r -> r.isDockerHub() ? r.familiar() : r.toString())
             .orElse(image.effective());
     Platform first = offered.get(0);
-    return "Rebuild and push the image for every node platform:\ndocker buildx build --platform "
-        + String.join(",", wanted)
-        + " -t "
-        + Fixes.shellWord(reference)
-        + " --push .\nOr run connector pods only on "
-        + first.os()
-        + "/"
-        + first.architecture()
-        + " nodes: kubectl set env deployment/"
-        + Fixes.shellWord(Fixes.launcher(install).name())
-        + " -n "
-        + Fixes.shellWord(install.namespace())
-        + " "
-        + Fixes.shellWord(
-            JobScheduling.NODE_SELECTORS + "=kubernetes.io/arch=" + first.architecture())
-        + " (and set the same in your Helm values so an upgrade keeps it).";
+    // The selector keeps the pairs already in force; only the architecture is added or replaced.
+    Map<String, String> selector = new LinkedHashMap<>(JobScheduling.of(install).nodeSelector());
+    selector.put("kubernetes.io/arch", first.architecture());
+    String value =
+        String.join(
+            ",", selector.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    return Fixes.run(
+            "Rebuild and push the image for every node platform:",
+            "docker buildx build --platform "
+                + String.join(",", wanted)
+                + " -t "
+                + Fixes.shellWord(reference)
+                + " --push .")
+        .or(
+            Fix.of(
+                "run connector pods only on "
+                    + first.os()
+                    + "/"
+                    + first.architecture()
+                    + " nodes (and set the same in your Helm values so an upgrade keeps it):",
+                new Step.SetEnv(
+                    Fixes.launcher(install), JobScheduling.selectorVariable(install), value)));
   }
 
   /** The job node selector in force and the nodes it selects (all nodes when there is none). */

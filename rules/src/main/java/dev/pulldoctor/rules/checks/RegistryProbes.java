@@ -108,7 +108,8 @@ final class RegistryProbes {
                         r.image(),
                         r.message() + when,
                         r.remediation(),
-                        r.evidence()))
+                        r.evidence(),
+                        r.fix()))
         .toList();
   }
 }

@@ -8,6 +8,7 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Certificate;
 import dev.pulldoctor.rules.model.RegistryObservation.Connection;
@@ -106,7 +107,8 @@ public final class RegistryReachableRule implements Rule {
                 first.image(),
                 result.message(),
                 result.remediation(),
-                result.evidence())
+                result.evidence(),
+                result.fix())
             .withEvidence("registry", registry)
             .withEvidence("images", observations.stream().map(RegistryObservation::image).toList())
             .withEvidence(TIMINGS_EVIDENCE, timings(connection));
@@ -187,58 +189,66 @@ public final class RegistryReachableRule implements Rule {
     PullErrorCause cause = connection.cause() == null ? PullErrorCause.OTHER : connection.cause();
     String host = host(registry);
     String port = port(registry, connection.scheme());
-    String remediation =
+    Fix remediation =
         switch (cause) {
           case NETWORK_DNS ->
-              "Check the name "
-                  + host
-                  + ": resolve it from a node and from a pod, e.g. kubectl run -it --rm dnscheck"
-                  + " --image=busybox:1.36 --restart=Never -- nslookup "
-                  + Fixes.shellWord(host)
-                  + ". A registry on an internal domain needs a DNS server that the nodes use"
-                  + " and that knows it.";
+              Fixes.run(
+                  "Check the name "
+                      + host
+                      + ": resolve it from a node and from a pod. A registry on an internal"
+                      + " domain needs a DNS server that the nodes use and that knows it. From a"
+                      + " pod:",
+                  "kubectl run -it --rm dnscheck --image=busybox:1.36 --restart=Never --"
+                      + " nslookup "
+                      + Fixes.shellWord(host));
           case NETWORK_REFUSED ->
-              "Nothing accepts connections on "
-                  + host
-                  + " port "
-                  + port
-                  + ": check the port in the image reference and that the registry runs, e.g."
-                  + " curl -v "
-                  + Fixes.shellWord(connection.scheme() + "://" + registry + "/v2/");
+              Fixes.run(
+                  "Nothing accepts connections on "
+                      + host
+                      + " port "
+                      + port
+                      + ": check the port in the image reference and that the registry runs:",
+                  "curl -v " + Fixes.shellWord(connection.scheme() + "://" + registry + "/v2/"));
           case NETWORK_TIMEOUT ->
-              "Packets to "
-                  + host
-                  + " port "
-                  + port
-                  + " are dropped or unanswered: check firewalls, security groups and egress"
-                  + " rules between the nodes and the registry, e.g. from a node: curl -v"
-                  + " --max-time 10 "
-                  + Fixes.shellWord(connection.scheme() + "://" + registry + "/v2/");
+              Fixes.run(
+                  "Packets to "
+                      + host
+                      + " port "
+                      + port
+                      + " are dropped or unanswered: check firewalls, security groups and egress"
+                      + " rules between the nodes and the registry. From a node:",
+                  "curl -v --max-time 10 "
+                      + Fixes.shellWord(connection.scheme() + "://" + registry + "/v2/"));
           case TLS ->
-              "Give "
-                  + host
-                  + " a certificate that names it, is valid now and chains to a public CA; or"
-                  + " make the nodes' container runtime trust its CA (containerd:"
-                  + " /etc/containerd/certs.d/"
-                  + registry
-                  + "/ca.crt). pulldoctor checks with its Java trust store: to make it trust a"
-                  + " private CA, run it with JAVA_TOOL_OPTIONS=-Djavax.net.ssl.trustStore=FILE.";
+              Fix.of(
+                  "Give "
+                      + host
+                      + " a certificate that names it, is valid now and chains to a public CA; or"
+                      + " make the nodes' container runtime trust its CA (containerd:"
+                      + " /etc/containerd/certs.d/"
+                      + registry
+                      + "/ca.crt). pulldoctor checks with its Java trust store: to make it trust a"
+                      + " private CA, run it with"
+                      + " JAVA_TOOL_OPTIONS=-Djavax.net.ssl.trustStore=FILE.");
           case PROXY ->
-              "Check HTTPS_PROXY and NO_PROXY where pulldoctor runs, and the proxy settings of"
-                  + " the nodes' container runtime (e.g. a containerd systemd drop-in with"
-                  + " HTTPS_PROXY and NO_PROXY): the proxy must allow CONNECT to "
-                  + host
-                  + ":"
-                  + port
-                  + ".";
+              Fix.of(
+                  "Check HTTPS_PROXY and NO_PROXY where pulldoctor runs, and the proxy settings of"
+                      + " the nodes' container runtime (e.g. a containerd systemd drop-in with"
+                      + " HTTPS_PROXY and NO_PROXY): the proxy must allow CONNECT to "
+                      + host
+                      + ":"
+                      + port
+                      + ".");
           case REGISTRY_SERVER_ERROR ->
-              "The registry "
-                  + registry
-                  + " has a server error: check its status page or logs, and retry later.";
+              Fix.of(
+                  "The registry "
+                      + registry
+                      + " has a server error: check its status page or logs, and retry later.");
           default ->
-              "Check that "
-                  + registry
-                  + " is a container registry (the host and port in the image reference).";
+              Fix.of(
+                  "Check that "
+                      + registry
+                      + " is a container registry (the host and port in the image reference).");
         };
     return Result.of(
             INFO,
@@ -251,7 +261,7 @@ public final class RegistryReachableRule implements Rule {
                 + (connection.stage() == null ? "?" : connection.stage().word())
                 + " failed): "
                 + connection.detail())
-        .withRemediation(remediation)
+        .withFix(remediation)
         .withEvidence("cause", cause.word())
         .withEvidence("stage", connection.stage() == null ? "" : connection.stage().word());
   }

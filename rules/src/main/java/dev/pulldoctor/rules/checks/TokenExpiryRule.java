@@ -9,6 +9,9 @@ import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
+import dev.pulldoctor.rules.fix.Commands;
+import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
@@ -198,7 +201,7 @@ public final class TokenExpiryRule implements Rule {
             + kind.described
             + " for "
             + host;
-    String remediation = remediation(diagnosis, referenced, secret, host, kind, image);
+    Fix remediation = remediation(diagnosis, referenced, secret, host, kind, image);
     Result result;
     if (written == null) {
       result =
@@ -297,14 +300,13 @@ public final class TokenExpiryRule implements Rule {
               .withEvidence("writtenAt", written.toString())
               .withEvidence("ageMinutes", age.toMinutes());
     }
-    return result
-        .withRemediation(result.status() == Status.PASS ? null : remediation)
+    return (result.status() == Status.PASS ? result : result.withFix(remediation))
         .withEvidence("registry", host)
         .withEvidence("token", kind.name().toLowerCase(Locale.ROOT))
         .withEvidence("lifetimeHours", kind.lifetime.toHours());
   }
 
-  private static String remediation(
+  private static Fix remediation(
       Diagnosis diagnosis,
       ReferencedSecrets referenced,
       SecretInfo secret,
@@ -314,15 +316,20 @@ public final class TokenExpiryRule implements Rule {
     AirbyteInstall install = diagnosis.install();
     String name = secret.name();
     String namespace = secret.namespace();
-    StringBuilder out =
-        new StringBuilder("Let the nodes pull with their own identity, which the kubelet's ")
-            .append(kind == TokenKind.ECR ? "ECR credential provider" : "auth-provider-gcp")
-            .append(" keeps fresh (")
-            .append(kind.cloud.nodeIdentity())
-            .append("):\n")
-            .append(NodeIdentity.checkCommands(kind.cloud, image, NodeIdentity.jobNodes(diagnosis)))
-            .append("\nThen ")
-            .append(drop(install, referenced, secret, kind));
+    List<Step> nodeIdentity =
+        new ArrayList<>(
+            NodeIdentity.checkSteps(kind.cloud, image, NodeIdentity.jobNodes(diagnosis)));
+    // Dropping the secret waits on the grant above, outside the cluster, so it stays a step a
+    // person takes (and 'fix --apply' never takes it).
+    nodeIdentity.addAll(drop(install, referenced, secret, kind));
+    Fix fix =
+        Fix.of(
+            "Let the nodes pull with their own identity, which the kubelet's "
+                + (kind == TokenKind.ECR ? "ECR credential provider" : "auth-provider-gcp")
+                + " keeps fresh ("
+                + kind.cloud.nodeIdentity()
+                + "):",
+            nodeIdentity);
     String password =
         kind == TokenKind.ECR
             ? "\"$(aws ecr get-login-password --region "
@@ -333,31 +340,33 @@ public final class TokenExpiryRule implements Rule {
     // The command below replaces the whole payload, so a shared secret would lose its other
     // registries: the token then gets a secret of its own.
     String target = shared ? name + (kind == TokenKind.ECR ? "-ecr" : "-gar") : name;
-    out.append(
-            shared
-                ? "\nOr keep the token in a secret of its own, "
+    String refresh =
+        (shared
+                ? "keep the token in a secret of its own, "
                     + target
                     + " (the command replaces the whole secret), name it next to "
                     + name
                     + ", and refresh it "
-                : "\nOr refresh the secret ")
-        .append(kind == TokenKind.ECR ? "every 6 hours" : "every 30 minutes")
-        .append(" (e.g. a CronJob whose pod has ")
-        .append(kind == TokenKind.ECR ? "the aws CLI" : "gcloud")
-        .append(" and kubectl, a cloud identity allowed to ")
-        .append(kind == TokenKind.ECR ? "call ecr:GetAuthorizationToken" : "read the repository")
-        .append(", and RBAC to update the secret) with:\nkubectl create secret docker-registry ")
-        .append(Fixes.shellWord(target))
-        .append(" -n ")
-        .append(Fixes.shellWord(namespace))
-        .append(" --docker-server=")
-        .append(Fixes.shellWord(host))
-        .append(" --docker-username=")
-        .append(kind == TokenKind.ECR ? "AWS" : "oauth2accesstoken")
-        .append(" --docker-password=")
-        .append(password)
-        .append(" --dry-run=client -o yaml | kubectl apply -f -");
-    return out.toString();
+                : "refresh the secret ")
+            + (kind == TokenKind.ECR ? "every 6 hours" : "every 30 minutes")
+            + " (e.g. a CronJob whose pod has "
+            + (kind == TokenKind.ECR ? "the aws CLI" : "gcloud")
+            + " and kubectl, a cloud identity allowed to "
+            + (kind == TokenKind.ECR ? "call ecr:GetAuthorizationToken" : "read the repository")
+            + ", and RBAC to update the secret) with:";
+    String command =
+        "kubectl create secret docker-registry "
+            + Fixes.shellWord(target)
+            + " -n "
+            + Fixes.shellWord(namespace)
+            + " --docker-server="
+            + Fixes.shellWord(host)
+            + " --docker-username="
+            + (kind == TokenKind.ECR ? "AWS" : "oauth2accesstoken")
+            + " --docker-password="
+            + password
+            + " --dry-run=client -o yaml | kubectl apply -f -";
+    return fix.or(Fixes.run(refresh, command));
   }
 
   /** Every entry of the secret is a token of this kind (no other registry would be lost). */
@@ -380,12 +389,15 @@ public final class TokenExpiryRule implements Rule {
   }
 
   /** How to stop naming the secret, or only its token entry when it holds other registries. */
-  private static String drop(
+  private static List<Step> drop(
       AirbyteInstall install, ReferencedSecrets referenced, SecretInfo secret, TokenKind kind) {
     if (!onlyTokens(secret, kind)) {
-      return "remove the token's entry from secret "
-          + secret.name()
-          + ", which also holds credentials for other registries";
+      return List.of(
+          new Step.Manual(
+              "Then remove the token's entry from secret "
+                  + secret.name()
+                  + ", which also holds credentials for other registries.",
+              null));
     }
     String origin = referenced.origin(secret.name());
     if (origin.equals(JobEnv.PULL_SECRET)) {
@@ -394,20 +406,26 @@ public final class TokenExpiryRule implements Rule {
               .map(String::strip)
               .filter(n -> !n.isEmpty() && !n.equals(secret.name()))
               .toList();
-      return "drop the secret from "
-          + JobEnv.PULL_SECRET
-          + ":\n"
-          + Fixes.text(Fixes.setPullSecretEnv(install, rest));
+      List<Step> steps = new ArrayList<>();
+      String then = "Then drop the secret from " + JobEnv.PULL_SECRET + ":";
+      for (Step step : Fixes.setPullSecretEnv(install, rest)) {
+        steps.add(new Step.Manual(then, Commands.render(step)));
+        then = "";
+      }
+      return steps;
     }
     if (origin.startsWith("imagePullSecrets of service account ")) {
-      return "remove it from the imagePullSecrets of service account "
-          + install.jobServiceAccount()
-          + ": kubectl edit serviceaccount "
-          + Fixes.shellWord(install.jobServiceAccount())
-          + " -n "
-          + Fixes.shellWord(install.jobNamespace());
+      return List.of(
+          new Step.Manual(
+              "Then remove it from the imagePullSecrets of service account "
+                  + install.jobServiceAccount()
+                  + ":",
+              "kubectl edit serviceaccount "
+                  + Fixes.shellWord(install.jobServiceAccount())
+                  + " -n "
+                  + Fixes.shellWord(install.jobNamespace())));
     }
-    return "stop naming it in " + origin;
+    return List.of(new Step.Manual("Then stop naming it in " + origin + ".", null));
   }
 
   /** The registry host of an entry as the kubelet indexes it; null when the kubelet ignores it. */

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a rule may look at: the snapshot, what the user asked for, and the models derived once
@@ -22,13 +23,21 @@ public final class Diagnosis {
   private final List<TargetImage> images;
   private final List<String> requestedImages;
 
-  private Diagnosis(Snapshot snapshot, Instant now, boolean offline, List<String> requestedImages) {
+  private Diagnosis(
+      Snapshot snapshot,
+      Instant now,
+      boolean offline,
+      List<String> requestedImages,
+      @Nullable List<TargetImage> carriedImages) {
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
     this.now = Objects.requireNonNull(now, "now");
     this.offline = offline;
     this.requestedImages = List.copyOf(requestedImages);
     this.install = AirbyteInstall.from(snapshot, snapshot.source().namespace());
-    this.images = ImageInventory.collect(snapshot, install, requestedImages);
+    this.images =
+        carriedImages == null
+            ? ImageInventory.collect(snapshot, install, requestedImages)
+            : ImageInventory.carried(carriedImages, snapshot, install);
   }
 
   /**
@@ -41,12 +50,15 @@ public final class Diagnosis {
    */
   public static Diagnosis of(
       Snapshot snapshot, Instant now, boolean offline, List<String> requestedImages) {
-    return new Diagnosis(snapshot, now, offline, requestedImages);
+    return new Diagnosis(snapshot, now, offline, requestedImages, null);
   }
 
-  /** The same diagnosis of another snapshot: what a replayed fix is judged on. */
+  /**
+   * The same diagnosis of another snapshot: what a replayed fix is judged on. The images stay the
+   * ones diagnosed, even when a replay retired the job pods that named them.
+   */
   public Diagnosis of(Snapshot other) {
-    return new Diagnosis(other, now, offline, requestedImages);
+    return new Diagnosis(other, now, offline, requestedImages, images);
   }
 
   public Snapshot snapshot() {

@@ -30,7 +30,11 @@ public final class FixProof {
       Result finding,
       Fix fix,
       Function<Diagnosis, List<Result>> rerun) {
-    List<String> manual = fix.manualSteps().stream().map(Commands::render).toList();
+    // A fix without steps is its reason: something only a person can do.
+    List<String> manual =
+        fix.steps().isEmpty()
+            ? List.of(fix.reason())
+            : fix.manualSteps().stream().map(Commands::render).toList();
     if (fix.steps().stream().noneMatch(Step::replayable)) {
       return new Proof(false, List.of(), manual);
     }

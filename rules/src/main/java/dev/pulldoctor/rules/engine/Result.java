@@ -27,6 +27,12 @@ public record Result(
     Map<String, Object> evidence,
     @Nullable Fix fix) {
 
+  /**
+   * Evidence key of a finding that reports a symptom (past pull failures) of the rules it lists:
+   * once none of them fails or warns, the next attempt no longer shows the symptom.
+   */
+  public static final String DEPENDS_ON = "dependsOn";
+
   public Result {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(status, "status");

@@ -22,7 +22,7 @@ public final class Commands {
 
   /** What a values change says after the cluster step it makes last. */
   static final String MAKE_IT_LAST =
-      "Then make it last (a Helm upgrade overwrites 'kubectl set env'): ";
+      "Then make it last (a Helm upgrade overwrites 'kubectl set env')";
 
   private Commands() {}
 
@@ -50,24 +50,33 @@ public final class Commands {
   }
 
   /**
-   * Steps one per line; a values change that follows a {@code kubectl set env} says it makes that
-   * change last.
+   * Steps one per line, prose on lines of its own: a values change that follows a {@code kubectl
+   * set env} says it makes that change last, and a values change's note comes before its command.
    */
   public static String steps(List<Step> steps) {
     List<String> lines = new ArrayList<>();
     Step previous = null;
     for (Step step : steps) {
-      String rendered = render(step);
-      lines.add(
-          step instanceof Step.SetHelmValues && previous instanceof Step.SetEnv
-              ? MAKE_IT_LAST + rendered
-              : rendered);
+      if (step instanceof Step.SetHelmValues s) {
+        String lead = previous instanceof Step.SetEnv ? MAKE_IT_LAST : "";
+        if (s.note() != null) {
+          lead = lead.isEmpty() ? s.note() : lead + "; " + s.note();
+        }
+        if (!lead.isEmpty()) {
+          lines.add(lead + ":");
+        }
+      }
+      lines.add(render(step));
       previous = step;
     }
     return String.join("\n", lines);
   }
 
-  /** One step as a command (or, for a manual step, its text). */
+  /**
+   * One step as a command (or, for a manual step, its text and command; for abctl, the values file
+   * and the install command). A values change's note is not part of it: {@link #steps} and the
+   * renderers show it as prose.
+   */
   public static String render(Step step) {
     if (step instanceof Step.SetEnv s) {
       return "kubectl set env deployment/"
@@ -122,11 +131,13 @@ public final class Commands {
       return "kind load docker-image " + shellWord(s.image()) + " -n " + shellWord(s.cluster());
     }
     if (step instanceof Step.SetHelmValues s) {
-      return (s.abctl() ? abctlValues(s.values()) : helmUpgrade(s))
-          + (s.note() == null ? "" : " (" + s.note() + ")");
+      return s.abctl() ? abctlValues(s.values()) : helmUpgrade(s);
     }
     Step.Manual manual = (Step.Manual) step;
-    return manual.command() == null ? manual.text() : manual.text() + "\n" + manual.command();
+    if (manual.command() == null) {
+      return manual.text();
+    }
+    return manual.text().isEmpty() ? manual.command() : manual.text() + "\n" + manual.command();
   }
 
   /** Quotes a word for a POSIX shell when it needs it; names from the cluster are untrusted. */
@@ -174,7 +185,7 @@ public final class Commands {
   static String abctlValues(Map<String, String> values) {
     return "add to your abctl values file (values.yaml):\n"
         + valuesYaml(values)
-        + "and run: abctl local install --values values.yaml";
+        + "and run:\nabctl local install --values values.yaml";
   }
 
   /** Dotted keys as nested YAML, keys in order, values quoted when YAML needs it. */

@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.fix;
 
+import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.LabelSelectors;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -45,6 +47,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Replay {
   private static final String PLACEHOLDER_USER = "replay-user";
+  private static final String DOCKER_CONFIG_JSON = "kubernetes.io/dockerconfigjson";
   private static final String PLACEHOLDER_PASSWORD = "replay-password";
 
   private Replay() {}
@@ -63,12 +66,19 @@ public final class Replay {
       edit.changeDeployment(
           set.deployment(), d -> env(d, set.name(), new EnvVar(set.name(), set.value(), null)));
       edit.rollOut(set.deployment());
+      edit.retireJobPods(set.name());
     } else if (step instanceof Step.UnsetEnv unset) {
       edit.changeDeployment(unset.deployment(), d -> env(d, unset.name(), null));
       edit.rollOut(unset.deployment());
+      edit.retireJobPods(unset.name());
     } else if (step instanceof Step.RestartDeployment restart) {
       edit.rollOut(restart.deployment());
     } else if (step instanceof Step.CreatePullSecret create) {
+      if (typeChange(edit, create)) {
+        // The API server refuses it: a Secret's type cannot change after creation
+        // (ValidateSecretUpdate), so the old secret stays as it was.
+        return;
+      }
       SecretInfo secret = pullSecret(create, edit.capturedAt);
       edit.secrets.removeIf(
           i -> i.namespace().equals(secret.namespace()) && i.name().equals(secret.name()));
@@ -146,6 +156,16 @@ public final class Replay {
    * The secret {@code kubectl create secret docker-registry} writes, with placeholder credentials
    * (the user types the real ones), replacing one of that name.
    */
+  /** Writing a pull secret over one of another type, which the API server rejects. */
+  private static boolean typeChange(Edit edit, Step.CreatePullSecret create) {
+    return edit.secrets.stream()
+        .anyMatch(
+            i ->
+                i.namespace().equals(create.namespace())
+                    && i.name().equals(create.name())
+                    && !i.type().equals(DOCKER_CONFIG_JSON));
+  }
+
   private static SecretInfo pullSecret(Step.CreatePullSecret create, Instant now) {
     String user = create.username() == null ? PLACEHOLDER_USER : create.username();
     String auth =
@@ -168,7 +188,7 @@ public final class Replay {
             .withNamespace(create.namespace())
             .withCreationTimestamp(now.toString())
             .endMetadata()
-            .withType("kubernetes.io/dockerconfigjson")
+            .withType(DOCKER_CONFIG_JSON)
             .withData(
                 Map.of(
                     ".dockerconfigjson",
@@ -262,6 +282,7 @@ public final class Replay {
     private final Instant capturedAt;
     private final List<Deployment> deployments;
     private final List<Pod> pods;
+    private final List<Event> events;
     private final List<ServiceAccount> serviceAccounts;
     private final List<SecretInfo> secrets;
     private final List<Node> nodes;
@@ -275,6 +296,7 @@ public final class Replay {
       this.capturedAt = s.capturedAt();
       this.deployments = new ArrayList<>(s.deployments());
       this.pods = new ArrayList<>(s.pods());
+      this.events = new ArrayList<>(s.events());
       this.serviceAccounts = new ArrayList<>(s.serviceAccounts());
       this.secrets = new ArrayList<>(s.secrets());
       this.nodes = new ArrayList<>(s.nodes());
@@ -313,6 +335,39 @@ public final class Replay {
                   : p);
     }
 
+    /**
+     * A change to how job pods are made (a {@code JOB_*} variable of the launcher) reaches only job
+     * pods made after it. Those made before keep their spec until Airbyte deletes them when their
+     * attempt ends; the replay retires them, and their events, so the rules judge what the next job
+     * pod gets, not what the last one got.
+     */
+    void retireJobPods(String variable) {
+      if (!variable.startsWith("JOB_")) {
+        return;
+      }
+      List<String> retired = new ArrayList<>();
+      pods.removeIf(
+          p -> {
+            Map<String, String> labels = p.getMetadata().getLabels();
+            boolean job =
+                labels != null
+                    && ImageInventory.JOB_POD_VALUE.equals(
+                        labels.get(ImageInventory.JOB_POD_LABEL));
+            if (job) {
+              retired.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+            }
+            return job;
+          });
+      events.removeIf(
+          e ->
+              e.getInvolvedObject() != null
+                  && "Pod".equals(e.getInvolvedObject().getKind())
+                  && retired.contains(
+                      e.getInvolvedObject().getNamespace()
+                          + "/"
+                          + e.getInvolvedObject().getName()));
+    }
+
     Snapshot build() {
       Snapshot s = original;
       return new Snapshot(
@@ -320,7 +375,7 @@ public final class Replay {
           s.source(),
           deployments,
           pods,
-          s.events(),
+          events,
           s.configMaps(),
           serviceAccounts,
           secrets,

@@ -121,7 +121,7 @@ public sealed interface Step {
    *
    * @param values dotted key → value, in order
    * @param abctl whether abctl owns the release (the values go in abctl's values file)
-   * @param note a remark shown after the command, in parentheses, or null
+   * @param note a remark shown as prose before the command, or null
    */
   record SetHelmValues(
       String release,

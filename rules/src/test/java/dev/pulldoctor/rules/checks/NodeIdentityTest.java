@@ -2,10 +2,12 @@ package dev.pulldoctor.rules.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -61,7 +63,7 @@ class NodeIdentityTest {
         ImageReference.tryParse("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/src:1")
             .orElseThrow();
 
-    assertThat(NodeIdentity.checkCommands(Cloud.AWS, image, List.of()))
+    assertThat(commands(Cloud.AWS, image, List.of()))
         .contains("arn:aws-cn:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly")
         .contains("--region cn-north-1 --repository-name team/src");
     assertThat(NodeIdentity.ecrRegion("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"))
@@ -73,17 +75,24 @@ class NodeIdentityTest {
   void gcr_images_are_granted_on_their_project() {
     ImageReference image = ImageReference.tryParse("gcr.io/acme-prod/source-x:1").orElseThrow();
 
-    assertThat(NodeIdentity.checkCommands(Cloud.GCP, image, List.of()))
+    assertThat(commands(Cloud.GCP, image, List.of()))
         .contains(
             "gcloud projects add-iam-policy-binding acme-prod --member"
-                + " serviceAccount:<node-service-account> --role roles/artifactregistry.reader");
+                + " 'serviceAccount:<node-service-account>' --role roles/artifactregistry.reader");
   }
 
   @Test
   void without_an_image_the_commands_keep_placeholders() {
-    assertThat(NodeIdentity.checkCommands(Cloud.AZURE, null, List.of()))
-        .contains("--acr <registry>.azurecr.io");
-    assertThat(NodeIdentity.checkCommands(Cloud.GCP, null, List.of()))
-        .contains("gcloud projects add-iam-policy-binding <project>");
+    assertThat(commands(Cloud.AZURE, null, List.of())).contains("--acr '<registry>.azurecr.io'");
+    assertThat(commands(Cloud.GCP, null, List.of()))
+        .contains("gcloud projects add-iam-policy-binding '<project>'");
+  }
+
+  /** The steps' commands, one per line, as a user copies them. */
+  private static String commands(Cloud cloud, @Nullable ImageReference image, List<Node> nodes) {
+    return NodeIdentity.checkSteps(cloud, image, nodes).stream()
+        .map(s -> ((Step.Manual) s).command())
+        .map(String::valueOf)
+        .reduce("", (a, b) -> a + b + "\n");
   }
 }
