@@ -5,6 +5,7 @@ import dev.pulldoctor.agent.collect.ClusterCollector;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.collect.LargeNamespace;
 import dev.pulldoctor.agent.render.OutputFormat;
+import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.airbyte.AirbyteVersion;
@@ -124,7 +125,7 @@ final class LiveBench {
   private void breakdown(KubernetesClient client) throws Exception {
     ClusterCollector collector = new ClusterCollector(client, Clock.fixed(NOW, ZoneOffset.UTC));
     RuleEngine engine = new RuleEngine(Rules.all());
-    ReportRenderer json = ReportRenderer.of(OutputFormat.JSON, false, "bench");
+    ReportRenderer json = ReportRenderer.of(OutputFormat.JSON, RenderOptions.plain("bench"));
     Samples collect = new Samples();
     Samples rules = new Samples();
     Samples render = new Samples();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pulldoctor.agent.render.HtmlReport;
 import dev.pulldoctor.agent.render.JsonRenderer;
 import dev.pulldoctor.agent.render.OutputFormat;
+import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.agent.render.ReportTree;
 import dev.pulldoctor.rules.Rules;
@@ -164,7 +165,8 @@ final class BundleContents {
 
   /** The report as Markdown, for attaching to a ticket. */
   static String markdown(Report report, String toolVersion) {
-    return ReportRenderer.of(OutputFormat.MARKDOWN, false, toolVersion).render(report);
+    return ReportRenderer.of(OutputFormat.MARKDOWN, RenderOptions.plain(toolVersion))
+        .render(report);
   }
 
   private static ObjectNode observations(Snapshot snapshot) {

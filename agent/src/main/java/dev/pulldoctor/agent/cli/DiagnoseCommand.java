@@ -2,8 +2,9 @@ package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
-import dev.pulldoctor.agent.render.OutputFormat;
+import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
+import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
@@ -64,19 +65,17 @@ final class DiagnoseCommand implements Callable<Integer> {
     Diagnosis diagnosis = input.diagnose(clock);
     Report report = new RuleEngine(Rules.all()).run(diagnosis, input.generatedAt(clock));
     PrintWriter out = spec.commandLine().getOut();
-    out.print(
-        ReportRenderer.of(output.format, useColor(output.format), VersionInfo.version())
-            .render(report));
+    RenderOptions options =
+        output.renderOptions(
+            SnapshotInput.interactive(),
+            TerminalWidth.columns(),
+            VersionInfo.version(),
+            SourceLocations.NONE);
+    out.print(ReportRenderer.of(output.format, options).render(report));
     out.flush();
     if (!input.foundLauncher(diagnosis)) {
       return ExitCodes.UNREADABLE;
     }
     return report.hasResultsAtOrAbove(output.failOn) ? ExitCodes.FINDINGS : ExitCodes.OK;
-  }
-
-  private static boolean useColor(OutputFormat format) {
-    return format == OutputFormat.TABLE
-        && SnapshotInput.interactive()
-        && System.getenv("NO_COLOR") == null;
   }
 }

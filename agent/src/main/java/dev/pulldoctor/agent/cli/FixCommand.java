@@ -12,6 +12,7 @@ import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.PlanObjects;
 import dev.pulldoctor.agent.render.PlanScript;
 import dev.pulldoctor.agent.render.PlanValues;
+import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
@@ -209,7 +210,9 @@ final class FixCommand implements Callable<Integer> {
     out.flush();
     Diagnosis again = input.diagnose(clock);
     Report report = new RuleEngine(Rules.all()).run(again, input.generatedAt(clock));
-    out.print(ReportRenderer.of(OutputFormat.TABLE, false, VersionInfo.version()).render(report));
+    out.print(
+        ReportRenderer.of(OutputFormat.TABLE, RenderOptions.plain(VersionInfo.version()))
+            .render(report));
     out.flush();
     return failing(report) ? ExitCodes.FINDINGS : ExitCodes.OK;
   }

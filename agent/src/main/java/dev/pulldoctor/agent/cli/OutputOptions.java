@@ -1,13 +1,15 @@
 package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.render.OutputFormat;
+import dev.pulldoctor.agent.render.RenderOptions;
+import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.engine.Status;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** {@code -o} and {@code --fail-on}. */
+/** {@code -o}, {@code --fail-on} and {@code --show-all}. */
 final class OutputOptions {
   @Option(
       names = {"-o", "--output"},
@@ -28,6 +30,23 @@ final class OutputOptions {
           "Exit 1 when a result is at or above LEVEL: 'fail', or 'warn' (warn, error and fail)."
               + " Default: ${DEFAULT-VALUE}.")
   Status failOn = Status.FAIL;
+
+  @Option(
+      names = "--show-all",
+      description =
+          "List every pass and skip one by one in the table and Markdown (by default they are"
+              + " folded into one count line per section; JSON always has them all).")
+  boolean showAll;
+
+  /**
+   * How to render for this invocation: colour only for the table on a terminal without NO_COLOR,
+   * the table wrapped to {@code columns}.
+   */
+  RenderOptions renderOptions(
+      boolean terminal, int columns, String toolVersion, SourceLocations locations) {
+    boolean color = format == OutputFormat.TABLE && terminal && System.getenv("NO_COLOR") == null;
+    return new RenderOptions(color, toolVersion, columns, showAll, failOn, locations);
+  }
 
   static final class FormatConverter implements CommandLine.ITypeConverter<OutputFormat> {
     @Override

@@ -6,19 +6,14 @@ import dev.pulldoctor.rules.engine.Report;
 public interface ReportRenderer {
   String render(Report report);
 
-  /**
-   * Returns the renderer of {@code format}.
-   *
-   * @param color ANSI colours, for the table on a terminal
-   * @param toolVersion pulldoctor's version, named by formats that describe the tool (SARIF)
-   */
-  static ReportRenderer of(OutputFormat format, boolean color, String toolVersion) {
+  /** Returns the renderer of {@code format}. */
+  static ReportRenderer of(OutputFormat format, RenderOptions options) {
     return switch (format) {
-      case TABLE -> new TableRenderer(color);
+      case TABLE -> new TableRenderer(options.color());
       case JSON -> new JsonRenderer();
       case YAML -> new YamlRenderer();
       case MARKDOWN -> new MarkdownRenderer();
-      case SARIF -> new SarifRenderer(toolVersion);
+      case SARIF -> new SarifRenderer(options.toolVersion());
       case JUNIT -> new JUnitRenderer();
     };
   }
