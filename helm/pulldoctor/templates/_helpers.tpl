@@ -56,6 +56,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{- /* Where the project publishes docs/: the base of the runbook_url links in files/. */}}
+{{- define "pulldoctor.publishedDocs" -}}
+https://github.com/pulldoctor/pulldoctor/blob/main/docs/
+{{- end }}
+
 {{- define "pulldoctor.image" -}}
 {{- if .Values.image.digest }}
 {{- printf "%s@%s" .Values.image.repository .Values.image.digest }}

@@ -146,6 +146,15 @@ final class Chart {
             .get("notes");
   }
 
+  /** The chart's appVersion: the image tag the chart runs unless told otherwise. */
+  static String appVersion() {
+    try {
+      return YAML.readTree(DIR.resolve("Chart.yaml").toFile()).get("appVersion").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The values a rendering sees: the chart's defaults, merged with {@code values} if given. */
   static JsonNode values(@Nullable Path values) {
     try {

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** What {@code helm install} tells the user: how to see the first run and open the report. */
 class ChartNotesTest {
@@ -25,6 +27,39 @@ class ChartNotesTest {
         .contains("http://127.0.0.1:8080/")
         .contains("import dashboards/grafana/pulldoctor.json")
         .doesNotContain("rbac.secrets.mode=none");
+  }
+
+  @Test
+  void with_the_default_image_the_notes_first_warn_that_it_must_be_built_and_pushed(
+      @TempDir Path scratch) throws Exception {
+    String notes = Chart.notes(Map.of(), scratch);
+
+    assertThat(notes)
+        .startsWith(
+            "WARNING: image.repository is left at its default, pulldoctor, and no registry"
+                + " serves pulldoctor:"
+                + Chart.appVersion()
+                + ": the pod will fail with ErrImagePull.")
+        .contains("mvn -B -Pimage package jib:build -Dimage=registry.example.com/team/pulldoctor:")
+        .contains(
+            "helm upgrade pd <chart> -n airbyte --reuse-values"
+                + " --set image.repository=registry.example.com/team/pulldoctor");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "image.repository, registry.example.com/team/pulldoctor",
+    // The image was loaded into the nodes (kind load, ctr images import): nothing is pulled.
+    "image.pullPolicy, Never"
+  })
+  void with_an_image_repository_set_or_a_preloaded_image_there_is_no_image_warning(
+      String key, String value, @TempDir Path scratch) throws Exception {
+    String notes = Chart.notes(Map.of(key, value), scratch);
+
+    assertThat(notes)
+        .startsWith("pulldoctor " + Chart.appVersion() + " diagnoses")
+        .doesNotContain("WARNING")
+        .doesNotContain("jib:build");
   }
 
   @Test

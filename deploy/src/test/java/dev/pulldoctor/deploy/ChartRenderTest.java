@@ -275,10 +275,11 @@ class ChartRenderTest {
   }
 
   @Test
-  void the_prometheus_rule_holds_the_alerts_of_dashboards_with_runbook_links_prefixed()
+  void the_prometheus_rule_holds_the_alerts_of_dashboards_with_runbook_links_on_the_chosen_base()
       throws IOException {
     Path values = Chart.DIR.resolve("ci").resolve("04-monitoring-values.yaml");
     String base = Chart.values(values).at("/prometheusRule/runbookBaseUrl").asText();
+    String published = Chart.values(null).at("/prometheusRule/runbookBaseUrl").asText();
     GenericKubernetesResource rule =
         (GenericKubernetesResource)
             Chart.render(values).ofKind("PrometheusRule").stream().findFirst().orElseThrow();
@@ -286,18 +287,23 @@ class ChartRenderTest {
     JsonNode rendered = json.valueToTree(rule.getAdditionalProperties().get("spec"));
 
     JsonNode expected = new YAMLMapper().readTree(ALERTS.toFile());
+    List<String> links = new ArrayList<>();
     for (JsonNode group : expected.get("groups")) {
       for (JsonNode alert : group.get("rules")) {
         ObjectNode annotations = (ObjectNode) alert.get("annotations");
-        annotations.put("runbook_url", base + annotations.get("runbook_url").asText());
+        String url = annotations.get("runbook_url").asText();
+        assertThat(url).startsWith(published);
+        annotations.put("runbook_url", base + url.substring(published.length()));
+        links.add(annotations.get("runbook_url").asText());
       }
     }
-    assertThat(base).startsWith("https://");
+    assertThat(base).startsWith("https://").isNotEqualTo(published);
+    assertThat(links).contains(base + "rules.md#pullsecretexists");
     assertThat(rendered.get("groups")).isEqualTo(expected.get("groups"));
   }
 
   @Test
-  void without_a_runbook_base_the_rules_are_the_alert_file_unchanged() throws IOException {
+  void with_the_default_runbook_base_the_rules_are_the_alert_file_unchanged() throws IOException {
     GenericKubernetesResource rule =
         (GenericKubernetesResource)
             Chart.render(null, Map.of("prometheusRule.enabled", "true"))

@@ -29,6 +29,9 @@ class ChartSchemaTest {
           'images: registry.example.com/a:1'        | at '/images': got string, want array
           'service: {port: 80000}'                  | at '/service/port'
           'serviceMonitor: {enabled: true, lables: {}}' | additional properties 'lables' not allowed
+          'prometheusRule: {runbookBaseUrl: docs/}'  | at '/prometheusRule/runbookBaseUrl'
+          'prometheusRule: {runbookBaseUrl: ""}'    | at '/prometheusRule/runbookBaseUrl'
+          'prometheusRule: {runbookBaseUrl: "https://docs.example.com/pulldoctor"}' | at '/prometheusRule/runbookBaseUrl'
           """)
   void bad_values_are_refused_with_the_offending_key(
       String values, String expected, @TempDir Path dir) throws Exception {

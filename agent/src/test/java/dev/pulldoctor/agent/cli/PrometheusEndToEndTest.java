@@ -81,7 +81,7 @@ class PrometheusEndToEndTest {
             null,
             Duration.ofSeconds(30));
     assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 8 rules found");
+    assertThat(check.output()).contains("SUCCESS: 14 rules found");
 
     Processes.Finished test =
         Processes.run(
@@ -174,9 +174,26 @@ class PrometheusEndToEndTest {
           JsonNode answer = get(base + "/api/v1/query?query=" + encode(grafanaVariables(query)));
           assertThat(answer.path("status").asText()).as(query + ": " + answer).isEqualTo("success");
         }
+        // The dashboard's job variable (label_values(pulldoctor_build_info, job)) offers the
+        // scrape job, and the agent panel's query filtered by it finds the agent's heap.
+        assertThat(
+                get(base
+                        + "/api/v1/label/job/values?match%5B%5D="
+                        + encode("pulldoctor_build_info"))
+                    .path("data"))
+            .extracting(JsonNode::asText)
+            .containsExactly("pulldoctor");
+        String heap =
+            dashboardQueries().stream()
+                .filter(q -> q.contains("jvm_memory_used_bytes"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode heapSeries = awaitQuery(base, grafanaVariables(heap));
+        assertThat(heapSeries).hasSize(1);
+        assertThat(heapSeries.get(0).path("value").get(1).asDouble()).isPositive();
 
         JsonNode groups = get(base + "/api/v1/rules").path("data").path("groups");
-        assertThat(groups.get(0).path("rules").size()).isEqualTo(8);
+        assertThat(groups.get(0).path("rules").size()).isEqualTo(14);
         JsonNode alerts = awaitAlert(base, "PulldoctorPullSecretMissing");
         assertThat(alerts.path("state").asText()).isEqualTo("pending");
         assertThat(alerts.path("labels").path("namespace").asText()).isEqualTo("airbyte-abctl");
@@ -220,7 +237,10 @@ class PrometheusEndToEndTest {
 
   /** Grafana's variables, as Grafana substitutes them before sending a query. */
   static String grafanaVariables(String query) {
-    return query.replace("$namespace", ".*").replace("$__rate_interval", "1m");
+    return query
+        .replace("$namespace", ".*")
+        .replace("$job", "pulldoctor")
+        .replace("$__rate_interval", "1m");
   }
 
   private static JsonNode awaitQuery(String base, String query) throws Exception {
