@@ -86,6 +86,8 @@ class ChartNotesTest {
     assertThat(notes)
         .contains("kubectl -n airbyte get secret pd-token -o jsonpath='{.data.token}'")
         .contains("http://127.0.0.1:8080/api/v1/run")
-        .contains("Alerts: PrometheusRule pd-pulldoctor");
+        .contains(
+            "Alerts: PrometheusRule pd-pulldoctor: one alert per failing critical rule family")
+        .contains("runbooks under https://github.com/pulldoctor/pulldoctor/blob/main/docs/.");
   }
 }
