@@ -34,7 +34,7 @@ final class OutputOptions {
   @Option(
       names = "--show-all",
       description =
-          "List every pass and skip one by one in the table and Markdown (by default they are"
+          "List every pass and skip one by one in the table (by default they are"
               + " folded into one count line per section; JSON always has them all).")
   boolean showAll;
 

@@ -95,16 +95,19 @@ public final class HtmlReport {
         Comparator.comparingInt((Result r) -> ORDER.indexOf(r.status()))
             .thenComparing(r -> r.severity(), Comparator.reverseOrder())
             .thenComparing(Result::rule));
-    List<Result> attention = results.stream().filter(r -> needsAttention(r.status())).toList();
+    // Numbered in the order to fix them, root cause before symptom, as in the table and Markdown.
+    List<Result> attention = ProblemOrder.of(report);
     html.append("<h2 id=\"failing\">Needs attention (").append(attention.size()).append(")</h2>\n");
     if (attention.isEmpty()) {
       html.append("<p class=\"fresh\">Nothing failed: every check passed or did not apply.</p>\n");
     }
-    attention.forEach(r -> result(html, r, rules, served));
+    for (int i = 0; i < attention.size(); i++) {
+      result(html, attention.get(i), i + 1, rules, served);
+    }
     images(html, report);
     List<Result> rest = results.stream().filter(r -> !needsAttention(r.status())).toList();
     html.append("<h2 id=\"passed\">Passed and skipped (").append(rest.size()).append(")</h2>\n");
-    rest.forEach(r -> result(html, r, rules, served));
+    rest.forEach(r -> result(html, r, 0, rules, served));
     return end(html, version, served);
   }
 
@@ -201,8 +204,9 @@ public final class HtmlReport {
         .append("</span> ");
   }
 
+  /** One result; {@code number} is its place among the problems, 0 for a pass or skip. */
   private static void result(
-      StringBuilder html, Result result, List<RuleInfo> rules, boolean served) {
+      StringBuilder html, Result result, int number, List<RuleInfo> rules, boolean served) {
     String title =
         rules.stream()
             .filter(r -> r.id().equals(result.rule()))
@@ -213,7 +217,9 @@ public final class HtmlReport {
         .append(Html.escape(result.rule()))
         .append("\" data-status=\"")
         .append(result.status().word())
-        .append("\">\n<p><span class=\"status ")
+        .append("\">\n<p>")
+        .append(number > 0 ? number + ". " : "")
+        .append("<span class=\"status ")
         .append(result.status().word())
         .append("\">")
         .append(result.status().word())

@@ -16,7 +16,8 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * {@code -o junit}: JUnit XML for CI test reports. One {@code testsuite} per rule, one {@code
  * testcase} per result: {@code fail} is a failure (its fix in the body), {@code error} an error,
- * {@code skip} skipped, {@code warn} a pass whose message is in {@code system-out}.
+ * {@code skip} skipped, {@code warn} a pass whose message is in {@code system-out}, or a failure of
+ * type {@code warning} under {@code --fail-on warn}: the XML fails exactly when the exit code does.
  *
  * <p>The JDK's stream writer does the XML escaping; characters that XML 1.0 cannot carry at all
  * (control characters, lone surrogates) are taken out of cluster text first, or the file would not
@@ -24,6 +25,21 @@ import javax.xml.stream.XMLStreamWriter;
  */
 public final class JUnitRenderer implements ReportRenderer {
   private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
+
+  private final boolean warnFails;
+
+  /** Fails on fails only, the default of {@code --fail-on}. */
+  public JUnitRenderer() {
+    this(Status.FAIL);
+  }
+
+  /**
+   * @param failOn the lowest status that fails the run ({@code --fail-on}): at {@code WARN},
+   *     warnings are failures
+   */
+  public JUnitRenderer(Status failOn) {
+    this.warnFails = Status.WARN.isAtLeast(failOn);
+  }
 
   @Override
   public String render(Report report) {
@@ -56,7 +72,7 @@ public final class JUnitRenderer implements ReportRenderer {
     return suites;
   }
 
-  private static void suite(XMLStreamWriter xml, Report report, String rule, List<Result> results)
+  private void suite(XMLStreamWriter xml, Report report, String rule, List<Result> results)
       throws XMLStreamException {
     xml.writeCharacters("\n  ");
     xml.writeStartElement("testsuite");
@@ -76,10 +92,11 @@ public final class JUnitRenderer implements ReportRenderer {
     xml.writeEndElement();
   }
 
-  private static void counts(XMLStreamWriter xml, Summary summary) throws XMLStreamException {
+  private void counts(XMLStreamWriter xml, Summary summary) throws XMLStreamException {
     int tests = summary.pass() + summary.warn() + summary.fail() + summary.skip() + summary.error();
     xml.writeAttribute("tests", Integer.toString(tests));
-    xml.writeAttribute("failures", Integer.toString(summary.fail()));
+    int failures = summary.fail() + (warnFails ? summary.warn() : 0);
+    xml.writeAttribute("failures", Integer.toString(failures));
     xml.writeAttribute("errors", Integer.toString(summary.error()));
     xml.writeAttribute("skipped", Integer.toString(summary.skip()));
   }
@@ -92,7 +109,7 @@ public final class JUnitRenderer implements ReportRenderer {
     xml.writeAttribute("value", attribute(value));
   }
 
-  private static void testcase(XMLStreamWriter xml, Result result) throws XMLStreamException {
+  private void testcase(XMLStreamWriter xml, Result result) throws XMLStreamException {
     xml.writeCharacters("\n    ");
     if (result.status() == Status.PASS) {
       xml.writeEmptyElement("testcase");
@@ -115,6 +132,10 @@ public final class JUnitRenderer implements ReportRenderer {
         xml.writeAttribute("message", attribute(message));
       }
       case WARN -> {
+        if (warnFails) {
+          outcome(xml, "failure", message, details, "warning");
+          break;
+        }
         xml.writeCharacters("\n      ");
         xml.writeStartElement("system-out");
         xml.writeCharacters("WARN: " + details);

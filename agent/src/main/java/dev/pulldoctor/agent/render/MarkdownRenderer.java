@@ -11,7 +11,6 @@ import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +57,7 @@ public final class MarkdownRenderer implements ReportRenderer {
       problems.add(count(summary.warn(), "warning", "warnings"));
     }
     return switch (worst) {
-      case FAIL -> word + String.join(", ", problems) + ". Fixes below, most severe first.";
+      case FAIL -> word + String.join(", ", problems) + ". Fixes below, root causes first.";
       case ERROR ->
           word
               + String.join(", ", problems)
@@ -91,11 +90,7 @@ public final class MarkdownRenderer implements ReportRenderer {
   }
 
   private static void findings(Report report, StringBuilder out) {
-    List<Result> problems =
-        report.results().stream()
-            .filter(r -> r.status().isAtLeast(Status.WARN))
-            .sorted(Comparator.comparing(Result::status).reversed())
-            .toList();
+    List<Result> problems = ProblemOrder.of(report);
     if (problems.isEmpty()) {
       return;
     }
@@ -204,8 +199,7 @@ public final class MarkdownRenderer implements ReportRenderer {
         "Job pull secrets",
         install.jobPodPullSecrets().isEmpty()
             ? "(none)"
-            : String.join(
-                ", ", install.jobPodPullSecrets().stream().map(n -> "'" + n + "'").toList()));
+            : Wrap.capped(install.jobPodPullSecrets().stream().map(n -> "'" + n + "'").toList()));
     install
         .connectorImageRegistry()
         .ifPresent(registry -> row(out, "Connector image registry", registry));
@@ -224,13 +218,11 @@ public final class MarkdownRenderer implements ReportRenderer {
     }
     if (!image.pods().isEmpty()) {
       text.append(", pods ")
-          .append(String.join(", ", image.pods().stream().map(ObjectRef::name).toList()));
+          .append(Wrap.capped(image.pods().stream().map(ObjectRef::name).toList()));
     }
     if (!image.connectors().isEmpty()) {
       text.append(", custom connector ")
-          .append(
-              String.join(
-                  "; ", image.connectors().stream().map(CustomConnector::describe).toList()));
+          .append(Wrap.capped(image.connectors().stream().map(CustomConnector::describe).toList()));
     }
     return text.toString();
   }

@@ -12,7 +12,8 @@ public enum OutputFormat {
   YAML,
   MARKDOWN,
   SARIF,
-  JUNIT;
+  JUNIT,
+  HTML;
 
   public String word() {
     return name().toLowerCase(Locale.ROOT);

@@ -8,8 +8,8 @@ import dev.pulldoctor.rules.engine.Status;
  * @param color ANSI colours, for the table on a terminal
  * @param toolVersion pulldoctor's version, named by formats that describe the tool (SARIF)
  * @param width the column at which the table wraps its lines
- * @param showAll whether the table and Markdown list passes and skips one by one (otherwise they
- *     are folded into a count line per section)
+ * @param showAll whether the table lists passes and skips one by one (otherwise they are folded
+ *     into a count line per section)
  * @param failOn the lowest status that makes the run fail ({@code --fail-on}), which the formats
  *     that count failures (JUnit) count by
  * @param locations where the objects a result names came from (a manifest file and line, a bundle
@@ -36,6 +36,10 @@ public record RenderOptions(
   public static RenderOptions plain(String toolVersion) {
     return new RenderOptions(
         false, toolVersion, DEFAULT_WIDTH, false, Status.FAIL, SourceLocations.NONE);
+  }
+
+  public RenderOptions withColor(boolean ansi) {
+    return new RenderOptions(ansi, toolVersion, width, showAll, failOn, locations);
   }
 
   public RenderOptions withWidth(int columns) {

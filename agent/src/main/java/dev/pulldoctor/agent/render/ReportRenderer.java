@@ -9,12 +9,13 @@ public interface ReportRenderer {
   /** Returns the renderer of {@code format}. */
   static ReportRenderer of(OutputFormat format, RenderOptions options) {
     return switch (format) {
-      case TABLE -> new TableRenderer(options.color());
+      case TABLE -> new TableRenderer(options);
       case JSON -> new JsonRenderer();
       case YAML -> new YamlRenderer();
       case MARKDOWN -> new MarkdownRenderer();
       case SARIF -> new SarifRenderer(options.toolVersion());
-      case JUNIT -> new JUnitRenderer();
+      case JUNIT -> new JUnitRenderer(options.failOn());
+      case HTML -> new HtmlRenderer(options.toolVersion());
     };
   }
 }

@@ -6,6 +6,7 @@ import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.engine.Summary;
+import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.ArrayList;
@@ -13,45 +14,56 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * {@code -o table}: a header describing the install, then results grouped by image (install-wide
- * results first), most alarming first within a group, each failure followed by its fix.
+ * {@code -o table}: a header describing the install, then the problems numbered in the order to fix
+ * them (root cause before symptom, {@link ProblemOrder}), each with its fix, prose apart from the
+ * commands to copy; then passes and skips, folded to one count line per section unless {@code
+ * --show-all}. Prose is wrapped to the width; commands never are, so they can be copied whole.
  */
 public final class TableRenderer implements ReportRenderer {
   private static final String INSTALL_GROUP = "";
-  private final boolean color;
 
-  public TableRenderer(boolean color) {
-    this.color = color;
+  /** Commands and values sit this far right of the prose that introduces them. */
+  private static final String CODE_INDENT = "    ";
+
+  private final RenderOptions options;
+
+  public TableRenderer(RenderOptions options) {
+    this.options = options;
   }
 
   @Override
   public String render(Report report) {
     StringBuilder out = new StringBuilder();
     header(report, out);
-    Map<String, List<Result>> groups = groups(report);
-    int width = report.results().stream().mapToInt(r -> r.rule().length()).max().orElse(10);
-    groups.forEach(
-        (image, results) -> {
-          out.append('\n').append(groupTitle(report, image)).append('\n');
-          results.stream()
-              .sorted((a, b) -> b.status().compareTo(a.status()))
-              .forEach(r -> line(r, width, out));
-        });
-    out.append('\n').append(summary(report.summary())).append('\n');
+    out.append('\n');
+    problems(ProblemOrder.of(report), out);
+    Map<String, List<Result>> others = others(report);
+    if (!others.isEmpty()) {
+      out.append('\n');
+      if (options.showAll()) {
+        listed(report, others, out);
+      } else {
+        folded(others, out);
+      }
+    }
+    out.append('\n');
+    wrapped(summary(report.summary()), "", "  ", out);
     return out.toString();
   }
 
-  private static void header(Report report, StringBuilder out) {
+  private void header(Report report, StringBuilder out) {
     AirbyteInstall install = report.airbyte();
-    out.append("pulldoctor · ")
-        .append(report.source().type().word())
-        .append(report.source().context() == null ? "" : " " + safe(report.source().context()))
-        .append(" · namespace ")
-        .append(safe(report.source().namespace()))
-        .append('\n');
+    wrapped(
+        "pulldoctor · "
+            + report.source().type().word()
+            + (report.source().context() == null ? "" : " " + safe(report.source().context()))
+            + " · namespace "
+            + safe(report.source().namespace()),
+        "",
+        "  ",
+        out);
     StringBuilder airbyte = new StringBuilder("Airbyte ");
     airbyte.append(install.version().map(v -> safe(v.text())).orElse("(version unknown)"));
     airbyte.append(" · chart ").append(install.chart().name().toLowerCase(Locale.ROOT));
@@ -61,35 +73,133 @@ public final class TableRenderer implements ReportRenderer {
             .jobLauncher()
             .map(w -> " · launcher deployment/" + safe(w.name()))
             .orElse(" · no job launcher found"));
-    out.append(airbyte).append('\n');
-    out.append("Job pods: namespace ")
-        .append(safe(install.jobNamespace()))
-        .append(" · service account ")
-        .append(safe(install.jobServiceAccount()))
-        .append(" · pull secrets ")
-        .append(
-            install.jobPodPullSecrets().isEmpty()
+    wrapped(airbyte.toString(), "", "  ", out);
+    wrapped(
+        "Job pods: namespace "
+            + safe(install.jobNamespace())
+            + " · service account "
+            + safe(install.jobServiceAccount())
+            + " · pull secrets "
+            + (install.jobPodPullSecrets().isEmpty()
                 ? "(none)"
                 : safe(
-                    String.join(
-                        ", ",
-                        install.jobPodPullSecrets().stream().map(n -> "'" + n + "'").toList())))
-        .append('\n');
+                    Wrap.capped(
+                        install.jobPodPullSecrets().stream().map(n -> "'" + n + "'").toList()))),
+        "",
+        "  ",
+        out);
   }
 
-  private static Map<String, List<Result>> groups(Report report) {
+  private void problems(List<Result> problems, StringBuilder out) {
+    if (problems.isEmpty()) {
+      out.append("No problems found: every check that applies passed.\n");
+      return;
+    }
+    int digits = String.valueOf(problems.size()).length();
+    String indent = " ".repeat(digits + 2);
+    for (int i = 0; i < problems.size(); i++) {
+      Result result = problems.get(i);
+      if (i > 0) {
+        out.append('\n');
+      }
+      String number = String.format(Locale.ROOT, "%" + digits + "d. ", i + 1);
+      String title =
+          status(result.status())
+              + "  "
+              + result.rule()
+              + (result.image() == null ? "" : " · " + safe(result.image()));
+      wrapped(title, number, indent, out);
+      wrapped(safe(result.message()), indent, indent, out);
+      fix(result, indent, out);
+    }
+  }
+
+  /** The fix: each block's prose wrapped, its commands or values indented below it, unwrapped. */
+  private void fix(Result result, String indent, StringBuilder out) {
+    Fix fix = result.fix();
+    if (fix == null) {
+      if (result.remediation() != null) {
+        wrapped("Fix: " + Text.terminalSafe(result.remediation(), true), indent, indent, out);
+      }
+      return;
+    }
+    String lead = "Fix: ";
+    for (FixBlocks.Block block : FixBlocks.of(fix)) {
+      wrapped(lead + Text.terminalSafe(block.prose(), false), indent, indent, out);
+      lead = "";
+      if (block.code() != null) {
+        for (String line : Text.terminalSafe(block.code(), true).split("\n", -1)) {
+          out.append(indent).append(CODE_INDENT).append(line).append('\n');
+        }
+      }
+    }
+  }
+
+  /** Passes and skips by section: install-wide first, then one section per image. */
+  private static Map<String, List<Result>> others(Report report) {
     Map<String, List<Result>> groups = new LinkedHashMap<>();
     groups.put(INSTALL_GROUP, new ArrayList<>());
     report.images().forEach(i -> groups.put(i.effective(), new ArrayList<>()));
     for (Result result : report.results()) {
-      String key = result.image() == null ? INSTALL_GROUP : result.image();
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(result);
+      if (!result.status().isAtLeast(Status.WARN)) {
+        String key = result.image() == null ? INSTALL_GROUP : result.image();
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(result);
+      }
     }
     groups.values().removeIf(List::isEmpty);
     return groups;
   }
 
-  private static String groupTitle(Report report, String image) {
+  private void folded(Map<String, List<Result>> others, StringBuilder out) {
+    wrapped("Passed and skipped (--show-all lists them):", "", "", out);
+    others.forEach(
+        (image, results) -> {
+          long pass = results.stream().filter(r -> r.status() == Status.PASS).count();
+          long skip = results.size() - pass;
+          wrapped(
+              (image.equals(INSTALL_GROUP) ? "Install" : "Image " + safe(image))
+                  + ": "
+                  + pass
+                  + " pass, "
+                  + skip
+                  + " skip",
+              "  ",
+              "    ",
+              out);
+        });
+  }
+
+  private void listed(Report report, Map<String, List<Result>> others, StringBuilder out) {
+    out.append("Passed and skipped:\n");
+    int ruleWidth =
+        others.values().stream()
+            .flatMap(List::stream)
+            .mapToInt(r -> r.rule().length())
+            .max()
+            .orElse(0);
+    others.forEach(
+        (image, results) -> {
+          out.append('\n');
+          wrapped(sectionTitle(report, image), "", "  ", out);
+          results.stream()
+              .sorted((a, b) -> a.status().compareTo(b.status()))
+              .forEach(
+                  r -> {
+                    // Rule ids in a column when it leaves half the line for the message.
+                    String rule =
+                        6 + ruleWidth + 2 <= options.width() / 2
+                            ? String.format("%-" + ruleWidth + "s", r.rule())
+                            : r.rule();
+                    wrapped(
+                        safe(r.message()),
+                        "  " + status(r.status()) + "  " + rule + "  ",
+                        "        ",
+                        out);
+                  });
+        });
+  }
+
+  private static String sectionTitle(Report report, String image) {
     if (image.equals(INSTALL_GROUP)) {
       return "Install";
     }
@@ -103,42 +213,27 @@ public final class TableRenderer implements ReportRenderer {
       if (!target.pods().isEmpty()) {
         title
             .append(" · pods ")
-            .append(safe(String.join(", ", target.pods().stream().map(ObjectRef::name).toList())));
+            .append(safe(Wrap.capped(target.pods().stream().map(ObjectRef::name).toList())));
       }
       if (!target.connectors().isEmpty()) {
         title
             .append(" · ")
             .append(
                 safe(
-                    String.join(
-                        "; ",
+                    Wrap.capped(
                         target.connectors().stream().map(CustomConnector::describe).toList())));
       }
     }
     return title.toString();
   }
 
-  private void line(Result result, int width, StringBuilder out) {
-    out.append("  ")
-        .append(status(result.status()))
-        .append("  ")
-        .append(String.format("%-" + width + "s", result.rule()))
-        .append("  ")
-        .append(safe(result.message()))
-        .append('\n');
-    if (result.remediation() != null && result.status().isAtLeast(Status.WARN)) {
-      String indent = " ".repeat(width + 10);
-      String fix = Text.terminalSafe(Objects.requireNonNull(result.remediation()), true);
-      out.append(indent)
-          .append("fix: ")
-          .append(fix.replace("\n", "\n" + indent + "     "))
-          .append('\n');
-    }
+  private void wrapped(String text, String first, String rest, StringBuilder out) {
+    out.append(Wrap.block(text, options.width(), first, rest));
   }
 
   private String status(Status status) {
-    String word = String.format("%-5s", status.word().toUpperCase(Locale.ROOT));
-    if (!color) {
+    String word = status.word().toUpperCase(Locale.ROOT);
+    if (!options.color()) {
       return word;
     }
     String code =

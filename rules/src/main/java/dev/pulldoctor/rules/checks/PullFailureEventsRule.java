@@ -70,6 +70,9 @@ public final class PullFailureEventsRule implements Rule {
   /** Cluster text shown in a result is cut to this many characters. */
   static final int MAX_SHOWN_CHARS = 360;
 
+  /** How far a cut moves to reach a space; past it, one long word is cut where it is. */
+  private static final int WORD_SNAP = 40;
+
   private static final Pattern SECRET_NAMES = Pattern.compile("pull secrets \\(([^)]{1,512})\\)");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\s]+");
 
@@ -424,7 +427,8 @@ public final class PullFailureEventsRule implements Rule {
 
   /**
    * Cluster text, on one line and cut short: it is shown, never interpreted. Runtimes append the
-   * cause at the end of the chain, so a long text keeps its head and its tail.
+   * cause at the end of the chain, so a long text keeps its head and its tail, each cut at a space
+   * when one is near, so no word (an image name, a URL) is shown cut in two.
    */
   static String shown(String text) {
     String line = CONTROL.matcher(text).replaceAll(" ").strip();
@@ -432,9 +436,14 @@ public final class PullFailureEventsRule implements Rule {
       return line;
     }
     int head = MAX_SHOWN_CHARS / 3;
-    return line.substring(0, head)
-        + " … "
-        + line.substring(line.length() - (MAX_SHOWN_CHARS - head));
+    int headEnd = line.lastIndexOf(' ', head);
+    if (headEnd < head - WORD_SNAP) {
+      headEnd = head;
+    }
+    int tail = line.length() - (MAX_SHOWN_CHARS - head);
+    int tailStart = line.indexOf(' ', tail);
+    tailStart = tailStart < 0 || tailStart > tail + WORD_SNAP ? tail : tailStart + 1;
+    return line.substring(0, headEnd).stripTrailing() + " … " + line.substring(tailStart);
   }
 
   private static String secretNames(String message) {

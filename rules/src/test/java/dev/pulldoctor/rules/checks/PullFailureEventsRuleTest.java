@@ -24,4 +24,26 @@ class PullFailureEventsRuleTest {
         .contains(" … ");
     assertThat(shown.length()).isLessThanOrEqualTo(PullFailureEventsRule.MAX_SHOWN_CHARS + 3);
   }
+
+  @Test
+  void a_long_runtime_error_is_cut_between_words() {
+    String text =
+        "Failed to pull image \"ghcr.io/acme-data/source-orders:0.3.1\": failed to pull and unpack"
+            + " image \"ghcr.io/acme-data/source-orders:0.3.1\": failed to resolve reference"
+            + " \"ghcr.io/acme-data/source-orders:0.3.1\": failed to authorize: failed to fetch"
+            + " anonymous token: unexpected status from GET request to"
+            + " https://ghcr.io/token?scope=repository%3Aacme-data%2Fsource-orders%3Apull&service=ghcr.io:"
+            + " 401 Unauthorized, while the kubelet retried the pull of the image for the job pod"
+            + " source-orders-spec-61ade0a7-c731-485e-bafe-13cdc57bef7a-0-lxkjf";
+
+    String shown = PullFailureEventsRule.shown(text);
+
+    String[] sides = shown.split(" … ", -1);
+    assertThat(sides).hasSize(2);
+    assertThat(text).startsWith(sides[0]).endsWith(sides[1]);
+    assertThat(text.charAt(sides[0].length())).as("the head ends before a space").isEqualTo(' ');
+    assertThat(text.charAt(text.length() - sides[1].length() - 1))
+        .as("the tail starts after a space")
+        .isEqualTo(' ');
+  }
 }
