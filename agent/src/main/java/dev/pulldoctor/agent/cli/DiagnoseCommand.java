@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
       " 0:no result at or above --fail-on",
       " 1:results at or above --fail-on exist",
       " 2:usage error or bad input (the message names the flag, file and line)",
-      " 3:the cluster or the input could not be read, or the namespace holds no Airbyte job",
+      " 3:the cluster, its kubeconfig (missing, a directory, malformed: the message names the",
+      "   file and line) or the input could not be read, or the namespace holds no Airbyte job",
       "   launcher (the message names the namespaces that do)",
       "70:internal error"
     })

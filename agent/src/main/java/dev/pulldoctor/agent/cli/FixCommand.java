@@ -72,7 +72,8 @@ import picocli.CommandLine.Spec;
       " 1:failures remain: the plan leaves them for a person, or the diagnosis after applying",
       "   still finds them",
       " 2:usage error or bad input (the message names the flag or file)",
-      " 3:the cluster or the input could not be read, or it holds no Airbyte job launcher",
+      " 3:the cluster, its kubeconfig or the input could not be read, or it holds no Airbyte job",
+      "   launcher",
       " 4:--apply: the API server refused a change (the message names the object); nothing",
       "   after it was changed",
       "70:internal error"

@@ -145,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InputException, InterruptedException {
+  public Integer call() throws InputException, ClusterUnreachableException, InterruptedException {
     validate();
     try {
       serve();
@@ -155,7 +155,7 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void serve() throws InputException, InterruptedException {
+  private void serve() throws InputException, ClusterUnreachableException, InterruptedException {
     Clock clock = Clock.systemUTC();
     try (KubeClients.Connection connection =
         KubeClients.connect(cluster.kubeconfig, cluster.context)) {
