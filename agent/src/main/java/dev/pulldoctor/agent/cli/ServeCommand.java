@@ -7,6 +7,7 @@ import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.http.BundleSource;
+import dev.pulldoctor.agent.http.ListenException;
 import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.agent.probe.SnapshotProbe;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -171,18 +173,20 @@ final class ServeCommand implements Callable<Integer> {
               clock);
       Schedule schedule = new Schedule(interval, debounce, minGap, Duration.ofSeconds(5));
       try (DaemonApp app =
-          DaemonApp.start(
-              new DaemonApp.Settings(
-                  connection.client(),
-                  diagnosis,
-                  Rules.all(),
-                  schedule,
-                  bind,
-                  port,
-                  tokenFile,
-                  null,
-                  bundles(diagnosis, connection, clock),
-                  clock))) {
+          listening(
+              () ->
+                  DaemonApp.start(
+                      new DaemonApp.Settings(
+                          connection.client(),
+                          diagnosis,
+                          Rules.all(),
+                          schedule,
+                          bind,
+                          port,
+                          tokenFile,
+                          null,
+                          bundles(diagnosis, connection, clock),
+                          clock)))) {
         spec.commandLine()
             .getErr()
             .println(
@@ -201,6 +205,19 @@ final class ServeCommand implements Callable<Integer> {
         started.accept(app);
         stop.await();
       }
+    }
+  }
+
+  /** Starts the app; a port or address it cannot listen on is the user's to change: exit 2. */
+  private DaemonApp listening(Supplier<DaemonApp> start) {
+    try {
+      return start.get();
+    } catch (ListenException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          e.portInUse()
+              ? "port " + port + " is already in use (--port); pick another, or 0 for any free one"
+              : e.getMessage() + " (--bind " + bind + ", --port " + port + ")");
     }
   }
 

@@ -3,6 +3,8 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,6 +194,26 @@ class BadInputTest {
             "pulldoctor: cannot read kubeconfig "
                 + missing
                 + ": no such file (named by KUBECONFIG)");
+  }
+
+  @Test
+  void serve_on_a_busy_port_is_exit_2_naming_the_port_and_the_flag() throws IOException {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, UNREACHABLE_KUBECONFIG, StandardCharsets.UTF_8);
+    try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = busy.getLocalPort();
+
+      CliRun run =
+          CliRun.of(
+              "serve", "--kubeconfig", kubeconfig.toString(), "--offline", "--port", "" + port);
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(run.err())
+          .startsWith("pulldoctor: port " + port + " is already in use (--port)")
+          .doesNotContain("Exception")
+          .doesNotContain("internal error");
+      assertThat(run.err().strip().lines()).hasSize(1);
+    }
   }
 
   @Test
