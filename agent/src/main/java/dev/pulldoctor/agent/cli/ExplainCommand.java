@@ -1,9 +1,12 @@
 package dev.pulldoctor.agent.cli;
 
+import static java.util.stream.Collectors.joining;
+
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,9 +30,17 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     Optional<Rule> rule = Rules.byId(ruleId);
     if (rule.isEmpty()) {
+      List<String> closest = ClosestWords.to(ruleId, Rules.ids());
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "unknown rule '" + ruleId + "'; known rules: " + String.join(", ", Rules.ids()));
+          "unknown rule '"
+              + ruleId
+              + "'; "
+              + (closest.isEmpty()
+                  ? "known rules: " + String.join(", ", Rules.ids())
+                  : "did you mean "
+                      + closest.stream().map(id -> "'" + id + "'").collect(joining(" or "))
+                      + "? ('pulldoctor rules' lists them all)"));
     }
     RuleInfo info = rule.get().info();
     PrintWriter out = spec.commandLine().getOut();

@@ -86,6 +86,38 @@ class BadInputTest {
   }
 
   @Test
+  void a_truncated_rule_id_suggests_the_one_it_begins() {
+    CliRun run = CliRun.of("explain", "pullsecret.registry");
+
+    assertOneLineUsageError(run);
+    assertThat(run.err())
+        .contains("unknown rule 'pullsecret.registry'; did you mean 'pullsecret.registry-match'?")
+        .doesNotContain("pullsecret.exists")
+        .doesNotContain("rbac.job-launcher");
+  }
+
+  @Test
+  void a_rule_id_with_a_typo_suggests_the_closest() {
+    CliRun run = CliRun.of("explain", "launcher.pullsecret-env");
+
+    assertOneLineUsageError(run);
+    assertThat(run.err())
+        .contains("did you mean 'launcher.pull-secret-env'?")
+        .doesNotContain("launcher.rollout");
+  }
+
+  @Test
+  void a_rule_id_close_to_nothing_lists_every_rule() {
+    CliRun run = CliRun.of("explain", "dns");
+
+    assertOneLineUsageError(run);
+    assertThat(run.err())
+        .contains("unknown rule 'dns'; known rules: airbyte.api, ")
+        .contains("serviceaccount.pull-secrets-shadowed")
+        .doesNotContain("did you mean");
+  }
+
+  @Test
   void a_mistyped_command_suggests_the_right_one() {
     CliRun run = CliRun.of("diagnos");
 
