@@ -31,10 +31,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Classifies the text of a failed image pull (a kubelet event, a container status, a"
-          + " containerd, CRI-O or Docker error) into a cause: "
-          + "auth, not_found, network_dns, network_timeout, network_refused, tls, rate_limit,"
-          + " platform, invalid_reference, never_pull_policy, registry_server_error, proxy, other.",
+      "Classifies the text of a failed image pull into a cause, without a cluster.",
+      "The text is a kubelet event, a container status, or a containerd, CRI-O or Docker error; the"
+          + " causes: auth, not_found, network_dns, network_timeout, network_refused, tls,"
+          + " rate_limit, platform, invalid_reference, never_pull_policy, registry_server_error,"
+          + " proxy, other.",
       "",
       "With -f, reads JSON lines (one object with a string field 'message' per line) and prints"
           + " one JSON object per input line, in order.",

@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Checks why connector job pods cannot pull custom connector images: the launcher's",
-      "pull-secret setting, the secrets themselves, the kubelet's registry matching and the image",
-      "names. Reads the current kubeconfig context, files given with --manifests, or a support",
-      "bundle given with --bundle.",
+      "Explains why connector job pods cannot pull custom connector images.",
+      "It checks the launcher's pull-secret setting, the secrets themselves, the kubelet's"
+          + " registry",
+      "matching and the image names. Reads the current kubeconfig context, files given with",
+      "--manifests, or a support bundle given with --bundle.",
       "Unless --offline, it also probes the images' registries (reachability, the pull secret's",
       "credentials, the tag, the platforms): live, and from manifests for images named with",
       "--image. A bundle is never probed: it is a record of another time and place.",

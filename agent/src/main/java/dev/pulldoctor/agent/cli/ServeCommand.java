@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the diagnosis at start, every --interval and soon after a watched object changes (the"
+      "Runs as a daemon that keeps the diagnosis current and serves it over HTTP.",
+      "It diagnoses at start, every --interval and soon after a watched object changes (the"
           + " launcher deployment, its env ConfigMap, the named pull secrets, the job service"
           + " account, job-pod image events), and serves the result:",
       "  /                HTML report",
