@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -72,9 +74,17 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
+      completionCandidates = FormatCandidates.class,
       description =
           "text (cause: explanation) or json. Default: text for a MESSAGE, json for a file.")
   @Nullable Format format;
+
+  static final class FormatCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("text", "json").iterator();
+    }
+  }
 
   @Override
   public Integer call() throws InputException {

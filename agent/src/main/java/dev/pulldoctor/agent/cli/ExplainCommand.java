@@ -6,6 +6,7 @@ import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.io.PrintWriter;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,8 +24,19 @@ import picocli.CommandLine.Spec;
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "RULE_ID", description = "A rule id, as listed by 'pulldoctor rules'.")
+  @Parameters(
+      paramLabel = "RULE_ID",
+      completionCandidates = RuleIds.class,
+      description = "A rule id, as listed by 'pulldoctor rules'.")
   String ruleId = "";
+
+  /** Every rule id, for shell completion. */
+  static final class RuleIds implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Rules.ids().iterator();
+    }
+  }
 
   @Override
   public Integer call() {

@@ -31,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +89,7 @@ final class FixCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "sh",
+      completionCandidates = PlanFormats.class,
       description = "Plan format: sh, yaml or values (default: ${DEFAULT-VALUE}).")
   String format = "sh";
 
@@ -242,6 +245,13 @@ final class FixCommand implements Callable<Integer> {
 
   private static boolean failing(Report report) {
     return report.hasResultsAtOrAbove(Status.FAIL);
+  }
+
+  static final class PlanFormats implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("sh", "yaml", "values").iterator();
+    }
   }
 
   private CommandLine.ParameterException usage(String message) {

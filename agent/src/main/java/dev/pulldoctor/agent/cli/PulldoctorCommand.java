@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       ClassifyCommand.class,
       RulesCommand.class,
       ExplainCommand.class,
-      VersionCommand.class
+      VersionCommand.class,
+      CompletionCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -56,8 +57,10 @@ final class PulldoctorCommand implements Callable<Integer> {
   @Option(
       names = "--log-level",
       scope = ScopeType.INHERIT,
-      paramLabel = "LEVEL",
+      // Not LEVEL: picocli's bash completion keys value lists by label, and --fail-on is LEVEL.
+      paramLabel = "LOG_LEVEL",
       defaultValue = "warn",
+      completionCandidates = LogLevel.Candidates.class,
       description =
           "Log level on stderr: error, warn, info, debug, trace (default: ${DEFAULT-VALUE}).")
   LogLevel logLevel = LogLevel.WARN;
