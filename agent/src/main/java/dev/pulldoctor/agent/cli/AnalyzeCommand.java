@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Re-runs every rule offline on a support bundle.",
-      "The bundle is the .tar.gz made by 'pulldoctor bundle create', or the directory it was",
-      "unpacked into, e.g. on a support engineer's laptop. Same report, output options and exit",
-      "codes as 'diagnose'.",
+      "The bundle is the .tar.gz made by 'pulldoctor bundle create', or the directory"
+          + " it was unpacked into, e.g. on a support engineer's laptop. Same report,"
+          + " output options and exit codes as 'diagnose'.",
       ""
     })
 final class AnalyzeCommand implements Callable<Integer> {

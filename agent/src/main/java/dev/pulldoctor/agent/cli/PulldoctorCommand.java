@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
       " 0:no result at or above --fail-on",
       " 1:results at or above --fail-on exist",
       " 2:usage error or bad input",
-      " 3:the cluster, its kubeconfig or the input could not be read, or it holds no Airbyte job",
-      "   launcher",
+      // One string per code: picocli drops a line without "code:".
+      " 3:the cluster, its kubeconfig or the input could not be read, or it holds no Airbyte job"
+          + " launcher",
       " 4:fix --apply: the API server refused a change (the message names the object)",
       "70:internal error"
     },

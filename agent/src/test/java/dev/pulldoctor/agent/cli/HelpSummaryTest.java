@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** What --help lists: every command summed up in one whole sentence. */
@@ -37,6 +38,47 @@ class HelpSummaryTest {
       }
     }
     assertThat(problems).isEmpty();
+  }
+
+  /**
+   * picocli wraps each description line on its own: a line wider than the help that goes on in the
+   * next one leaves a stub ("registry" alone on a line). Such a line must end its paragraph.
+   */
+  @Test
+  void description_lines_that_wrap_end_their_paragraph() {
+    List<String> problems = new ArrayList<>();
+    for (CommandLine command : commands()) {
+      String[] lines = command.getCommandSpec().usageMessage().description();
+      for (int i = 0; i < lines.length; i++) {
+        boolean wraps = lines[i].length() > command.getUsageHelpWidth();
+        boolean next = i + 1 < lines.length && !lines[i + 1].isEmpty();
+        if (wraps && next && !lines[i].matches(".*[.:]") && !lines[i + 1].startsWith(" ")) {
+          problems.add(
+              command.getCommandSpec().qualifiedName()
+                  + ": '"
+                  + lines[i]
+                  + "' goes on in the next");
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
+  /** picocli reads each exit-code line as "code:meaning" and drops one without the colon. */
+  @Test
+  void every_exit_code_line_is_shown() {
+    for (CommandLine command : commands()) {
+      Command annotation =
+          command.getCommandSpec().userObject().getClass().getAnnotation(Command.class);
+      if (annotation == null) {
+        continue;
+      }
+      assertThat(command.getCommandSpec().usageMessage().exitCodeList())
+          .as(command.getCommandSpec().qualifiedName())
+          .hasSameSizeAs(annotation.exitCodeList());
+    }
+    assertThat(CliRun.of("diagnose", "--help").out().replaceAll("\\s+", " "))
+        .contains("job launcher (the message names the namespaces that do)");
   }
 
   @Test
