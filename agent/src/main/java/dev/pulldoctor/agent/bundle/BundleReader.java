@@ -48,10 +48,16 @@ public final class BundleReader {
     this.trees = new TreeReader(limits);
   }
 
-  /** Reads {@code file}; the snapshot's source names it. */
+  /**
+   * Reads {@code file}, a bundle's .tar.gz or a directory it was unpacked into; the snapshot's
+   * source names it.
+   */
   public Bundle read(Path file) throws InputException {
+    if (Files.isDirectory(file)) {
+      return readDirectory(file);
+    }
     if (!Files.isRegularFile(file)) {
-      throw new InputException("no such bundle file: " + file);
+      throw new InputException("no such bundle file or directory: " + file);
     }
     try (InputStream raw = Files.newInputStream(file);
         GZIPInputStream gzip =
@@ -67,6 +73,16 @@ public final class BundleReader {
       throw new InputException(file + ": not a gzip file, or corrupt gzip data");
     } catch (IOException e) {
       throw new InputException(file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private Bundle readDirectory(Path dir) throws InputException {
+    try {
+      return parse(new BundleDirectory(dir, limits).read(requiredFiles()), dir.toString());
+    } catch (BundleFormatException e) {
+      throw new InputException(dir + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw new InputException(dir + ": cannot read (" + e.getClass().getSimpleName() + ")");
     }
   }
 

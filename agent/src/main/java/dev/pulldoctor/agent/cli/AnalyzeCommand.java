@@ -22,14 +22,18 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Re-runs every rule offline on a support bundle made by 'pulldoctor bundle create', e.g. on",
-      "a support engineer's laptop. Same report, output options and exit codes as 'diagnose'.",
+      "Re-runs every rule offline on a support bundle.",
+      "The bundle is the .tar.gz made by 'pulldoctor bundle create', or the directory"
+          + " it was unpacked into, e.g. on a support engineer's laptop. Same report,"
+          + " output options and exit codes as 'diagnose'.",
       ""
     })
 final class AnalyzeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "BUNDLE", description = "The bundle (.tar.gz).")
+  @Parameters(
+      paramLabel = "BUNDLE",
+      description = "The bundle: its .tar.gz, or a directory it was unpacked into.")
   Path bundle = Path.of("");
 
   @Option(

@@ -36,8 +36,10 @@ import picocli.CommandLine.Spec;
     name = "bundle",
     mixinStandardHelpOptions = true,
     description = {
-      "Support bundles: one redacted .tar.gz with the objects pulldoctor reads, its findings and a",
-      "list of every value it left out. 'pulldoctor analyze BUNDLE' re-runs the rules on it.",
+      "Makes support bundles to attach to a ticket.",
+      "A bundle is one redacted .tar.gz with the objects pulldoctor reads, its"
+          + " findings and a list of every value it left out. 'pulldoctor analyze BUNDLE'"
+          + " re-runs the rules on it.",
       ""
     },
     subcommands = {BundleCommand.Create.class})
@@ -56,9 +58,11 @@ final class BundleCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Collects what pulldoctor reads (from the current kubeconfig context, or from files given",
-        "with --manifests), redacts it, runs the rules, and writes one .tar.gz. Secrets are kept",
-        "only as pull-secret views, never their values; see docs/support-bundles.md.",
+        "Writes a redacted support bundle (.tar.gz) with the findings.",
+        "It collects what pulldoctor reads (from the current kubeconfig context, or"
+            + " from files given with --manifests), redacts it, runs the rules, and writes"
+            + " the bundle. Secrets are kept only as pull-secret views, never their values;"
+            + " see docs/support-bundles.md.",
         "",
         "stdout carries only the path of the bundle; progress goes to stderr.",
         ""

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -31,10 +33,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Classifies the text of a failed image pull (a kubelet event, a container status, a"
-          + " containerd, CRI-O or Docker error) into a cause: "
-          + "auth, not_found, network_dns, network_timeout, network_refused, tls, rate_limit,"
-          + " platform, invalid_reference, never_pull_policy, registry_server_error, proxy, other.",
+      "Classifies the text of a failed image pull into a cause, without a cluster.",
+      "The text is a kubelet event, a container status, or a containerd, CRI-O or Docker error; the"
+          + " causes: auth, not_found, network_dns, network_timeout, network_refused, tls,"
+          + " rate_limit, platform, invalid_reference, never_pull_policy, registry_server_error,"
+          + " proxy, other.",
       "",
       "With -f, reads JSON lines (one object with a string field 'message' per line) and prints"
           + " one JSON object per input line, in order.",
@@ -71,9 +74,17 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
+      completionCandidates = FormatCandidates.class,
       description =
           "text (cause: explanation) or json. Default: text for a MESSAGE, json for a file.")
   @Nullable Format format;
+
+  static final class FormatCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("text", "json").iterator();
+    }
+  }
 
   @Override
   public Integer call() throws InputException {

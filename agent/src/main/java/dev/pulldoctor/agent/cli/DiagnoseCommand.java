@@ -23,13 +23,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Checks why connector job pods cannot pull custom connector images: the launcher's",
-      "pull-secret setting, the secrets themselves, the kubelet's registry matching and the image",
-      "names. Reads the current kubeconfig context, files given with --manifests, or a support",
-      "bundle given with --bundle.",
-      "Unless --offline, it also probes the images' registries (reachability, the pull secret's",
-      "credentials, the tag, the platforms): live, and from manifests for images named with",
-      "--image. A bundle is never probed: it is a record of another time and place.",
+      "Explains why connector job pods cannot pull custom connector images.",
+      "It checks the launcher's pull-secret setting, the secrets themselves, the"
+          + " kubelet's registry matching and the image names. Reads the current kubeconfig"
+          + " context, files given with --manifests, or a support bundle given with"
+          + " --bundle.",
+      "Unless --offline, it also probes the images' registries (reachability, the"
+          + " pull secret's credentials, the tag, the platforms): live, and from manifests"
+          + " for images named with --image. A bundle is never probed: it is a record of"
+          + " another time and place.",
       "",
       "stdout carries only the report; logs and progress go to stderr.",
       ""
@@ -39,8 +41,10 @@ import picocli.CommandLine.Spec;
       " 0:no result at or above --fail-on",
       " 1:results at or above --fail-on exist",
       " 2:usage error or bad input (the message names the flag, file and line)",
-      " 3:the cluster or the input could not be read, or the namespace holds no Airbyte job",
-      "   launcher (the message names the namespaces that do)",
+      // One string per code: picocli drops a line without "code:".
+      " 3:the cluster, its kubeconfig (missing, a directory, malformed: the message names the"
+          + " file and line) or the input could not be read, or the namespace holds no Airbyte"
+          + " job launcher (the message names the namespaces that do)",
       "70:internal error"
     })
 final class DiagnoseCommand implements Callable<Integer> {

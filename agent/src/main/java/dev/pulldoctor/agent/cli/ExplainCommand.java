@@ -1,9 +1,13 @@
 package dev.pulldoctor.agent.cli;
 
+import static java.util.stream.Collectors.joining;
+
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,16 +24,35 @@ import picocli.CommandLine.Spec;
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "RULE_ID", description = "A rule id, as listed by 'pulldoctor rules'.")
+  @Parameters(
+      paramLabel = "RULE_ID",
+      completionCandidates = RuleIds.class,
+      description = "A rule id, as listed by 'pulldoctor rules'.")
   String ruleId = "";
+
+  /** Every rule id, for shell completion. */
+  static final class RuleIds implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Rules.ids().iterator();
+    }
+  }
 
   @Override
   public Integer call() {
     Optional<Rule> rule = Rules.byId(ruleId);
     if (rule.isEmpty()) {
+      List<String> closest = ClosestWords.to(ruleId, Rules.ids());
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "unknown rule '" + ruleId + "'; known rules: " + String.join(", ", Rules.ids()));
+          "unknown rule '"
+              + ruleId
+              + "'; "
+              + (closest.isEmpty()
+                  ? "known rules: " + String.join(", ", Rules.ids())
+                  : "did you mean "
+                      + closest.stream().map(id -> "'" + id + "'").collect(joining(" or "))
+                      + "? ('pulldoctor rules' lists them all)"));
     }
     RuleInfo info = rule.get().info();
     PrintWriter out = spec.commandLine().getOut();

@@ -31,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -48,33 +50,37 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Plans the fixes for what 'diagnose' finds, and prints the plan or applies it.",
-      "The plan takes the most severe finding whose fix clears it without making another check",
-      "fail, replays that fix on the diagnosed state, diagnoses again and repeats: every step is",
-      "proven on the state the steps before it leave. What no fix clears is listed for a person.",
+      "The plan takes the most severe finding whose fix clears it without making"
+          + " another check fail, replays that fix on the diagnosed state, diagnoses again"
+          + " and repeats: every step is proven on the state the steps before it leave."
+          + " What no fix clears is listed for a person.",
       "",
-      "Without --apply nothing is changed: -o sh prints a script to review and run, -o yaml the",
-      "objects after the plan (changed ones keep their resourceVersion, so 'kubectl replace -f'",
-      "refuses them if they moved), -o values the Helm values for the installed chart.",
-      "With --apply the changes inside the cluster (launcher env, restarts, service accounts,"
-          + " Roles",
-      "and RoleBindings, and a pull secret only from --docker-config) are sent as a server-side"
-          + " dry",
-      "run, shown as a diff, confirmed, then made as JSON patches whose 'test' operations hold the",
-      "diagnosed state: an object that moved since stops the plan instead of being overwritten.",
-      "Helm values, kind loads and registry or cloud steps are printed for you to run.",
-      "pulldoctor never reads secret data; a new pull secret's credentials come only from",
-      "--docker-config, and are never printed.",
+      "Without --apply nothing is changed: -o sh prints a script to review and run,"
+          + " -o yaml the objects after the plan (changed ones keep their resourceVersion,"
+          + " so 'kubectl replace -f' refuses them if they moved), -o values the Helm"
+          + " values for the installed chart.",
+      "With --apply the changes inside the cluster (launcher env, restarts, service"
+          + " accounts, Roles and RoleBindings, and a pull secret only from"
+          + " --docker-config) are sent as a server-side dry run, shown as a diff,"
+          + " confirmed, then made as JSON patches whose 'test' operations hold the"
+          + " diagnosed state: an object that moved since stops the plan instead of being"
+          + " overwritten. Helm values, kind loads and registry or cloud steps are printed"
+          + " for you to run.",
+      "pulldoctor never reads secret data; a new pull secret's credentials come only"
+          + " from --docker-config, and are never printed.",
       ""
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       " 0:nothing fails after the plan (printed) or after the changes (applied)",
-      " 1:failures remain: the plan leaves them for a person, or the diagnosis after applying",
-      "   still finds them",
+      // One string per code: picocli drops a line without "code:".
+      " 1:failures remain: the plan leaves them for a person, or the diagnosis after applying"
+          + " still finds them",
       " 2:usage error or bad input (the message names the flag or file)",
-      " 3:the cluster or the input could not be read, or it holds no Airbyte job launcher",
-      " 4:--apply: the API server refused a change (the message names the object); nothing",
-      "   after it was changed",
+      " 3:the cluster, its kubeconfig or the input could not be read, or it holds no Airbyte job"
+          + " launcher",
+      " 4:--apply: the API server refused a change (the message names the object); nothing"
+          + " after it was changed",
       "70:internal error"
     })
 final class FixCommand implements Callable<Integer> {
@@ -86,6 +92,7 @@ final class FixCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "sh",
+      completionCandidates = PlanFormats.class,
       description = "Plan format: sh, yaml or values (default: ${DEFAULT-VALUE}).")
   String format = "sh";
 
@@ -241,6 +248,13 @@ final class FixCommand implements Callable<Integer> {
 
   private static boolean failing(Report report) {
     return report.hasResultsAtOrAbove(Status.FAIL);
+  }
+
+  static final class PlanFormats implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("sh", "yaml", "values").iterator();
+    }
   }
 
   private CommandLine.ParameterException usage(String message) {

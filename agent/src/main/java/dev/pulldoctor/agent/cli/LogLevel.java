@@ -1,5 +1,7 @@
 package dev.pulldoctor.agent.cli;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code --log-level}: what goes to stderr besides the report. */
@@ -25,6 +27,14 @@ enum LogLevel {
     System.setProperty(PREFIX + "log.io.fabric8.kubernetes.client.http", "info");
     System.setProperty(
         PREFIX + "log.io.fabric8.kubernetes.client.http.HttpLoggingInterceptor", "info");
+  }
+
+  /** The levels as users type them, for shell completion. */
+  static final class Candidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of(values()).stream().map(l -> l.name().toLowerCase(Locale.ROOT)).iterator();
+    }
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -5,7 +5,6 @@ import dev.pulldoctor.agent.collect.InputException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -31,7 +30,6 @@ public final class Main {
 
   static CommandLine commandLine(PulldoctorCommand root, PrintWriter out, PrintWriter err) {
     CommandLine commandLine = new CommandLine(root);
-    commandLine.addSubcommand("completion", new AutoComplete.GenerateCompletion());
     commandLine
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setOut(out)

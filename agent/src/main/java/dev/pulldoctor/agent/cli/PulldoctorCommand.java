@@ -27,14 +27,17 @@ import picocli.CommandLine.Spec;
       ClassifyCommand.class,
       RulesCommand.class,
       ExplainCommand.class,
-      VersionCommand.class
+      VersionCommand.class,
+      CompletionCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       " 0:no result at or above --fail-on",
       " 1:results at or above --fail-on exist",
       " 2:usage error or bad input",
-      " 3:the cluster or the input could not be read, or it holds no Airbyte job launcher",
+      // One string per code: picocli drops a line without "code:".
+      " 3:the cluster, its kubeconfig or the input could not be read, or it holds no Airbyte job"
+          + " launcher",
       " 4:fix --apply: the API server refused a change (the message names the object)",
       "70:internal error"
     },
@@ -55,8 +58,10 @@ final class PulldoctorCommand implements Callable<Integer> {
   @Option(
       names = "--log-level",
       scope = ScopeType.INHERIT,
-      paramLabel = "LEVEL",
+      // Not LEVEL: picocli's bash completion keys value lists by label, and --fail-on is LEVEL.
+      paramLabel = "LOG_LEVEL",
       defaultValue = "warn",
+      completionCandidates = LogLevel.Candidates.class,
       description =
           "Log level on stderr: error, warn, info, debug, trace (default: ${DEFAULT-VALUE}).")
   LogLevel logLevel = LogLevel.WARN;

@@ -8,6 +8,8 @@ import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +28,16 @@ final class RulesCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "table",
+      completionCandidates = FormatCandidates.class,
       description = "table or json (default: ${DEFAULT-VALUE}).")
   String format = "table";
+
+  static final class FormatCandidates implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("table", "json").iterator();
+    }
+  }
 
   @Override
   public Integer call() throws JsonProcessingException {

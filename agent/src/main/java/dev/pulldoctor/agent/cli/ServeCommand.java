@@ -7,6 +7,7 @@ import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.http.BundleSource;
+import dev.pulldoctor.agent.http.ListenException;
 import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.agent.probe.SnapshotProbe;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs the diagnosis at start, every --interval and soon after a watched object changes (the"
+      "Runs as a daemon that keeps the diagnosis current and serves it over HTTP.",
+      "It diagnoses at start, every --interval and soon after a watched object changes (the"
           + " launcher deployment, its env ConfigMap, the named pull secrets, the job service"
           + " account, job-pod image events), and serves the result:",
       "  /                HTML report",
@@ -145,7 +148,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InputException, InterruptedException {
+  public Integer call() throws InputException, ClusterUnreachableException, InterruptedException {
     validate();
     try {
       serve();
@@ -155,7 +158,7 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void serve() throws InputException, InterruptedException {
+  private void serve() throws InputException, ClusterUnreachableException, InterruptedException {
     Clock clock = Clock.systemUTC();
     try (KubeClients.Connection connection =
         KubeClients.connect(cluster.kubeconfig, cluster.context)) {
@@ -171,18 +174,20 @@ final class ServeCommand implements Callable<Integer> {
               clock);
       Schedule schedule = new Schedule(interval, debounce, minGap, Duration.ofSeconds(5));
       try (DaemonApp app =
-          DaemonApp.start(
-              new DaemonApp.Settings(
-                  connection.client(),
-                  diagnosis,
-                  Rules.all(),
-                  schedule,
-                  bind,
-                  port,
-                  tokenFile,
-                  null,
-                  bundles(diagnosis, connection, clock),
-                  clock))) {
+          listening(
+              () ->
+                  DaemonApp.start(
+                      new DaemonApp.Settings(
+                          connection.client(),
+                          diagnosis,
+                          Rules.all(),
+                          schedule,
+                          bind,
+                          port,
+                          tokenFile,
+                          null,
+                          bundles(diagnosis, connection, clock),
+                          clock)))) {
         spec.commandLine()
             .getErr()
             .println(
@@ -201,6 +206,19 @@ final class ServeCommand implements Callable<Integer> {
         started.accept(app);
         stop.await();
       }
+    }
+  }
+
+  /** Starts the app; a port or address it cannot listen on is the user's to change: exit 2. */
+  private DaemonApp listening(Supplier<DaemonApp> start) {
+    try {
+      return start.get();
+    } catch (ListenException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          e.portInUse()
+              ? "port " + port + " is already in use (--port); pick another, or 0 for any free one"
+              : e.getMessage() + " (--bind " + bind + ", --port " + port + ")");
     }
   }
 

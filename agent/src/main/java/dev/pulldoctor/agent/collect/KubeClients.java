@@ -4,9 +4,7 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Utils;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -33,21 +31,27 @@ public final class KubeClients {
     }
   }
 
+  /**
+   * Connects as {@code --kubeconfig} and {@code --context} say, else as kubectl would.
+   *
+   * @throws ClusterUnreachableException when a kubeconfig file is missing, a directory or not a
+   *     kubeconfig (the message names the file and, for bad YAML, the line and column)
+   */
   public static Connection connect(@Nullable Path kubeconfig, @Nullable String context)
-      throws InputException {
+      throws InputException, ClusterUnreachableException {
+    KubeconfigFiles.check(kubeconfig);
     Config config;
     try {
       if (kubeconfig != null) {
-        if (!Files.isRegularFile(kubeconfig)) {
-          throw new InputException("--kubeconfig: no such file: " + kubeconfig);
-        }
         config = Config.fromKubeconfig(context, kubeconfig.toFile());
       } else {
         config = Config.autoConfigure(context);
       }
-    } catch (KubernetesClientException | IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // Valid YAML of the wrong shape: fabric8's exceptions vary with the field and may quote it.
       String where = kubeconfig == null ? "the kubeconfig" : kubeconfig.toString();
-      throw new InputException("cannot read " + where + ": " + e.getClass().getSimpleName());
+      throw new ClusterUnreachableException(
+          "cannot read kubeconfig " + where + ": not a valid kubeconfig");
     }
     if (context != null && !hasContext(config.getContexts(), context)) {
       List<String> known =

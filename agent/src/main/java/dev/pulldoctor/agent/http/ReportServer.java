@@ -13,14 +13,17 @@ import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
@@ -126,8 +129,38 @@ public final class ReportServer {
 
   /** Listens on {@code host:port}; port 0 picks a free port (see {@link #port}). */
   public ReportServer start(String host, int port) {
-    app.start(host, port);
+    try {
+      app.start(host, port);
+    } catch (JavalinBindException e) {
+      stopQuietly();
+      BindException bind = bindCause(e);
+      // The OS's words ("Address already in use", "Cannot assign requested address") quote no
+      // input.
+      String reason = bind == null ? "cannot bind" : String.valueOf(bind.getMessage());
+      throw new ListenException(
+          "cannot listen on " + host + ":" + port + ": " + reason,
+          reason.toLowerCase(Locale.ROOT).contains("in use"),
+          e);
+    }
     return this;
+  }
+
+  /** Frees the threads a failed start made; the bind failure is what the caller must hear of. */
+  private void stopQuietly() {
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      logger.debug("stopping after a failed start: {}", e.getClass().getName());
+    }
+  }
+
+  private static @Nullable BindException bindCause(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException bind) {
+        return bind;
+      }
+    }
+    return null;
   }
 
   public int port() {

