@@ -38,14 +38,14 @@ public final class TableRenderer implements ReportRenderer {
     StringBuilder out = new StringBuilder();
     header(report, out);
     out.append('\n');
-    problems(ProblemOrder.of(report), out);
+    problems(report, ProblemOrder.of(report), out);
     Map<String, List<Result>> others = others(report);
     if (!others.isEmpty()) {
       out.append('\n');
       if (options.showAll()) {
         listed(report, others, out);
       } else {
-        folded(others, out);
+        folded(report, others, out);
       }
     }
     out.append('\n');
@@ -90,7 +90,7 @@ public final class TableRenderer implements ReportRenderer {
         out);
   }
 
-  private void problems(List<Result> problems, StringBuilder out) {
+  private void problems(Report report, List<Result> problems, StringBuilder out) {
     if (problems.isEmpty()) {
       out.append("No problems found: every check that applies passed.\n");
       return;
@@ -107,7 +107,7 @@ public final class TableRenderer implements ReportRenderer {
           status(result.status())
               + "  "
               + result.rule()
-              + (result.image() == null ? "" : " · " + safe(result.image()));
+              + (result.image() == null ? "" : " · " + imageAndConnectors(report, result.image()));
       wrapped(title, number, indent, out);
       wrapped(safe(result.message()), indent, indent, out);
       fix(result, indent, out);
@@ -150,14 +150,16 @@ public final class TableRenderer implements ReportRenderer {
     return groups;
   }
 
-  private void folded(Map<String, List<Result>> others, StringBuilder out) {
+  private void folded(Report report, Map<String, List<Result>> others, StringBuilder out) {
     wrapped("Passed and skipped (--show-all lists them):", "", "", out);
     others.forEach(
         (image, results) -> {
           long pass = results.stream().filter(r -> r.status() == Status.PASS).count();
           long skip = results.size() - pass;
           wrapped(
-              (image.equals(INSTALL_GROUP) ? "Install" : "Image " + safe(image))
+              (image.equals(INSTALL_GROUP)
+                      ? "Install"
+                      : "Image " + imageAndConnectors(report, image))
                   + ": "
                   + pass
                   + " pass, "
@@ -197,6 +199,21 @@ public final class TableRenderer implements ReportRenderer {
                         out);
                   });
         });
+  }
+
+  /** The image, and the custom connectors Airbyte registered it for, so users know which one. */
+  private static String imageAndConnectors(Report report, String image) {
+    List<CustomConnector> connectors =
+        report.images().stream()
+            .filter(i -> i.effective().equals(image))
+            .findFirst()
+            .map(TargetImage::connectors)
+            .orElse(List.of());
+    return safe(image)
+        + (connectors.isEmpty()
+            ? ""
+            : " · "
+                + safe(Wrap.capped(connectors.stream().map(CustomConnector::describe).toList())));
   }
 
   private static String sectionTitle(Report report, String image) {

@@ -149,8 +149,9 @@ class AirbyteApiCliTest {
       ""
     };
     args[args.length - 1] = "table";
-    assertThat(CliRun.of(args).out())
-        .contains("Image " + WAREHOUSE + " · Acme Warehouse (destination, workspace Analytics)");
+    assertThat(CliRun.of(args).out().replaceAll("\\s+", " "))
+        .contains("FAIL pullsecret.registry-match · " + WAREHOUSE)
+        .contains(WAREHOUSE + " · Acme Warehouse (destination, workspace Analytics)");
     args[args.length - 1] = "markdown";
     assertThat(CliRun.of(args).out())
         .contains(

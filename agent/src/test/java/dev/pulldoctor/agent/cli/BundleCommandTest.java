@@ -88,7 +88,7 @@ class BundleCommandTest {
             dir.toString(),
             // registry.example.com does not exist; the probes are tested elsewhere.
             "--offline");
-    CliRun analyze = CliRun.of("analyze", create.out().strip());
+    CliRun analyze = CliRun.of("analyze", create.out().strip(), "--show-all");
 
     assertThat(create.exitCode()).as(create.err()).isZero();
     Path written = Path.of(create.out().strip());

@@ -65,7 +65,17 @@ class OutputFormatsTest {
     assertThat(byDefault.exitCode()).as(byDefault.err()).isEqualTo(ExitCodes.OK);
     assertThat(failOnFail.exitCode()).as(failOnFail.err()).isEqualTo(ExitCodes.OK);
     assertThat(failOnWarn.exitCode()).as(failOnWarn.err()).isEqualTo(ExitCodes.FINDINGS);
-    assertThat(failOnWarn.out()).isEqualTo(byDefault.out());
+    if (format == OutputFormat.JUNIT) {
+      // JUnit fails exactly when the exit code does: under --fail-on warn the warning is a failure.
+      assertThat(byDefault.out())
+          .contains("<testsuites name=\"pulldoctor\" tests=\"21\" failures=\"0\"");
+      assertThat(failOnWarn.out())
+          .contains("<testsuites name=\"pulldoctor\" tests=\"21\" failures=\"1\"")
+          .contains("type=\"warning\"");
+      assertThat(failOnFail.out()).isEqualTo(byDefault.out());
+    } else {
+      assertThat(failOnWarn.out()).isEqualTo(byDefault.out());
+    }
   }
 
   @Test
