@@ -70,6 +70,7 @@ public final class ManifestReader {
   private final ObjectMapper json =
       new ObjectMapper(
           JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+  private final SharedStrings strings = new SharedStrings();
   private final Supplier<InputStream> stdin;
   private final long maxBytes;
 
@@ -86,6 +87,8 @@ public final class ManifestReader {
   public ManifestReader(Supplier<InputStream> stdin, long maxBytes) {
     this.stdin = stdin;
     this.maxBytes = maxBytes;
+    yaml.setNodeFactory(strings);
+    json.setNodeFactory(strings);
   }
 
   private static LoaderOptions loaderOptions() {
@@ -128,8 +131,13 @@ public final class ManifestReader {
       files.addAll(expand(path));
     }
     Sink sink = new Sink();
-    for (Path file : files) {
-      readFile(file, sink);
+    try {
+      for (Path file : files) {
+        readFile(file, sink);
+      }
+    } finally {
+      // The objects keep the strings they share; the index of them is no longer needed.
+      strings.clear();
     }
     return new Manifests(sink.objects, sink.origins, files, sink.ignored);
   }

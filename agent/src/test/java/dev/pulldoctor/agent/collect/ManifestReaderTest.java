@@ -41,6 +41,27 @@ class ManifestReaderTest {
   }
 
   @Test
+  void pods_copied_from_one_template_share_their_repeated_text() throws Exception {
+    // 20,000 job pods repeat the same images, commands and environment: the heap holds each once.
+    Path dump = dir.resolve("pods.json");
+    JobPodDump.write(EXAMPLES, 2, true, dump);
+
+    List<Pod> copies =
+        new ManifestReader()
+            .read(List.of(dump)).objects().stream()
+                .filter(Pod.class::isInstance)
+                .map(Pod.class::cast)
+                .filter(p -> p.getMetadata().getName().matches("source-acme-check-.*-[01]"))
+                .toList();
+
+    assertThat(copies).hasSize(2);
+    assertThat(copies.get(1).getSpec().getContainers().get(0).getImage())
+        .isSameAs(copies.get(0).getSpec().getContainers().get(0).getImage());
+    assertThat(copies.get(1).getMetadata().getName())
+        .isNotEqualTo(copies.get(0).getMetadata().getName());
+  }
+
+  @Test
   void a_json_list_gives_each_item_its_own_line() throws Exception {
     Path dump = dir.resolve("pods.json");
     Files.writeString(
