@@ -42,6 +42,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * of 20,000 pods never sits in memory as text or as one tree. Each object's file and starting line
  * are kept ({@link Origin}). Errors name the file, line and column, but never quote the content:
  * these files hold secrets.
+ *
+ * <p>Not thread-safe: one reader reads one set of paths at a time.
  */
 public final class ManifestReader {
   /** The largest input read, file or standard input (docs/input.md). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.render.SourceLocations;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where a diagnosis reads from and what it points back at: {@code -} for standard input, and the
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class InputSourcesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path EXAMPLE = CliRun.EXAMPLES.resolve("abctl-missing-pull-secret");
+
+  @TempDir Path dir;
 
   @Test
   void diagnose_reads_a_piped_dump_as_it_reads_the_files() throws Exception {
@@ -103,6 +107,67 @@ class InputSourcesTest {
       assertThat(firstName).as(uri + ":" + line).isEqualTo("name: " + name);
     }
     assertThat(located).isPositive();
+  }
+
+  @Test
+  void sarif_of_a_live_cluster_names_each_object_by_its_kubernetes_uri() throws Exception {
+    try (MockApi api = MockApi.start().seed(EXAMPLE)) {
+      Path kubeconfig = api.kubeconfig(dir);
+
+      CliRun run =
+          CliRun.of(
+              "diagnose",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "-n",
+              "airbyte-abctl",
+              "--offline",
+              "-o",
+              "sarif");
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      List<String> uris = uris(run.out());
+      // A cluster-scoped object (the kind node) has no namespace: an empty authority.
+      assertThat(uris)
+          .contains(
+              "k8s://airbyte-abctl/Secret/ghcr-creds",
+              "k8s://airbyte-abctl/Pod/airbyte-abctl-workload-launcher-ttlch27fcq-pwb9d",
+              "k8s:///Node/airbyte-abctl-control-plane")
+          .allMatch(u -> u.startsWith("k8s://airbyte-abctl/") || u.startsWith("k8s:///Node/"));
+    }
+  }
+
+  @Test
+  void sarif_of_a_bundle_names_the_bundle_entry_of_each_object() throws Exception {
+    Path bundle = dir.resolve("airbyte-pulls.tar.gz");
+    CliRun create =
+        CliRun.of("bundle", "create", "--manifests", EXAMPLE.toString(), "-f", bundle.toString());
+    assertThat(create.exitCode()).as(create.err()).isLessThanOrEqualTo(1);
+
+    CliRun run = CliRun.of("diagnose", "--bundle", bundle.toString(), "-o", "sarif");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(uris(run.out()))
+        .contains(SourceLocations.fileUri(bundle.toString()) + "#objects/secrets.yaml")
+        .allMatch(
+            u ->
+                u.startsWith(SourceLocations.fileUri(bundle.toString()) + "#")
+                    || u.startsWith("k8s://"));
+  }
+
+  private static List<String> uris(String sarif) throws Exception {
+    List<String> uris = new ArrayList<>();
+    for (JsonNode result : JSON.readTree(sarif).path("runs").get(0).path("results")) {
+      uris.add(
+          result
+              .path("locations")
+              .get(0)
+              .path("physicalLocation")
+              .path("artifactLocation")
+              .path("uri")
+              .asText());
+    }
+    return uris;
   }
 
   private static List<Path> yamlFiles(Path dir) throws Exception {
