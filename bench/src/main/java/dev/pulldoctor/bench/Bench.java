@@ -22,14 +22,16 @@ import java.util.regex.Pattern;
  * bench/target/results.md}. Progress goes to stderr.
  *
  * <pre>
- * bench/run [--runs N] [--only live,start,daemon,rules]
+ * bench/run [--runs N] [--only live,start,manifests,daemon,rules]
  * </pre>
  *
  * <p>{@code live} and {@code daemon} share one mock API server holding the large namespace, seeded
- * once. The table lists the sections in the order of the issue: live, start, daemon, rules.
+ * once. The table lists the sections in the order of the issue: live, start, daemon, rules; then
+ * manifests.
  */
 public final class Bench {
-  private static final Set<String> SECTIONS = Set.of("live", "start", "daemon", "rules");
+  private static final Set<String> SECTIONS =
+      Set.of("live", "start", "daemon", "rules", "manifests");
   // java.util.logging keeps loggers weakly: hold the one whose level is set.
   private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
@@ -38,7 +40,8 @@ public final class Bench {
   /** Runs the sections asked for and prints the table. */
   public static void main(String[] args) throws Exception {
     int runs = 7;
-    Set<String> only = new LinkedHashSet<>(List.of("live", "start", "daemon", "rules"));
+    Set<String> only =
+        new LinkedHashSet<>(List.of("live", "start", "daemon", "rules", "manifests"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -53,7 +56,7 @@ public final class Bench {
         }
         default ->
             throw new IllegalArgumentException(
-                "usage: bench/run [--runs N] [--only live,start,daemon,rules]");
+                "usage: bench/run [--runs N] [--only live,start,daemon,rules,manifests]");
       }
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -77,8 +80,11 @@ public final class Bench {
     // Starts are short and noisy: twice the runs cost little.
     List<Row> start = only.contains("start") ? StartupBench.run(root, 2 * runs) : List.<Row>of();
     List<Row> rules = only.contains("rules") ? RuleEngineBench.run(root) : List.<Row>of();
+    // A 20,000-pod run takes seconds: three runs per file are enough to see the spread.
+    List<Row> manifests =
+        only.contains("manifests") ? ManifestBench.run(root, Math.min(runs, 3)) : List.<Row>of();
     List<Row> rows = new ArrayList<>();
-    for (List<Row> section : List.of(live, start, daemon, rules)) {
+    for (List<Row> section : List.of(live, start, daemon, rules, manifests)) {
       rows.addAll(section);
     }
     String table = table(rows, runs, before, started);

@@ -165,7 +165,7 @@ final class StartupBench {
    * CPU seconds of this JVM's children that have ended ({@code cutime + cstime} of {@code
    * /proc/self/stat}, in ticks of 10 ms); NaN where there is no /proc.
    */
-  private static double childrenCpuSeconds() throws IOException {
+  static double childrenCpuSeconds() throws IOException {
     Path stat = Path.of("/proc/self/stat");
     if (!Files.isReadable(stat)) {
       return Double.NaN;

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -46,6 +47,22 @@ public final class BundleReader {
   public BundleReader(BundleLimits limits) {
     this.limits = limits;
     this.trees = new TreeReader(limits);
+  }
+
+  /**
+   * The bundle entry that holds objects of {@code kind} (e.g. {@code objects/pods.yaml} for {@code
+   * Pod}), for pointing at an object's source; empty for a kind a bundle does not hold.
+   */
+  public static Optional<String> entryOf(String kind) {
+    if (kind.equals("Secret")) {
+      return Optional.of(BundleContents.SECRETS);
+    }
+    for (ObjectFile file : ObjectFile.values()) {
+      if (file.kind().equals(kind)) {
+        return Optional.of(file.file());
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -9,7 +9,10 @@ import dev.pulldoctor.rules.classify.Classification;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.classify.PullErrorClassifier;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +49,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  pulldoctor classify 'Failed to pull image \"acme/app:1\": ... manifest unknown'",
-      "  pulldoctor classify -f messages.jsonl > classified.jsonl"
+      "  pulldoctor classify -f messages.jsonl > classified.jsonl",
+      "  kubectl get events -o json | jq -c '.items[] | {message}' | pulldoctor classify -f -"
     })
 final class ClassifyCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +72,7 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       paramLabel = "FILE.jsonl",
-      description = "Classify every line of a JSON-lines file instead.")
+      description = "Classify every line of a JSON-lines file instead ('-' reads standard input).")
   @Nullable Path file;
 
   @Option(
@@ -104,25 +108,41 @@ final class ClassifyCommand implements Callable<Integer> {
 
   private static void classifyFile(Path path, Format format, PrintWriter out)
       throws InputException {
-    try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+    boolean fromStdin = path.toString().equals("-");
+    String name = fromStdin ? "stdin" : path.toString();
+    try (BufferedReader reader = open(path, fromStdin)) {
       int number = 0;
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         number++;
         if (!line.isBlank()) {
-          out.println(render(messageOf(path, number, line), format));
+          out.println(render(messageOf(name, number, line), format));
         }
       }
     } catch (NoSuchFileException e) {
-      throw new InputException("cannot read " + path + ": no such file");
+      throw new InputException("cannot read " + name + ": no such file");
     } catch (CharacterCodingException e) {
-      throw new InputException("cannot read " + path + ": not UTF-8 text");
+      throw new InputException("cannot read " + name + ": not UTF-8 text");
     } catch (IOException e) {
-      throw new InputException("cannot read " + path + ": " + e.getClass().getSimpleName());
+      throw new InputException("cannot read " + name + ": " + e.getClass().getSimpleName());
     }
   }
 
+  private static BufferedReader open(Path path, boolean fromStdin) throws IOException {
+    if (!fromStdin) {
+      return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+    }
+    // Standard input belongs to the process: read it line by line, as it comes, and leave it open.
+    InputStream in =
+        new FilterInputStream(System.in) {
+          @Override
+          public void close() {}
+        };
+    return new BufferedReader(
+        new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()), 1 << 16);
+  }
+
   /** The message of one line; errors name the file and line, never the content. */
-  private static String messageOf(Path path, int number, String line) throws InputException {
+  private static String messageOf(String path, int number, String line) throws InputException {
     JsonNode node;
     try {
       node = JSON.readTree(line);

@@ -4,7 +4,6 @@ import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
-import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
@@ -74,7 +73,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             SnapshotInput.interactive(),
             TerminalWidth.columns(),
             VersionInfo.version(),
-            SourceLocations.NONE);
+            input.locations());
     out.print(ReportRenderer.of(output.format, options).render(report));
     out.flush();
     if (!input.foundLauncher(diagnosis)) {

@@ -7,10 +7,13 @@ import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
 import dev.pulldoctor.agent.probe.ProbePolicy;
+import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,6 +21,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -49,7 +54,8 @@ final class SnapshotInput {
       paramLabel = "PATH",
       description =
           "Read objects from YAML/JSON files or directories (kubectl get -o yaml output,"
-              + " multi-document YAML, kind: List, JSON lists) instead of a cluster (repeatable).")
+              + " multi-document YAML, kind: List, JSON lists) instead of a cluster (repeatable);"
+              + " '-' reads standard input. Up to 512 MiB per file.")
   List<Path> manifests = new ArrayList<>();
 
   @Option(
@@ -75,6 +81,9 @@ final class SnapshotInput {
 
   @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
 
+  // Set by diagnose(): where the objects of the diagnosed snapshot came from.
+  private SourceLocations locations = SourceLocations.NONE;
+
   /** Reads the selected input and prepares the diagnosis the rules run on. */
   Diagnosis diagnose(Clock clock) throws InputException, ClusterUnreachableException {
     if (!manifests.isEmpty() && (cluster.kubeconfig != null || cluster.context != null)) {
@@ -98,12 +107,16 @@ final class SnapshotInput {
     Snapshot snapshot;
     if (bundle != null) {
       Bundle read = fromBundle(bundle);
+      locations = bundleLocations(bundle);
       snapshot = read.snapshot();
       warnActivePullIgnored("--bundle");
       // Check the images the bundle was made for, unless told otherwise.
       imagesToCheck = images.isEmpty() ? read.manifest().images() : images;
     } else {
       snapshot = manifests.isEmpty() ? fromCluster(policy, clock) : fromManifests(policy, clock);
+      if (manifests.isEmpty()) {
+        locations = SourceLocations.KUBERNETES;
+      }
     }
     Instant clockForRules = rulesClock(snapshot);
     Diagnosis diagnosis =
@@ -137,6 +150,30 @@ final class SnapshotInput {
     return false;
   }
 
+  /**
+   * Where the objects of the last {@link #diagnose} came from: a manifest's file and line, a
+   * bundle's entry, or for a live cluster the object's {@code k8s://} URI (docs/sarif.md).
+   */
+  SourceLocations locations() {
+    return locations;
+  }
+
+  private static SourceLocations bundleLocations(Path file) {
+    String uri = SourceLocations.fileUri(file.toString());
+    return ref ->
+        BundleReader.entryOf(ref.kind())
+            .map(entry -> new SourceLocations.SourceLocation(uri + "#" + entry, 0));
+  }
+
+  private static SourceLocations manifestLocations(Map<ObjectRef, ManifestReader.Origin> origins) {
+    return ref ->
+        Optional.ofNullable(origins.get(ref))
+            .map(
+                origin ->
+                    new SourceLocations.SourceLocation(
+                        SourceLocations.fileUri(origin.file()), origin.line()));
+  }
+
   /** The time the report is generated at: {@code --now}, else the clock. */
   Instant generatedAt(Clock clock) {
     return now != null ? now : clock.instant();
@@ -154,9 +191,10 @@ final class SnapshotInput {
 
   private Snapshot fromManifests(ProbePolicy policy, Clock clock) throws InputException {
     progress("reading " + manifests.size() + " manifest path(s)");
-    Snapshot snapshot =
-        airbyteApi.discover(
-            new ManifestSnapshots(clock).read(manifests, cluster.namespace), null, offline, true);
+    ManifestSnapshots.Located read =
+        new ManifestSnapshots(clock).readWithOrigins(manifests, cluster.namespace);
+    locations = manifestLocations(read.origins());
+    Snapshot snapshot = airbyteApi.discover(read.snapshot(), null, offline, true);
     warnActivePullIgnored("--manifests");
     // From files, only images named with --image are probed: the files may be old or foreign.
     if (offline || images.isEmpty()) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 /**
  * Reads one pull secret from manifest files when the registry probe needs its credentials: the
  * files are read again, so no secret value is kept between reading the snapshot and probing.
+ * Standard input ({@code --manifests -}) cannot be read twice: its secrets give no credentials.
  */
 public final class ManifestSecrets implements SecretSource {
   private final List<Path> paths;
@@ -32,6 +33,11 @@ public final class ManifestSecrets implements SecretSource {
   @Override
   public Optional<Login> login(String namespace, String secretName, String registryKey)
       throws UnreadableException {
+    if (paths.stream().anyMatch(ManifestReader::isStdin)) {
+      // Standard input was read to its end for the snapshot; it cannot be read again.
+      throw new UnreadableException(
+          "the manifests came from standard input, which cannot be read again for credentials");
+    }
     List<HasMetadata> objects;
     try {
       objects = new ManifestReader().read(paths).objects();

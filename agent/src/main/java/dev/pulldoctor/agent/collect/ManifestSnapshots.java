@@ -1,6 +1,7 @@
 package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +38,24 @@ public final class ManifestSnapshots {
    * @param namespace the Airbyte namespace, or null to find it in the objects
    */
   public Snapshot read(List<Path> paths, @Nullable String namespace) throws InputException {
+    return readWithOrigins(paths, namespace).snapshot();
+  }
+
+  /**
+   * A snapshot and where each of its objects was read.
+   *
+   * @param origins the file and line of each object, by the object's reference (its namespace
+   *     filled in as in the snapshot); the first wins when two files hold the same object
+   */
+  public record Located(Snapshot snapshot, Map<ObjectRef, ManifestReader.Origin> origins) {
+    public Located {
+      origins = Map.copyOf(origins);
+    }
+  }
+
+  /** Like {@link #read}, also telling where each object was read. */
+  public Located readWithOrigins(List<Path> paths, @Nullable String namespace)
+      throws InputException {
     ManifestReader.Manifests manifests = new ManifestReader().read(paths);
     if (manifests.ignored() > 0) {
       logger.info("ignored {} object(s) of kinds pulldoctor does not read", manifests.ignored());
@@ -47,7 +67,16 @@ public final class ManifestSnapshots {
         object.getMetadata().setNamespace(airbyteNamespace);
       }
     }
-    String context = String.join(", ", paths.stream().map(Path::toString).toList());
+    Map<ObjectRef, ManifestReader.Origin> origins = new HashMap<>();
+    for (int i = 0; i < manifests.objects().size(); i++) {
+      origins.putIfAbsent(ObjectRef.of(manifests.objects().get(i)), manifests.origins().get(i));
+    }
+    String context =
+        String.join(
+            ", ",
+            paths.stream()
+                .map(p -> ManifestReader.isStdin(p) ? ManifestReader.STDIN_NAME : p.toString())
+                .toList());
     Snapshot.Builder builder =
         Snapshot.builder(
             clock.instant(), new Source(SourceType.MANIFESTS, context, airbyteNamespace));
@@ -57,7 +86,7 @@ public final class ManifestSnapshots {
         manifests.objects().size(),
         manifests.files().size(),
         airbyteNamespace);
-    return builder.build();
+    return new Located(builder.build(), origins);
   }
 
   /** The launcher's namespace, else the most common namespace of the objects, else 'airbyte'. */

@@ -13,7 +13,7 @@ public interface ReportRenderer {
       case JSON -> new JsonRenderer();
       case YAML -> new YamlRenderer();
       case MARKDOWN -> new MarkdownRenderer();
-      case SARIF -> new SarifRenderer(options.toolVersion());
+      case SARIF -> new SarifRenderer(options.toolVersion(), options.locations());
       case JUNIT -> new JUnitRenderer(options.failOn());
       case HTML -> new HtmlRenderer(options.toolVersion());
     };

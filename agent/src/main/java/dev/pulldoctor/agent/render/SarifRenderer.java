@@ -14,13 +14,26 @@ import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@code -o sarif}: SARIF 2.1.0 for code-scanning dashboards. One run; the rule catalog as the
- * driver's rules; one result per fail, warn or error (passes and skips are not findings). Objects
- * are logical locations named {@code namespace/Kind/name}. The output depends only on the report,
- * so two runs on the same input are byte-identical.
+ * {@code -o sarif}: SARIF 2.1.0 for code-scanning dashboards such as GitHub code scanning
+ * (docs/sarif.md). One run; the rule catalog as the driver's rules, each with its help page; one
+ * result per fail, warn or error (passes and skips are not findings).
+ *
+ * <p>Every result has one location, as GitHub requires: the physical location of its object (the
+ * manifest file and line, the bundle entry, or for a live object its {@code k8s://} URI), falling
+ * back to the object's {@code k8s://} URI when its source is unknown (an object that does not
+ * exist) and to the namespace's when a result names no object; and the object as a logical location
+ * named {@code namespace/Kind/name}. A fingerprint of rule, object and image lets dashboards match
+ * a finding across runs. The output depends only on the report and the locations, so two runs on
+ * the same input are byte-identical.
  */
 public final class SarifRenderer implements ReportRenderer {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -28,10 +41,19 @@ public final class SarifRenderer implements ReportRenderer {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** The key of pulldoctor's own fingerprint in {@code partialFingerprints}. */
+  static final String FINGERPRINT = "pulldoctorFinding/v1";
+
   private final String toolVersion;
+  private final SourceLocations locations;
 
   public SarifRenderer(String toolVersion) {
+    this(toolVersion, SourceLocations.NONE);
+  }
+
+  public SarifRenderer(String toolVersion, SourceLocations locations) {
     this.toolVersion = toolVersion;
+    this.locations = locations;
   }
 
   @Override
@@ -48,7 +70,7 @@ public final class SarifRenderer implements ReportRenderer {
     ArrayNode results = run.putArray("results");
     for (Result result : report.results()) {
       if (result.status().isAtLeast(Status.WARN)) {
-        results.add(result(result, catalog));
+        results.add(result(result, catalog, report.source().namespace()));
       }
     }
     // The pulldoctor/v1 blocks, so a dashboard can tell which install a run looked at.
@@ -69,7 +91,7 @@ public final class SarifRenderer implements ReportRenderer {
     ObjectNode driver = tool.putObject("driver");
     driver.put("name", "pulldoctor");
     driver.put("version", toolVersion);
-    // No informationUri: the project has no public address yet, and the field is optional.
+    driver.put("informationUri", ProjectLinks.HOME);
     ArrayNode rules = driver.putArray("rules");
     for (RuleInfo info : catalog) {
       ObjectNode rule = rules.addObject();
@@ -78,6 +100,7 @@ public final class SarifRenderer implements ReportRenderer {
       rule.putObject("shortDescription").put("text", info.title());
       rule.putObject("fullDescription").put("text", info.explanation());
       rule.putObject("help").put("text", info.remediation());
+      rule.put("helpUri", ProjectLinks.ruleDoc(info.id()));
       rule.putObject("defaultConfiguration").put("level", level(info.severity()));
       ObjectNode properties = rule.putObject("properties");
       properties.put("severity", info.severity().word());
@@ -90,7 +113,7 @@ public final class SarifRenderer implements ReportRenderer {
     return tool;
   }
 
-  private static ObjectNode result(Result result, List<RuleInfo> catalog) {
+  private ObjectNode result(Result result, List<RuleInfo> catalog, String namespace) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("ruleId", result.rule());
     int index = catalog.stream().map(RuleInfo::id).toList().indexOf(result.rule());
@@ -100,6 +123,7 @@ public final class SarifRenderer implements ReportRenderer {
     node.put("level", level(result.status()));
     node.putObject("message").put("text", result.message());
     ObjectNode location = MAPPER.createObjectNode();
+    location.set("physicalLocation", physicalLocation(result.subject(), namespace));
     if (result.subject() != null) {
       ObjectRef subject = result.subject();
       ObjectNode logical = location.putArray("logicalLocations").addObject();
@@ -110,9 +134,8 @@ public final class SarifRenderer implements ReportRenderer {
     if (result.image() != null) {
       location.putObject("properties").put("image", result.image());
     }
-    if (!location.isEmpty()) {
-      node.putArray("locations").add(location);
-    }
+    node.putArray("locations").add(location);
+    node.putObject("partialFingerprints").put(FINGERPRINT, fingerprint(result));
     ObjectNode properties = node.putObject("properties");
     properties.put("status", result.status().word());
     properties.put("severity", result.severity().word());
@@ -127,6 +150,46 @@ public final class SarifRenderer implements ReportRenderer {
     }
     properties.set("evidence", MAPPER.valueToTree(result.evidence()));
     return node;
+  }
+
+  /**
+   * Where the result's object came from; else the object's {@code k8s://} URI; else, for a result
+   * about no object, the namespace's. GitHub code scanning needs a physical location with a URI and
+   * a start line on every result, so an unknown line is line 1.
+   */
+  private ObjectNode physicalLocation(@Nullable ObjectRef subject, String namespace) {
+    SourceLocations.SourceLocation where =
+        subject == null
+            ? new SourceLocations.SourceLocation(SourceLocations.namespaceUri(namespace), 0)
+            : locations
+                .of(subject)
+                .orElseGet(
+                    () ->
+                        new SourceLocations.SourceLocation(
+                            SourceLocations.kubernetesUri(subject), 0));
+    ObjectNode physical = MAPPER.createObjectNode();
+    physical.putObject("artifactLocation").put("uri", where.uri());
+    physical.putObject("region").put("startLine", Math.max(1, where.line()));
+    return physical;
+  }
+
+  /**
+   * A digest of rule, object and image: the same finding gets the same fingerprint in every run,
+   * whatever its message says (messages hold times and counts). Neither holds a secret value.
+   */
+  static String fingerprint(Result result) {
+    ObjectRef ref = result.subject();
+    String subject = ref == null ? "" : fullyQualifiedName(ref);
+    String image = Objects.requireNonNullElse(result.image(), "");
+    // NUL separates the parts: valid rule ids, object names and image references never hold one.
+    String identity = result.rule() + '\0' + subject + '\0' + image;
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** {@code namespace/Kind/name}, or {@code Kind/name} for cluster-scoped objects. */
