@@ -124,7 +124,7 @@ final class KubeconfigFiles {
 
   private static String problem(JsonProcessingException e) {
     if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
-      return ": " + ManifestReader.withoutQuotes(yaml.getProblem());
+      return ": " + ParseErrors.withoutQuotes(yaml.getProblem());
     }
     return "";
   }
