@@ -100,6 +100,8 @@ class ChartConformanceTest {
           caseName(dir), run.exitCode(), run.err(), run.out());
       return;
     }
+    // The published contract holds on every render, not only on the examples.
+    ReportSchema.errors(report).forEach(error -> problems.add("report schema: " + error));
     Map<String, List<JsonNode>> byRule = resultsByRule(report);
     Set<String> relevant = new TreeSet<>();
 
