@@ -128,17 +128,37 @@ public record ProbePolicy(
         null);
   }
 
+  /** {@code HOST:PORT} in {@code --probe-allow}: a token realm on exactly that port. */
+  private static final java.util.regex.Pattern REALM_AUTHORITY =
+      java.util.regex.Pattern.compile("^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):([0-9]{1,5})$");
+
   /**
    * Applies {@code --probe-allow} values: an IP address or CIDR range allows those addresses
-   * (loopback needs this), anything else names a host trusted with credentials as a token realm.
+   * (loopback needs this), {@code HOST:PORT} trusts a token realm on another port of the registry's
+   * host (docker_auth's usual setup), anything else names a host trusted with credentials as a
+   * token realm.
    *
-   * @throws IllegalArgumentException for a value that is neither
+   * @throws IllegalArgumentException for a value that is none of these
    */
   public ProbePolicy allowing(List<String> values) {
     List<Cidr> ranges = new ArrayList<>(allowedRanges);
     List<String> hosts = new ArrayList<>(credentialHosts);
     for (String value : values) {
       String v = value.strip();
+      java.util.regex.Matcher authority = REALM_AUTHORITY.matcher(v);
+      if (authority.matches()) {
+        IpLiterals.Literal host = IpLiterals.parse(authority.group(1));
+        int port = Integer.parseInt(authority.group(2));
+        if ((host == null ? !InternetDomainName.isValid(authority.group(1)) : host.ambiguous())
+            || port == 0
+            || port > 65535) {
+          throw new IllegalArgumentException(
+              "--probe-allow takes HOST:PORT of a token realm, e.g. registry.example.com:5001: "
+                  + value);
+        }
+        hosts.add(RegistryHttpClient.bare(authority.group(1)) + ":" + port);
+        continue;
+      }
       IpLiterals.Literal literal =
           IpLiterals.parse(v.contains("/") ? v.substring(0, v.indexOf('/')) : v);
       if (literal != null || v.contains("/")) {
@@ -323,12 +343,19 @@ public record ProbePolicy(
     }
     if (registryHost.equals(realmHost)
         && (!scheme.equals(String.valueOf(registry.getScheme()).toLowerCase(Locale.ROOT))
-            || realmPort != effectivePort(registry))) {
+            || realmPort != effectivePort(registry))
+        && !credentialHosts.contains(realmHost + ":" + realmPort)) {
       return "it is on another port or scheme ("
           + scheme
           + " port "
           + realmPort
-          + ") of the registry's host, which may be another service";
+          + ") of the registry's host, which may be another service"
+          + (suggestable(realmHost)
+              ? ". If it is the registry's real token service, allow it with --probe-allow "
+                  + (realmHost.indexOf(':') >= 0 ? "[" + realmHost + "]" : realmHost)
+                  + ":"
+                  + realmPort
+              : "");
     }
     if (!mayReceiveCredentials(registryHost, realmHost)) {
       return "it is neither "

@@ -189,7 +189,18 @@ final class RegistryHttpClient {
     try {
       if (secure) {
         long start = System.nanoTime();
-        socket = tls.handshake(socket, host, port, remainingMillis(deadline), trace);
+        try {
+          socket = tls.handshake(socket, host, port, remainingMillis(deadline), trace);
+        } catch (ProbeException e) {
+          if (watchdog.expired()) {
+            // the timer closed the socket mid-handshake: a timeout, not a TLS fault
+            throw ProbeException.failed(
+                Stage.TLS,
+                PullErrorCause.NETWORK_TIMEOUT,
+                "the TLS handshake with " + host + ":" + port + " timed out");
+          }
+          throw e;
+        }
         trace.time(Stage.TLS, start);
       }
       long start = System.nanoTime();

@@ -179,8 +179,41 @@ class ProbePolicyTest {
     assertThat(policy.allowedRanges()).isEmpty();
   }
 
+  @Test
+  void a_realm_on_another_port_of_the_registrys_host_gets_credentials_only_when_allowed_exactly() {
+    java.net.URI registry = java.net.URI.create("https://registry.example.com:5000/");
+    java.net.URI realm = java.net.URI.create("https://registry.example.com:5001/auth");
+
+    assertThat(defaults.credentialRefusal(registry, realm))
+        .contains("another port")
+        .endsWith("--probe-allow registry.example.com:5001");
+    assertThat(
+            defaults
+                .allowing(List.of("registry.example.com:5001"))
+                .credentialRefusal(registry, realm))
+        .isNull();
+    assertThat(
+            defaults
+                .allowing(List.of("registry.example.com:5002"))
+                .credentialRefusal(registry, realm))
+        .contains("another port");
+    assertThat(
+            defaults.credentialRefusal(
+                registry, java.net.URI.create("http://registry.example.com:5000/auth")))
+        .contains("not HTTPS");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"not a host!", "127.0.0.0/99", "10.0.0.0/x", "0x7f.1/8"})
+  @ValueSource(
+      strings = {
+        "not a host!",
+        "127.0.0.0/99",
+        "10.0.0.0/x",
+        "0x7f.1/8",
+        "0x7f.1:5001",
+        "registry.example.com:0",
+        "registry.example.com:70000"
+      })
   void bad_probe_allow_values_are_rejected(String value) {
     assertThatThrownBy(() -> defaults.allowing(List.of(value)))
         .isInstanceOf(IllegalArgumentException.class);
