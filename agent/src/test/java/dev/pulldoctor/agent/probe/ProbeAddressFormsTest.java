@@ -78,6 +78,12 @@ class ProbeAddressFormsTest {
 
       RegistryObservation seen = probe(registry.host() + "/team/source-x:1.0");
 
+      String target = java.net.URI.create(location).getHost();
+      assertThat(ForbiddenAddresses.reason(ip(target.substring(1, target.length() - 1))))
+          .as("the independent list of forbidden addresses agrees")
+          .satisfiesAnyOf(
+              reason -> assertThat(reason).isNotNull(),
+              reason -> assertThat(seen.manifest().detail()).contains("loopback"));
       assertThat(seen.manifest().outcome()).isEqualTo(ManifestOutcome.REFUSED_BY_POLICY);
       assertThat(seen.manifest().detail())
           .startsWith("the registry redirected to ")
