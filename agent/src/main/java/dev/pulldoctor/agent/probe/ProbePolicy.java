@@ -4,6 +4,7 @@ import com.google.common.net.InternetDomainName;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * HTTP is allowed, and the limits on time, size and redirects.
  *
  * <p>Link-local, cloud-metadata, unspecified and multicast addresses are always refused, also when
- * embedded in IPv6 (IPv4-mapped, IPv4-compatible, NAT64, 6to4). Loopback is refused unless an
- * allowed range covers it. Private ranges are allowed: in-cluster and air-gapped registries live
- * there.
+ * embedded in IPv6 ({@link #embeddedIpv4}: mapped, compatible, translated, NAT64, local-use NAT64,
+ * 6to4, Teredo). Loopback is refused unless an allowed range covers it. Private ranges are allowed:
+ * in-cluster and air-gapped registries live there.
  *
  * @param allowedRanges ranges from {@code --probe-allow CIDR}; the only way to reach loopback
  * @param credentialHosts token-realm hosts named with {@code --probe-allow HOST} that may receive
@@ -34,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param maxBodyBytes the most bytes read from any response body
  * @param maxRedirects the most redirects followed for one request
  * @param concurrency how many registries are probed at once
+ * @param runDeadline the limit for a whole run's probe phase; null: derived from the request
+ *     timeout ({@link #runDeadline(int)})
  */
 public record ProbePolicy(
     List<Cidr> allowedRanges,
@@ -43,7 +46,14 @@ public record ProbePolicy(
     Duration requestTimeout,
     int maxBodyBytes,
     int maxRedirects,
-    int concurrency) {
+    int concurrency,
+    @Nullable Duration runDeadline) {
+
+  /**
+   * Requests one probe of one image may make with one credential: ping, token, HEAD and GET of the
+   * manifest, and the config blob or the tag list.
+   */
+  static final int REQUESTS_PER_PROBE = 5;
 
   /** Host names of cloud metadata services, refused whatever they resolve to. */
   private static final Set<String> METADATA_HOSTS =
@@ -99,6 +109,9 @@ public record ProbePolicy(
     if (maxBodyBytes <= 0 || maxRedirects < 0 || concurrency <= 0) {
       throw new IllegalArgumentException("limits must be positive");
     }
+    if (runDeadline != null && (runDeadline.isNegative() || runDeadline.isZero())) {
+      throw new IllegalArgumentException("the probe run deadline must be positive");
+    }
   }
 
   /** The defaults: nothing extra allowed, connect 5 s, request 10 s, 256 KiB, 3 redirects, 4. */
@@ -111,20 +124,41 @@ public record ProbePolicy(
         Duration.ofSeconds(10),
         256 * 1024,
         3,
-        4);
+        4,
+        null);
   }
+
+  /** {@code HOST:PORT} in {@code --probe-allow}: a token realm on exactly that port. */
+  private static final java.util.regex.Pattern REALM_AUTHORITY =
+      java.util.regex.Pattern.compile("^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):([0-9]{1,5})$");
 
   /**
    * Applies {@code --probe-allow} values: an IP address or CIDR range allows those addresses
-   * (loopback needs this), anything else names a host trusted with credentials as a token realm.
+   * (loopback needs this), {@code HOST:PORT} trusts a token realm on another port of the registry's
+   * host (docker_auth's usual setup), anything else names a host trusted with credentials as a
+   * token realm.
    *
-   * @throws IllegalArgumentException for a value that is neither
+   * @throws IllegalArgumentException for a value that is none of these
    */
   public ProbePolicy allowing(List<String> values) {
     List<Cidr> ranges = new ArrayList<>(allowedRanges);
     List<String> hosts = new ArrayList<>(credentialHosts);
     for (String value : values) {
       String v = value.strip();
+      java.util.regex.Matcher authority = REALM_AUTHORITY.matcher(v);
+      if (authority.matches()) {
+        IpLiterals.Literal host = IpLiterals.parse(authority.group(1));
+        int port = Integer.parseInt(authority.group(2));
+        if ((host == null ? !InternetDomainName.isValid(authority.group(1)) : host.ambiguous())
+            || port == 0
+            || port > 65535) {
+          throw new IllegalArgumentException(
+              "--probe-allow takes HOST:PORT of a token realm, e.g. registry.example.com:5001: "
+                  + value);
+        }
+        hosts.add(RegistryHttpClient.bare(authority.group(1)) + ":" + port);
+        continue;
+      }
       IpLiterals.Literal literal =
           IpLiterals.parse(v.contains("/") ? v.substring(0, v.indexOf('/')) : v);
       if (literal != null || v.contains("/")) {
@@ -144,7 +178,8 @@ public record ProbePolicy(
         requestTimeout,
         maxBodyBytes,
         maxRedirects,
-        concurrency);
+        concurrency,
+        runDeadline);
   }
 
   /** Applies {@code --insecure-registry HOST[:PORT]} values. */
@@ -157,7 +192,8 @@ public record ProbePolicy(
         requestTimeout,
         maxBodyBytes,
         maxRedirects,
-        concurrency);
+        concurrency,
+        runDeadline);
   }
 
   /** This policy with other timeouts (tests and benchmarks use short ones). */
@@ -170,7 +206,8 @@ public record ProbePolicy(
         request,
         maxBodyBytes,
         maxRedirects,
-        concurrency);
+        concurrency,
+        runDeadline);
   }
 
   /** This policy probing at most {@code registries} registries at once. */
@@ -183,7 +220,36 @@ public record ProbePolicy(
         requestTimeout,
         maxBodyBytes,
         maxRedirects,
-        registries);
+        registries,
+        runDeadline);
+  }
+
+  /** This policy giving a whole run's probe phase at most {@code deadline}. */
+  public ProbePolicy withRunDeadline(Duration deadline) {
+    return new ProbePolicy(
+        allowedRanges,
+        credentialHosts,
+        insecureRegistries,
+        connectTimeout,
+        requestTimeout,
+        maxBodyBytes,
+        maxRedirects,
+        concurrency,
+        deadline);
+  }
+
+  /**
+   * How long the probe phase of a run over {@code registries} registries may take: the one set with
+   * {@link #withRunDeadline}, else the request timeout times {@link #REQUESTS_PER_PROBE} for each
+   * round of {@code concurrency} registries probed at once (defaults: 50 s per round), so a
+   * registry that stalls every request cannot hold up the run longer than one slow round.
+   */
+  public Duration runDeadline(int registries) {
+    if (runDeadline != null) {
+      return runDeadline;
+    }
+    long rounds = Math.max(1, (registries + concurrency - 1) / concurrency);
+    return requestTimeout.multipliedBy(REQUESTS_PER_PROBE * rounds);
   }
 
   /** Whether plain HTTP may be used for {@code host} on {@code port}. */
@@ -225,22 +291,107 @@ public record ProbePolicy(
     if (always != null) {
       return always;
     }
-    InetAddress embedded = embeddedIpv4(address);
-    if (embedded != null) {
-      String inner = alwaysRefused(embedded);
-      if (inner != null) {
-        return inner + " (embedded in " + address.getHostAddress() + ")";
+    List<InetAddress> embedded = embeddedIpv4(address);
+    for (InetAddress inner : embedded) {
+      String refusal = alwaysRefused(inner);
+      if (refusal != null) {
+        return refusal + " (embedded in " + address.getHostAddress() + ")";
       }
     }
-    InetAddress effective = embedded != null ? embedded : address;
-    if (!proxy && effective.isLoopbackAddress() && !allowed(address) && !allowed(effective)) {
-      return "loopback address "
-          + address.getHostAddress()
-          + " (allow it with --probe-allow "
-          + (effective instanceof Inet4Address ? "127.0.0.0/8" : "::1/128")
-          + ")";
+    if (proxy || allowed(address)) {
+      return null;
+    }
+    if (address.isLoopbackAddress()) {
+      return loopbackRefusal(address, address instanceof Inet4Address ? "127.0.0.0/8" : "::1/128");
+    }
+    for (InetAddress inner : embedded) {
+      if (inner.isLoopbackAddress() && !allowed(inner)) {
+        return loopbackRefusal(address, "127.0.0.0/8");
+      }
     }
     return null;
+  }
+
+  private static String loopbackRefusal(InetAddress address, String range) {
+    return "loopback address "
+        + address.getHostAddress()
+        + " (allow it with --probe-allow "
+        + range
+        + ")";
+  }
+
+  /**
+   * Why credentials for the registry at {@code registry} may not go to the token realm {@code
+   * realm}: the realm must speak HTTPS (or plain HTTP to exactly a {@code --insecure-registry} host
+   * and port), and on the registry's own host it must be the registry's own scheme and port,
+   * because another port of the same host is another service, maybe anyone's.
+   *
+   * @return null when the credentials may be sent
+   */
+  public @Nullable String credentialRefusal(URI registry, URI realm) {
+    String registryHost = hostOf(registry);
+    String realmHost = hostOf(realm);
+    String scheme = String.valueOf(realm.getScheme()).toLowerCase(Locale.ROOT);
+    int realmPort = effectivePort(realm);
+    if (!scheme.equals("https")
+        && !(scheme.equals("http") && allowsPlainHttp(realmHost, realmPort))) {
+      return "it is not HTTPS, and "
+          + realmHost
+          + ":"
+          + realmPort
+          + " is not a registry named with --insecure-registry";
+    }
+    if (registryHost.equals(realmHost)
+        && (!scheme.equals(String.valueOf(registry.getScheme()).toLowerCase(Locale.ROOT))
+            || realmPort != effectivePort(registry))
+        && !credentialHosts.contains(realmHost + ":" + realmPort)) {
+      return "it is on another port or scheme ("
+          + scheme
+          + " port "
+          + realmPort
+          + ") of the registry's host, which may be another service"
+          + (suggestable(realmHost)
+              ? ". If it is the registry's real token service, allow it with --probe-allow "
+                  + (realmHost.indexOf(':') >= 0 ? "[" + realmHost + "]" : realmHost)
+                  + ":"
+                  + realmPort
+              : "");
+    }
+    if (!mayReceiveCredentials(registryHost, realmHost)) {
+      return "it is neither "
+          + registryHost
+          + " nor on its domain"
+          + (suggestable(realmHost)
+              ? ". If it is the registry's real token service, allow it with --probe-allow "
+                  + realmHost
+              : "");
+    }
+    return null;
+  }
+
+  /**
+   * Whether a message may suggest {@code --probe-allow host}: only for a host name that is not a
+   * metadata service. An IP literal is never suggested: {@code --probe-allow} with an address opens
+   * an address range, not a token realm, and a message must never invite allowing a metadata
+   * address such as 169.254.169.254.
+   */
+  private boolean suggestable(String host) {
+    return IpLiterals.parse(host) == null
+        && InternetDomainName.isValid(host)
+        && hostRefusal(host) == null;
+  }
+
+  private static String hostOf(URI uri) {
+    return uri.getHost() == null
+        ? ""
+        : RegistryHttpClient.bare(uri.getHost()).toLowerCase(Locale.ROOT);
+  }
+
+  private static int effectivePort(URI uri) {
+    if (uri.getPort() > 0) {
+      return uri.getPort();
+    }
+    return "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
   }
 
   /**
@@ -299,34 +450,90 @@ public record ProbePolicy(
     return null;
   }
 
-  /** The IPv4 address inside an IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6 address. */
-  static @Nullable InetAddress embeddedIpv4(InetAddress address) {
+  /**
+   * The IPv4 addresses an IPv6 address carries, in every form a gateway or host stack could turn
+   * into an IPv4 connection: IPv4-mapped {@code ::ffff:0:0/96}, IPv4-compatible {@code ::/96},
+   * IPv4-translated {@code ::ffff:0:0:0/96}, NAT64 {@code 64:ff9b::/96} (RFC 6052), local-use NAT64
+   * {@code 64:ff9b:1::/48} (RFC 8215) at each RFC 6052 prefix length the operator may have chosen,
+   * 6to4 {@code 2002::/16} and both ends of Teredo {@code 2001::/32} (RFC 4380).
+   */
+  static List<InetAddress> embeddedIpv4(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
-      return null;
+      return List.of();
     }
     byte[] b = address.getAddress();
-    byte[] v4 = null;
+    List<byte[]> found = new ArrayList<>();
     if (zero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-      v4 = new byte[] {b[12], b[13], b[14], b[15]};
+      found.add(slice(b, 12, 13, 14, 15)); // IPv4-mapped
     } else if (zero(b, 0, 12) && !(zero(b, 12, 15) && (b[15] == 0 || b[15] == 1))) {
-      v4 = new byte[] {b[12], b[13], b[14], b[15]};
-    } else if ((b[0] & 0xff) == 0x00
-        && (b[1] & 0xff) == 0x64
-        && (b[2] & 0xff) == 0xff
-        && (b[3] & 0xff) == 0x9b
-        && zero(b, 4, 12)) {
-      v4 = new byte[] {b[12], b[13], b[14], b[15]};
-    } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
-      v4 = new byte[] {b[2], b[3], b[4], b[5]};
+      found.add(slice(b, 12, 13, 14, 15)); // IPv4-compatible, but not :: or ::1
+    } else if (zero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && zero(b, 10, 12)) {
+      found.add(slice(b, 12, 13, 14, 15)); // IPv4-translated (RFC 2765)
+    } else if (startsWith(b, 0x00, 0x64, 0xff, 0x9b) && zero(b, 4, 12)) {
+      found.add(slice(b, 12, 13, 14, 15)); // NAT64 well-known prefix, always /96
+    } else if (startsWith(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01)) {
+      localUseNat64(b, found);
+    } else if (startsWith(b, 0x20, 0x02)) {
+      found.add(slice(b, 2, 3, 4, 5)); // 6to4
+    } else if (startsWith(b, 0x20, 0x01, 0x00, 0x00)) {
+      found.add(slice(b, 4, 5, 6, 7)); // Teredo server
+      byte[] client = slice(b, 12, 13, 14, 15); // Teredo client, stored inverted
+      for (int i = 0; i < 4; i++) {
+        client[i] = (byte) ~client[i];
+      }
+      found.add(client);
     }
-    if (v4 == null) {
-      return null;
+    List<InetAddress> addresses = new ArrayList<>();
+    for (byte[] v4 : found) {
+      try {
+        addresses.add(InetAddress.getByAddress(v4));
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("four bytes are always an address", e);
+      }
     }
-    try {
-      return InetAddress.getByAddress(v4);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("four bytes are always an address", e);
+    return addresses;
+  }
+
+  /**
+   * 64:ff9b:1::/48 is for local use with any RFC 6052 prefix length from /48 to /96, which the
+   * address does not tell: every reading whose u-octet (bits 64-71) and suffix are zero is taken.
+   * Readings in 0.0.0.0/8 are left out: they are the zero padding of another reading (the /96
+   * reading of a /48 address is 0.0.0.0), and no NAT64 gateway translates to 0.0.0.0/8.
+   */
+  private static void localUseNat64(byte[] b, List<byte[]> found) {
+    List<byte[]> readings = new ArrayList<>();
+    if (b[8] == 0 && zero(b, 11, 16)) {
+      readings.add(slice(b, 6, 7, 9, 10)); // /48: 16 bits, the u-octet, 16 bits
     }
+    if (b[8] == 0 && zero(b, 12, 16)) {
+      readings.add(slice(b, 7, 9, 10, 11)); // /56: 8 bits, the u-octet, 24 bits
+    }
+    if (b[8] == 0 && zero(b, 13, 16)) {
+      readings.add(slice(b, 9, 10, 11, 12)); // /64: the u-octet, then 32 bits
+    }
+    readings.add(slice(b, 12, 13, 14, 15)); // /96
+    for (byte[] reading : readings) {
+      if (reading[0] != 0) {
+        found.add(reading);
+      }
+    }
+  }
+
+  private static byte[] slice(byte[] b, int... indexes) {
+    byte[] out = new byte[indexes.length];
+    for (int i = 0; i < indexes.length; i++) {
+      out[i] = b[indexes[i]];
+    }
+    return out;
+  }
+
+  private static boolean startsWith(byte[] b, int... prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if ((b[i] & 0xff) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean zero(byte[] bytes, int from, int to) {

@@ -45,4 +45,10 @@ final class ProbeText {
                 (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return List.of(password, basic);
   }
+
+  /** A duration for messages: whole seconds, or milliseconds below ten seconds. */
+  static String duration(java.time.Duration duration) {
+    long millis = duration.toMillis();
+    return millis < 10_000 ? millis + " ms" : duration.toSeconds() + " s";
+  }
 }

@@ -37,8 +37,23 @@ import org.jspecify.annotations.Nullable;
  * Connection: close}), which keeps the stages of each request visible.
  */
 final class RegistryHttpClient {
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
-  private static final int MAX_HEADERS = 200;
+  /** The most header bytes of one answer, all lines together. */
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+
+  /** The most header lines of one answer. */
+  static final int MAX_HEADERS = 200;
+
+  /** The longest status or header line; registries send lines of a few hundred bytes. */
+  static final int MAX_LINE_BYTES = 8 * 1024;
+
+  /** The most interim (1xx) answers before the real one; HTTP/1.1 servers send one at most. */
+  static final int MAX_INTERIM_ANSWERS = 5;
+
+  /** The longest chunk-size line, extensions included: registries send none. */
+  static final int MAX_CHUNK_LINE_BYTES = 1024;
+
+  /** What an answer may carry besides its capped body: headers, 1xx answers, chunk framing. */
+  static final int MAX_FRAMING_BYTES = 1024 * 1024;
 
   /** DNS lookups have no timeout of their own in Java, so they run here and are waited for. */
   private static final ExecutorService LOOKUPS =
@@ -75,14 +90,32 @@ final class RegistryHttpClient {
     return policy;
   }
 
-  /** Sends the request, following redirects when it allows, within the request timeout. */
+  /**
+   * Sends the request, following redirects when it allows, within the request timeout: a timer
+   * closes the connection when the timeout passes, however the registry answers.
+   */
   HttpResponse send(HttpRequest request, Trace trace) throws ProbeException {
+    if (Thread.currentThread().isInterrupted()) {
+      // the run's probe deadline passed and the run stopped waiting: ask nothing more
+      throw ProbeException.failed(
+          Stage.HTTP,
+          PullErrorCause.NETWORK_TIMEOUT,
+          "the run's probe deadline passed before " + display(request.uri()) + " was asked");
+    }
     long deadline = System.nanoTime() + policy.requestTimeout().toNanos();
+    try (RequestWatchdog watchdog = new RequestWatchdog(deadline)) {
+      return send(request, trace, deadline, watchdog);
+    }
+  }
+
+  private HttpResponse send(
+      HttpRequest request, Trace trace, long deadline, RequestWatchdog watchdog)
+      throws ProbeException {
     HttpRequest current = request;
     for (int hop = 0; ; hop++) {
       HttpResponse response;
       try {
-        response = exchange(current, trace, deadline);
+        response = exchange(current, trace, deadline, watchdog);
       } catch (ProbeException e) {
         if (hop > 0 && e.refusedByPolicy()) {
           throw ProbeException.refused(
@@ -119,7 +152,8 @@ final class RegistryHttpClient {
     }
   }
 
-  private HttpResponse exchange(HttpRequest request, Trace trace, long deadline)
+  private HttpResponse exchange(
+      HttpRequest request, Trace trace, long deadline, RequestWatchdog watchdog)
       throws ProbeException {
     URI uri = request.uri();
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -150,28 +184,48 @@ final class RegistryHttpClient {
     Socket socket =
         proxy == null
             ? direct(host, port, trace, deadline)
-            : viaProxy(proxy, host, port, secure, trace, deadline);
+            : viaProxy(proxy, host, port, secure, trace, deadline, watchdog);
+    watchdog.watch(socket);
     try {
       if (secure) {
         long start = System.nanoTime();
-        socket = tls.handshake(socket, host, port, remainingMillis(deadline), trace);
+        try {
+          socket = tls.handshake(socket, host, port, remainingMillis(deadline), trace);
+        } catch (ProbeException e) {
+          if (watchdog.expired()) {
+            // the timer closed the socket mid-handshake: a timeout, not a TLS fault
+            throw ProbeException.failed(
+                Stage.TLS,
+                PullErrorCause.NETWORK_TIMEOUT,
+                "the TLS handshake with " + host + ":" + port + " timed out");
+          }
+          throw e;
+        }
         trace.time(Stage.TLS, start);
       }
       long start = System.nanoTime();
       writeRequest(socket.getOutputStream(), request, !secure && proxy != null);
       HttpResponse response =
-          readResponse(new DeadlineInput(socket, deadline), request.method(), uri);
+          readResponse(
+              new DeadlineInput(socket, deadline, policy.maxBodyBytes() + MAX_FRAMING_BYTES),
+              request.method(),
+              uri);
       trace.time(Stage.HTTP, start);
       return response;
-    } catch (SocketTimeoutException e) {
+    } catch (LimitException e) {
       throw ProbeException.failed(
-          Stage.HTTP,
-          PullErrorCause.NETWORK_TIMEOUT,
-          display(uri)
-              + " accepted the connection but sent no answer within "
-              + policy.requestTimeout().toMillis()
-              + " ms");
+          Stage.HTTP, PullErrorCause.REGISTRY_SERVER_ERROR, display(uri) + " " + e.getMessage());
     } catch (IOException e) {
+      if (watchdog.expired() || e instanceof SocketTimeoutException) {
+        throw ProbeException.failed(
+            Stage.HTTP,
+            PullErrorCause.NETWORK_TIMEOUT,
+            display(uri)
+                + " accepted the connection but did not finish answering within the request"
+                + " timeout of "
+                + policy.requestTimeout().toMillis()
+                + " ms");
+      }
       throw ProbeException.failed(
           Stage.HTTP,
           PullErrorCause.REGISTRY_SERVER_ERROR,
@@ -209,7 +263,13 @@ final class RegistryHttpClient {
   }
 
   private Socket viaProxy(
-      Proxies.Proxy proxy, String host, int port, boolean secure, Trace trace, long deadline)
+      Proxies.Proxy proxy,
+      String host,
+      int port,
+      boolean secure,
+      Trace trace,
+      long deadline,
+      RequestWatchdog watchdog)
       throws ProbeException {
     checkProxiedTarget(host, deadline);
     long start = System.nanoTime();
@@ -221,6 +281,7 @@ final class RegistryHttpClient {
               connector.connect(
                   new InetSocketAddress(address, proxy.port()), connectMillis(deadline), true);
           trace.address(address.getHostAddress() + " (proxy)");
+          watchdog.watch(socket);
           break;
         } catch (GuardedConnector.RefusedException e) {
           throw ProbeException.refused(Stage.PROXY, "the proxy address: " + e.getMessage());
@@ -296,7 +357,7 @@ final class RegistryHttpClient {
     try {
       socket.getOutputStream().write(connect.toString().getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      DeadlineInput in = new DeadlineInput(socket, deadline);
+      DeadlineInput in = new DeadlineInput(socket, deadline, MAX_FRAMING_BYTES);
       int status = readStatus(in);
       readHeaders(in);
       if (status != 200) {
@@ -407,12 +468,16 @@ final class RegistryHttpClient {
 
   private HttpResponse readResponse(InputStream in, String method, URI uri)
       throws IOException, ProbeException {
-    int status;
-    Map<String, List<String>> headers;
-    do {
+    int status = readStatus(in);
+    Map<String, List<String>> headers = readHeaders(in);
+    for (int interim = 0; status >= 100 && status < 200; interim++) {
+      if (interim >= MAX_INTERIM_ANSWERS) {
+        throw new LimitException(
+            "sent more than " + MAX_INTERIM_ANSWERS + " interim (1xx) answers before its answer");
+      }
       status = readStatus(in);
       headers = readHeaders(in);
-    } while (status >= 100 && status < 200);
+    }
     if (method.equals("HEAD") || status == 204 || status == 304) {
       return new HttpResponse(uri, status, headers, new byte[0], false);
     }
@@ -439,7 +504,7 @@ final class RegistryHttpClient {
   }
 
   private static int readStatus(InputStream in) throws IOException, ProbeException {
-    String line = readLine(in);
+    String line = readLine(in, MAX_LINE_BYTES, "status line");
     if (line == null) {
       throw new IOException("closed before answering");
     }
@@ -459,13 +524,16 @@ final class RegistryHttpClient {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     int total = 0;
     for (int count = 0; ; count++) {
-      String line = readLine(in);
+      String line = readLine(in, MAX_LINE_BYTES, "header line");
       if (line == null || line.isEmpty()) {
         return headers;
       }
       total += line.length();
-      if (total > MAX_HEADER_BYTES || count > MAX_HEADERS) {
-        throw new IOException("response headers too large");
+      if (total > MAX_HEADER_BYTES) {
+        throw new LimitException("sent more than " + MAX_HEADER_BYTES / 1024 + " KiB of headers");
+      }
+      if (count >= MAX_HEADERS) {
+        throw new LimitException("sent more than " + MAX_HEADERS + " header lines");
       }
       int colon = line.indexOf(':');
       if (colon > 0) {
@@ -477,15 +545,16 @@ final class RegistryHttpClient {
     }
   }
 
-  private static @Nullable String readLine(InputStream in) throws IOException {
+  private static @Nullable String readLine(InputStream in, int max, String what)
+      throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int b;
     while ((b = in.read()) >= 0) {
       if (b == '\n') {
         break;
       }
-      if (line.size() > MAX_HEADER_BYTES) {
-        throw new IOException("response line too long");
+      if (line.size() > max) {
+        throw new LimitException("sent a " + what + " longer than " + max + " bytes");
       }
       line.write(b);
     }
@@ -499,7 +568,7 @@ final class RegistryHttpClient {
   private static boolean readChunked(InputStream in, ByteArrayOutputStream body, int cap)
       throws IOException {
     while (true) {
-      String sizeLine = readLine(in);
+      String sizeLine = readLine(in, MAX_CHUNK_LINE_BYTES, "chunk-size line (with extensions)");
       if (sizeLine == null) {
         throw new IOException("chunked body ended early");
       }
@@ -521,7 +590,7 @@ final class RegistryHttpClient {
         return true;
       }
       copy(in, body, size);
-      readLine(in);
+      readLine(in, MAX_LINE_BYTES, "chunk end");
     }
   }
 
@@ -608,28 +677,58 @@ final class RegistryHttpClient {
     }
   }
 
-  /** Reads from a socket without passing the request's deadline. */
+  /** A cap on what a registry sends was reached; the message says which, in pulldoctor's words. */
+  static final class LimitException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LimitException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Reads from a socket at most {@code limit} bytes, with a socket timeout of what is left of the
+   * request's deadline (the {@link RequestWatchdog} enforces the deadline itself).
+   */
   private static final class DeadlineInput extends InputStream {
     private final Socket socket;
     private final InputStream in;
     private final long deadline;
+    private final long limit;
+    private long read;
 
-    DeadlineInput(Socket socket, long deadline) throws IOException {
+    DeadlineInput(Socket socket, long deadline, long limit) throws IOException {
       this.socket = socket;
       this.in = new BufferedInputStream(socket.getInputStream());
       this.deadline = deadline;
+      this.limit = limit;
     }
 
     @Override
     public int read() throws IOException {
       arm();
-      return in.read();
+      int b = in.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       arm();
-      return in.read(b, off, len);
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(int n) throws LimitException {
+      read += n;
+      if (read > limit) {
+        throw new LimitException("sent more than " + limit + " bytes in one answer");
+      }
     }
 
     /** Sets the socket timeout to what is left, when the next read may block. */

@@ -66,6 +66,11 @@ final class RegistryProbe {
             : "https";
   }
 
+  /** {@code https}, or {@code http} for a registry named with {@code --insecure-registry}. */
+  String scheme() {
+    return scheme;
+  }
+
   /** DNS, TCP, TLS and {@code GET /v2/}, once per registry. */
   Connection connection() {
     if (connection == null) {
@@ -215,8 +220,8 @@ final class RegistryProbe {
               "the registry's Bearer challenge has no valid token realm URL"));
     }
     String realmHost = RegistryHttpClient.bare(realmUri.getHost());
-    String registryHost = RegistryHttpClient.bare(uri("/").getHost());
-    if (login != null && !http.policy().mayReceiveCredentials(registryHost, realmHost)) {
+    String withheld = login == null ? null : http.policy().credentialRefusal(uri("/"), realmUri);
+    if (withheld != null) {
       return new Authorization(
           null,
           access(
@@ -226,11 +231,8 @@ final class RegistryProbe {
               RegistryErrors.NONE,
               "pulldoctor did not send the credentials to the token realm "
                   + realmHost
-                  + ": it is neither "
-                  + registryHost
-                  + " nor on its domain. If it is the registry's real token service, allow it"
-                  + " with --probe-allow "
-                  + realmHost));
+                  + ": "
+                  + withheld));
     }
     StringBuilder query = new StringBuilder();
     String service = challenge.parameter("service");

@@ -1,12 +1,18 @@
 package dev.pulldoctor.agent.probe;
 
+import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Access;
 import dev.pulldoctor.rules.model.RegistryObservation.AccessOutcome;
+import dev.pulldoctor.rules.model.RegistryObservation.Connection;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
+import dev.pulldoctor.rules.model.RegistryObservation.ManifestOutcome;
+import dev.pulldoctor.rules.model.RegistryObservation.Outcome;
+import dev.pulldoctor.rules.model.RegistryObservation.Stage;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.Login;
 import dev.pulldoctor.rules.registry.ProbeTarget;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,14 +79,28 @@ public final class RegistryProber {
               thread.setDaemon(true);
               return thread;
             });
+    Duration budget = http.policy().runDeadline(byRegistry.size());
+    long deadline = System.nanoTime() + budget.toNanos();
     try {
-      List<Future<Map<ProbeTarget, RegistryObservation>>> futures = new ArrayList<>();
+      Map<String, Future<Map<ProbeTarget, RegistryObservation>>> futures = new LinkedHashMap<>();
       for (Map.Entry<String, List<ProbeTarget>> group : byRegistry.entrySet()) {
-        futures.add(pool.submit(() -> probeRegistry(group.getKey(), group.getValue())));
+        futures.put(
+            group.getKey(), pool.submit(() -> probeRegistry(group.getKey(), group.getValue())));
       }
       Map<ProbeTarget, RegistryObservation> all = new HashMap<>();
-      for (Future<Map<ProbeTarget, RegistryObservation>> future : futures) {
-        all.putAll(future.get());
+      for (Map.Entry<String, Future<Map<ProbeTarget, RegistryObservation>>> entry :
+          futures.entrySet()) {
+        Future<Map<ProbeTarget, RegistryObservation>> future = entry.getValue();
+        try {
+          all.putAll(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+          // the interrupt makes the probe ask nothing more; a request under way ends at its own
+          // deadline, when its timer closes the connection
+          future.cancel(true);
+          for (ProbeTarget target : byRegistry.getOrDefault(entry.getKey(), List.of())) {
+            all.put(target, unfinished(target, budget));
+          }
+        }
       }
       return targets.stream().map(all::get).toList();
     } catch (InterruptedException e) {
@@ -89,6 +111,31 @@ public final class RegistryProber {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The result of a registry whose probe was still going when the run's deadline passed. */
+  private RegistryObservation unfinished(ProbeTarget target, Duration budget) {
+    String detail =
+        "the probe of "
+            + target.registry()
+            + " did not finish within the run's probe deadline of "
+            + ProbeText.duration(budget)
+            + ": the registry answers too slowly or never stops answering";
+    return new RegistryObservation(
+        target.image().effective(),
+        target.registry(),
+        new Connection(
+            Outcome.FAILED,
+            Stage.HTTP,
+            PullErrorCause.NETWORK_TIMEOUT,
+            detail,
+            List.of(),
+            null,
+            new RegistryProbe(http, target.registry()).scheme(),
+            null,
+            null),
+        new Access(AccessOutcome.ERROR, null, null, null, 0, null, null, detail),
+        new Manifest(ManifestOutcome.ERROR, 0, null, null, null, null, false, List.of(), detail));
   }
 
   private Map<ProbeTarget, RegistryObservation> probeRegistry(

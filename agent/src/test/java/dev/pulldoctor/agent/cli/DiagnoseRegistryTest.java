@@ -232,7 +232,15 @@ class DiagnoseRegistryTest {
   }
 
   private Map<String, JsonNode> diagnose(String image) throws Exception {
-    return run("--manifests", dir.toString(), "--image", image, "--probe-allow", "127.0.0.0/8");
+    return run(
+        "--manifests",
+        dir.toString(),
+        "--image",
+        image,
+        "--probe-allow",
+        "127.0.0.0/8",
+        "--probe-allow",
+        registries.tokenRealmAuthority());
   }
 
   private static Map<String, JsonNode> run(String... args) throws Exception {

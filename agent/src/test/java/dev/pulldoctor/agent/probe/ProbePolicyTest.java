@@ -42,6 +42,60 @@ class ProbePolicyTest {
     assertThat(defaults.addressRefusal(ip(address), false)).contains(reason);
   }
 
+  /** Each IPv6 spelling a NAT64 gateway, 6to4 relay, Teredo relay or host stack turns into IPv4. */
+  @ParameterizedTest
+  @CsvSource({
+    "64:ff9b:1::a9fe:a9fe, link-local address 169.254.169.254",
+    "64:ff9b:1:a9fe:a9:fe00::, link-local address 169.254.169.254",
+    "64:ff9b:1:a9:fe:a9fe::, link-local address 169.254.169.254",
+    "64:ff9b:1:0:a9:fea9:fe00:0, link-local address 169.254.169.254",
+    "64:ff9b::a9fe:a9fe, link-local address 169.254.169.254",
+    "2001:0:a9fe:a9fe::1, link-local address 169.254.169.254",
+    "2001:0:c000:201::5601:5601, link-local address 169.254.169.254",
+    "2002:a9fe:a9fe::, link-local address 169.254.169.254",
+    "::ffff:0:a9fe:a9fe, link-local address 169.254.169.254",
+    "::a9fe:a9fe, link-local address 169.254.169.254",
+    "64:ff9b:1::6464:64c8, cloud metadata address 100.100.100.200",
+    "2001:0:c000:201::3fff:ff3f, cloud metadata address 192.0.0.192",
+    "64:ff9b:1::7f00:1, loopback address",
+    "64:ff9b:1:7f00:0:100::, loopback address",
+    "64:ff9b::7f00:1, loopback address",
+    "2001:0:7f00:1::3fff:fefe, loopback address",
+    "2001:0:c000:201::80ff:fffe, loopback address",
+    "2002:7f00:1::, loopback address",
+    "::ffff:0:7f00:1, loopback address",
+    "::7f00:1, loopback address"
+  })
+  void ipv6_spellings_of_refused_ipv4_addresses_are_refused(String address, String reason)
+      throws Exception {
+    assertThat(defaults.addressRefusal(ip(address), false))
+        .contains(reason)
+        .contains(ip(address).getHostAddress());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "64:ff9b:1::a00:5",
+        "64:ff9b:1:a00:0:500::",
+        "64:ff9b::a00:5",
+        "2002:a00:5::1",
+        "2001:0:c000:201::3fff:fefe"
+      })
+  void ipv6_spellings_of_private_addresses_stay_allowed(String address) throws Exception {
+    assertThat(defaults.addressRefusal(ip(address), false)).isNull();
+  }
+
+  @Test
+  void probe_allow_loopback_opens_its_ipv6_spellings_too_but_never_metadata() throws Exception {
+    ProbePolicy allowed = defaults.allowing(List.of("127.0.0.0/8"));
+
+    assertThat(allowed.addressRefusal(ip("2002:7f00:1::"), false)).isNull();
+    assertThat(allowed.addressRefusal(ip("2001:0:7f00:1::3fff:fefe"), false)).isNull();
+    assertThat(allowed.addressRefusal(ip("2001:0:7f00:1::5601:5601"), false))
+        .contains("link-local");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -125,8 +179,41 @@ class ProbePolicyTest {
     assertThat(policy.allowedRanges()).isEmpty();
   }
 
+  @Test
+  void a_realm_on_another_port_of_the_registrys_host_gets_credentials_only_when_allowed_exactly() {
+    java.net.URI registry = java.net.URI.create("https://registry.example.com:5000/");
+    java.net.URI realm = java.net.URI.create("https://registry.example.com:5001/auth");
+
+    assertThat(defaults.credentialRefusal(registry, realm))
+        .contains("another port")
+        .endsWith("--probe-allow registry.example.com:5001");
+    assertThat(
+            defaults
+                .allowing(List.of("registry.example.com:5001"))
+                .credentialRefusal(registry, realm))
+        .isNull();
+    assertThat(
+            defaults
+                .allowing(List.of("registry.example.com:5002"))
+                .credentialRefusal(registry, realm))
+        .contains("another port");
+    assertThat(
+            defaults.credentialRefusal(
+                registry, java.net.URI.create("http://registry.example.com:5000/auth")))
+        .contains("not HTTPS");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"not a host!", "127.0.0.0/99", "10.0.0.0/x", "0x7f.1/8"})
+  @ValueSource(
+      strings = {
+        "not a host!",
+        "127.0.0.0/99",
+        "10.0.0.0/x",
+        "0x7f.1/8",
+        "0x7f.1:5001",
+        "registry.example.com:0",
+        "registry.example.com:70000"
+      })
   void bad_probe_allow_values_are_rejected(String value) {
     assertThatThrownBy(() -> defaults.allowing(List.of(value)))
         .isInstanceOf(IllegalArgumentException.class);
@@ -155,7 +242,7 @@ class ProbePolicyTest {
     assertThat(IpLiterals.parse("registry.example.com")).isNull();
     assertThat(IpLiterals.parse("[::1]").address()).isEqualTo(ip("::1"));
     assertThat(IpLiterals.parse("999.1.1.1").ambiguous()).isTrue();
-    assertThat(ProbePolicy.embeddedIpv4(ip("2001:db8::1"))).isNull();
+    assertThat(ProbePolicy.embeddedIpv4(ip("2001:db8::1"))).isEmpty();
   }
 
   @Test

@@ -107,6 +107,14 @@ public final class RealRegistries {
     return token.host();
   }
 
+  /**
+   * The token service's {@code HOST:PORT} for {@code --probe-allow}: it runs on the token
+   * registry's host but on another port, where pulldoctor sends credentials only when told to.
+   */
+  public String tokenRealmAuthority() {
+    return tokens.authority();
+  }
+
   public TokenServer tokens() {
     return tokens;
   }

@@ -32,7 +32,7 @@ class RealRegistryProbeTest {
   private final StubResolver resolver = StubResolver.empty();
   private final ProbePolicy policy =
       ProbePolicy.defaults()
-          .allowing(List.of("127.0.0.0/8"))
+          .allowing(List.of("127.0.0.0/8", registries.tokenRealmAuthority()))
           .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
 
   @BeforeAll

@@ -61,6 +61,11 @@ final class TokenServer implements AutoCloseable {
     return "https://127.0.0.1:" + server.getAddress().getPort() + "/token";
   }
 
+  /** {@code 127.0.0.1:PORT}: another port of the registry's host, so it must be allowed. */
+  String authority() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
   List<Seen> seen() {
     return List.copyOf(seen);
   }
