@@ -42,12 +42,13 @@ final class ProbeOptions {
 
   @Option(
       names = "--probe-allow",
-      paramLabel = "CIDR|HOST",
+      paramLabel = "CIDR|HOST[:PORT]",
       description =
           "Let registry probes contact this address range (loopback is refused otherwise, e.g."
-              + " 127.0.0.0/8 for a port-forwarded registry), or trust this host name as a token"
-              + " service for credentials (repeatable). Link-local and cloud-metadata addresses"
-              + " are always refused.")
+              + " 127.0.0.0/8 for a port-forwarded registry), or trust this host name, or this"
+              + " host and port (a token service on another port of the registry's host), as a"
+              + " token service for credentials (repeatable). Link-local and cloud-metadata"
+              + " addresses are always refused.")
   List<String> probeAllow = new ArrayList<>();
 
   @Option(
