@@ -67,6 +67,8 @@ final class DaemonApp implements AutoCloseable {
     Daemon daemon = new Daemon(settings.diagnosis(), settings.schedule(), clock);
     daemon.addListener(new RunMetrics(metrics.registry(), rules));
     RunMetrics.bindStaleness(metrics.registry(), () -> daemon.state().stale(clock.instant()));
+    // After RunMetrics: scrapes serve this rendering until the next run or Metrics.MAX_AGE.
+    daemon.addListener(record -> metrics.refresh());
     ChangeWatcher watcher = new ChangeWatcher(settings.client(), daemon::changed);
     daemon.addListener(
         record -> {
