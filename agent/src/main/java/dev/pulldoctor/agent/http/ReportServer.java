@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -79,6 +80,8 @@ public final class ReportServer {
    * @param runLimiter how often {@code POST /api/v1/run} and {@code GET /api/v1/bundle} may be
    *     called together (any caller): each lists the cluster
    * @param bundles makes support bundles; null disables {@code GET /api/v1/bundle}
+   * @param downWatches the change watches that are down (e.g. {@code Secret airbyte/regcred}): the
+   *     daemon is not ready while one is, since changes go unseen
    */
   public record Options(
       Daemon daemon,
@@ -88,6 +91,7 @@ public final class ReportServer {
       @Nullable Path tokenFile,
       RateLimiter runLimiter,
       @Nullable BundleSource bundles,
+      Supplier<List<String>> downWatches,
       Clock clock) {
     public Options {
       Objects.requireNonNull(daemon, "daemon");
@@ -95,6 +99,7 @@ public final class ReportServer {
       rules = List.copyOf(rules);
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(runLimiter, "runLimiter");
+      Objects.requireNonNull(downWatches, "downWatches");
       Objects.requireNonNull(clock, "clock");
     }
 
@@ -502,8 +507,18 @@ public final class ReportServer {
 
     void readyz(Context ctx) {
       DaemonState state = options.daemon().state();
-      if (state.ready(now())) {
+      List<String> down = options.downWatches().get();
+      if (state.ready(now()) && down.isEmpty()) {
         ctx.contentType(TEXT).result("ready\n");
+        return;
+      }
+      if (state.ready(now())) {
+        ctx.status(503)
+            .contentType(TEXT)
+            .result(
+                "not ready: not watching "
+                    + String.join(", ", down)
+                    + " for changes; re-opening the watch\n");
         return;
       }
       String why =
