@@ -193,13 +193,12 @@ public final class ChangeWatcher implements AutoCloseable {
 
   /** How many informers run, how many of those have a live watch, and which have been down. */
   public synchronized Health health() {
-    long now = System.nanoTime();
     int watching = 0;
     List<String> down = new ArrayList<>();
     for (Watch<?> watch : watches) {
       if (watch.up()) {
         watching++;
-      } else if (watch.downFor(now).compareTo(policy.reportAfter()) >= 0) {
+      } else if (watch.named) {
         down.add(watch.what);
       }
     }
@@ -245,6 +244,8 @@ public final class ChangeWatcher implements AutoCloseable {
         // Whatever changed while it was down went unseen: a run reads the cluster again.
         onChange.accept("the watch of " + watch.what + " re-opened");
       }
+      // Named only by a check, after its restart: /readyz never names a watch not re-opened yet.
+      watch.named = !watch.up() && watch.downFor(now).compareTo(policy.reportAfter()) >= 0;
     }
   }
 
@@ -258,6 +259,8 @@ public final class ChangeWatcher implements AutoCloseable {
     private long downSince = -1;
     private long lastRestart;
     private int restartsInARow;
+    // Whether health() names it: down for Policy.reportAfter at the last check.
+    boolean named;
     // Written by the informer's thread, read by the checker.
     final AtomicLong lastHeard;
 

@@ -336,7 +336,9 @@ class DaemonFaultInjectionTest {
    */
   private static void awaitOutageSeen(RunningDaemon daemon) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (daemon.get("/readyz").statusCode() != 503) {
+    // A failed run: watches down make /readyz 503 too, before the next run has failed.
+    while (daemon.get("/readyz").statusCode() != 503
+        || !daemon.report().path("daemon").path("stale").asBoolean()) {
       assertThat(System.nanoTime()).as("/readyz 503 within %s", WAIT).isLessThan(deadline);
       daemon.app.daemon().requestRun();
       Thread.sleep(500);
