@@ -5,6 +5,7 @@ import dev.pulldoctor.agent.http.RateLimiter;
 import dev.pulldoctor.agent.http.ReportServer;
 import dev.pulldoctor.agent.metrics.Metrics;
 import dev.pulldoctor.agent.metrics.RunMetrics;
+import dev.pulldoctor.agent.metrics.WatchMetrics;
 import dev.pulldoctor.agent.serve.ChangeWatcher;
 import dev.pulldoctor.agent.serve.Daemon;
 import dev.pulldoctor.agent.serve.DiagnosisRun;
@@ -67,7 +68,12 @@ final class DaemonApp implements AutoCloseable {
     Daemon daemon = new Daemon(settings.diagnosis(), settings.schedule(), clock);
     daemon.addListener(new RunMetrics(metrics.registry(), rules));
     RunMetrics.bindStaleness(metrics.registry(), () -> daemon.state().stale(clock.instant()));
-    ChangeWatcher watcher = new ChangeWatcher(settings.client(), daemon::changed);
+    // After RunMetrics: scrapes serve this rendering until the next run or Metrics.MAX_AGE.
+    daemon.addListener(record -> metrics.refresh());
+    ChangeWatcher watcher =
+        new ChangeWatcher(
+            settings.client(), daemon::changed, metrics::refresh, ChangeWatcher.Policy.DEFAULT);
+    WatchMetrics.bind(metrics.registry(), watcher);
     daemon.addListener(
         record -> {
           Report report = record.report();
@@ -87,6 +93,7 @@ final class DaemonApp implements AutoCloseable {
                     settings.tokenFile(),
                     limiter,
                     settings.bundles(),
+                    () -> watcher.health().down(),
                     clock))
             .start(settings.bind(), settings.port());
     daemon.start();

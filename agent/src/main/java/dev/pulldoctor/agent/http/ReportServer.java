@@ -16,15 +16,31 @@ import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +62,7 @@ public final class ReportServer {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String JSON = "application/json; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String HTML = "text/html; charset=utf-8";
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -63,6 +80,8 @@ public final class ReportServer {
    * @param runLimiter how often {@code POST /api/v1/run} and {@code GET /api/v1/bundle} may be
    *     called together (any caller): each lists the cluster
    * @param bundles makes support bundles; null disables {@code GET /api/v1/bundle}
+   * @param downWatches the change watches that are down (e.g. {@code Secret airbyte/regcred}): the
+   *     daemon is not ready while one is, since changes go unseen
    */
   public record Options(
       Daemon daemon,
@@ -72,6 +91,7 @@ public final class ReportServer {
       @Nullable Path tokenFile,
       RateLimiter runLimiter,
       @Nullable BundleSource bundles,
+      Supplier<List<String>> downWatches,
       Clock clock) {
     public Options {
       Objects.requireNonNull(daemon, "daemon");
@@ -79,6 +99,7 @@ public final class ReportServer {
       rules = List.copyOf(rules);
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(runLimiter, "runLimiter");
+      Objects.requireNonNull(downWatches, "downWatches");
       Objects.requireNonNull(clock, "clock");
     }
 
@@ -103,7 +124,18 @@ public final class ReportServer {
               config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.http.generateEtags = false;
               config.router.ignoreTrailingSlashes = true;
+              config.jetty.modifyHttpConfiguration(
+                  http ->
+                      http.addCustomizer(
+                          (request, responseHeaders) -> {
+                            SECURITY_HEADERS.forEach(responseHeaders::put);
+                            return request;
+                          }));
+              config.jetty.modifyServer(server -> server.setErrorHandler(new PlainErrors()));
+              config.jetty.modifyServletContextHandler(
+                  context -> context.setErrorHandler(new PlainErrors()));
               config.routes.before(ReportServer::securityHeaders);
+              config.routes.before(ReportServer::capBody);
               config.routes.get("/", handlers::page);
               config.routes.get("/rules", handlers::rulesPage);
               config.routes.get("/api/v1/report", handlers::report);
@@ -115,6 +147,16 @@ public final class ReportServer {
               config.routes.get("/metrics", handlers::metrics);
               config.routes.error(404, ctx -> ctx.contentType(TEXT).result("not found\n"));
               config.routes.error(405, ctx -> ctx.contentType(TEXT).result("method not allowed\n"));
+              config.routes.exception(
+                  BodyTooLarge.class,
+                  (e, ctx) ->
+                      ctx.status(413)
+                          .header("Connection", "close")
+                          .contentType(TEXT)
+                          .result(
+                              "request body too large (at most "
+                                  + MAX_REQUEST_BYTES
+                                  + " bytes)\n"));
               config.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
@@ -174,30 +216,128 @@ public final class ReportServer {
 
   /**
    * No script may run and nothing may load from elsewhere: the pages are text and one hashed style
-   * block. Set on every response, errors included.
+   * block. Sent with every answer, Jetty's own errors included.
    */
-  private static void securityHeaders(Context ctx) {
-    ctx.header(
+  static final Map<String, String> SECURITY_HEADERS = securityHeaderValues();
+
+  private static Map<String, String> securityHeaderValues() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(
         "Content-Security-Policy",
         "default-src 'none'; style-src "
             + ReportPage.STYLE_HASH
             + "; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-    ctx.header("Cross-Origin-Resource-Policy", "same-origin");
-    ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    ctx.header("Cache-Control", "no-store");
+    headers.put("X-Content-Type-Options", "nosniff");
+    headers.put("X-Frame-Options", "DENY");
+    headers.put("Referrer-Policy", "no-referrer");
+    headers.put("Cross-Origin-Opener-Policy", "same-origin");
+    headers.put("Cross-Origin-Resource-Policy", "same-origin");
+    headers.put("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    headers.put("Cache-Control", "no-store");
+    return Collections.unmodifiableMap(headers);
+  }
+
+  /**
+   * Set again on the app's answers: Jetty's customizer sets them before routing, but an answer that
+   * is reset (an exception after headers were set) loses them.
+   */
+  private static void securityHeaders(Context ctx) {
+    SECURITY_HEADERS.forEach(ctx::header);
+  }
+
+  /**
+   * Refuses a body past {@link #MAX_REQUEST_BYTES} with 413: no endpoint reads one, and a declared
+   * length is refused before a byte of the body is read. A chunked body is read up to the cap.
+   */
+  private static void capBody(Context ctx) throws IOException {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_REQUEST_BYTES) {
+      throw new BodyTooLarge();
+    }
+    if (declared < 0 && ctx.header("Transfer-Encoding") != null) {
+      try (InputStream body = ctx.req().getInputStream()) {
+        if (body.readNBytes((int) MAX_REQUEST_BYTES + 1).length > MAX_REQUEST_BYTES) {
+          throw new BodyTooLarge();
+        }
+      }
+    }
+  }
+
+  /** A request body over the cap; answered 413. */
+  private static final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("request body over " + MAX_REQUEST_BYTES + " bytes", null, false, false);
+    }
+  }
+
+  /**
+   * Jetty's answers to what never reaches the app (a bad request line, headers too large) and its
+   * error pages: plain text with the security headers, no HTML page naming Jetty.
+   */
+  private static final class PlainErrors extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      int status =
+          request.getAttribute(ERROR_STATUS) instanceof Integer code ? code : response.getStatus();
+      HttpFields.Mutable headers = response.getHeaders();
+      SECURITY_HEADERS.forEach(headers::put);
+      headers.put(HttpHeader.CONTENT_TYPE, TEXT);
+      response.write(true, body(status, HttpStatus.getMessage(status)), callback);
+      return true;
+    }
+
+    // The status's standard words only: Jetty's reason can quote the request.
+    private static ByteBuffer body(int status, String words) {
+      return ByteBuffer.wrap(
+          (status + " " + words.toLowerCase(Locale.ROOT) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private static final class Handlers {
     private final Options options;
     private final BearerToken token;
+    private final FailureLimiter failures;
+    // Rendered once and served as bytes: the pages change only when a run ends (or, for the
+    // relative times of the HTML page, each second).
+    private final byte[] rulesJson;
+    private final byte[] rulesHtml;
+    private final AtomicReference<Rendered> reportJson = new AtomicReference<>();
+    private final AtomicReference<Rendered> reportHtml = new AtomicReference<>();
 
     Handlers(Options options) {
       this.options = options;
       this.token = new BearerToken(options.tokenFile());
+      this.failures = FailureLimiter.standard(options.clock());
+      this.rulesJson = utf8(json(rulesTree(options.rules())));
+      this.rulesHtml = utf8(ReportPage.rules(options.rules(), options.version()));
+    }
+
+    /**
+     * One rendering of a page, valid while the daemon's state is the same object (it is replaced
+     * whole when a run starts or ends) and {@code key} is the same.
+     */
+    private static final class Rendered {
+      private final DaemonState state;
+      private final long key;
+      private final byte[] bytes;
+
+      Rendered(DaemonState state, long key, byte[] bytes) {
+        this.state = state;
+        this.key = key;
+        this.bytes = bytes;
+      }
+
+      // The same object, not an equal one: equals would compare whole reports on every request.
+      @SuppressWarnings("ReferenceEquality")
+      boolean fits(DaemonState current, long currentKey) {
+        return state == current && key == currentKey;
+      }
+    }
+
+    private static byte[] utf8(String text) {
+      return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private Instant now() {
@@ -205,27 +345,49 @@ public final class ReportServer {
     }
 
     void page(Context ctx) {
-      ctx.html(
-          ReportPage.report(options.daemon().state(), now(), options.rules(), options.version()));
+      DaemonState state = options.daemon().state();
+      Instant now = now();
+      // The page says how long ago things happened, to the second.
+      long second = now.getEpochSecond();
+      Rendered cached = reportHtml.get();
+      if (cached == null || !cached.fits(state, second)) {
+        cached =
+            new Rendered(
+                state,
+                second,
+                utf8(ReportPage.report(state, now, options.rules(), options.version())));
+        reportHtml.set(cached);
+      }
+      ctx.contentType(HTML).result(cached.bytes);
     }
 
     void rulesPage(Context ctx) {
-      ctx.html(ReportPage.rules(options.rules(), options.version()));
+      ctx.contentType(HTML).result(rulesHtml);
     }
 
     void report(Context ctx) {
       DaemonState state = options.daemon().state();
+      // The daemon block's one time-dependent field is "stale"; the rest is the state's.
+      long stale = state.stale(now()) ? 1 : 0;
+      Rendered cached = reportJson.get();
+      if (cached == null || !cached.fits(state, stale)) {
+        cached = new Rendered(state, stale, utf8(reportJson(state)));
+        reportJson.set(cached);
+      }
+      ctx.status(state.report() == null ? 503 : 200).contentType(JSON).result(cached.bytes);
+    }
+
+    private String reportJson(DaemonState state) {
       Report report = state.report();
       ObjectNode body;
       if (report == null) {
-        ctx.status(503);
         body = MAPPER.createObjectNode();
         body.put("error", "no report yet: the first run has not finished");
       } else {
         body = ReportTree.of(report);
       }
       body.set("daemon", daemonStatus(state));
-      ctx.contentType(JSON).result(json(body));
+      return json(body);
     }
 
     /** Added to the report tree: how current it is (DESIGN: fields are only ever added). */
@@ -248,8 +410,12 @@ public final class ReportServer {
     }
 
     void rules(Context ctx) {
+      ctx.contentType(JSON).result(rulesJson);
+    }
+
+    private static ArrayNode rulesTree(List<RuleInfo> rules) {
       ArrayNode list = MAPPER.createArrayNode();
-      for (RuleInfo rule : options.rules()) {
+      for (RuleInfo rule : rules) {
         ObjectNode node = list.addObject();
         node.put("id", rule.id());
         node.put("title", rule.title());
@@ -259,7 +425,7 @@ public final class ReportServer {
         ArrayNode references = node.putArray("references");
         rule.references().forEach(references::add);
       }
-      ctx.contentType(JSON).result(json(list));
+      return list;
     }
 
     void run(Context ctx) {
@@ -293,15 +459,13 @@ public final class ReportServer {
           .result(made.bytes());
     }
 
-    /** Rate limit, then the bearer token; answers the request itself when it may not go on. */
+    /**
+     * The bearer token first, then the limit that applies: a wrong or missing token counts against
+     * the caller's address only ({@link FailureLimiter}), a right one against the limit of
+     * authorized calls. So anonymous callers can neither guess fast nor use up the owner's runs.
+     * Answers the request itself when it may not go on.
+     */
     private boolean authorized(Context ctx, String what) {
-      if (!options.runLimiter().tryAcquire()) {
-        ctx.status(429)
-            .header("Retry-After", Long.toString(options.runLimiter().secondsUntilNext()))
-            .contentType(TEXT)
-            .result("too many requests\n");
-        return false;
-      }
       if (!token.configured()) {
         ctx.status(403)
             .contentType(TEXT)
@@ -309,13 +473,29 @@ public final class ReportServer {
         return false;
       }
       if (!token.accepts(ctx.header("Authorization"))) {
+        long wait = failures.fail(ctx.ip());
+        if (wait > 0) {
+          tooMany(ctx, wait);
+          return false;
+        }
         ctx.status(401)
             .header("WWW-Authenticate", "Bearer realm=\"pulldoctor\"")
             .contentType(TEXT)
             .result("unauthorized\n");
         return false;
       }
+      if (!options.runLimiter().tryAcquire()) {
+        tooMany(ctx, options.runLimiter().secondsUntilNext());
+        return false;
+      }
       return true;
+    }
+
+    private static void tooMany(Context ctx, long retryAfterSeconds) {
+      ctx.status(429)
+          .header("Retry-After", Long.toString(retryAfterSeconds))
+          .contentType(TEXT)
+          .result("too many requests\n");
     }
 
     void healthz(Context ctx) {
@@ -327,8 +507,18 @@ public final class ReportServer {
 
     void readyz(Context ctx) {
       DaemonState state = options.daemon().state();
-      if (state.ready(now())) {
+      List<String> down = options.downWatches().get();
+      if (state.ready(now()) && down.isEmpty()) {
         ctx.contentType(TEXT).result("ready\n");
+        return;
+      }
+      if (state.ready(now())) {
+        ctx.status(503)
+            .contentType(TEXT)
+            .result(
+                "not ready: not watching "
+                    + String.join(", ", down)
+                    + " for changes; re-opening the watch\n");
         return;
       }
       String why =
@@ -341,7 +531,7 @@ public final class ReportServer {
     }
 
     void metrics(Context ctx) {
-      ctx.contentType(PROMETHEUS_TEXT).result(options.metrics().scrape());
+      ctx.contentType(PROMETHEUS_TEXT).result(options.metrics().scrapeBytes());
     }
 
     private static String json(Object tree) {

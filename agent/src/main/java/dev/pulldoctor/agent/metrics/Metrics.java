@@ -18,7 +18,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +40,47 @@ public final class Metrics implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Metrics.class);
   private static final String REGISTRY_METRICS = "pulldoctor.registry";
 
+  /**
+   * How old a scrape's JVM and process figures (memory, threads, CPU, GC) may be: a Prometheus
+   * server scrapes every 15 s or more, so it sees figures at most this much older than its scrape.
+   * pulldoctor's own metrics are re-rendered when a run ends ({@link #refresh}).
+   */
+  public static final Duration MAX_AGE = Duration.ofSeconds(5);
+
   private final PrometheusMeterRegistry registry;
   private final List<AutoCloseable> binders;
+  private final LongSupplier nanoTime;
+  // Rendering the registry takes milliseconds (23 KB of text); a scrape writes the last rendering.
+  private final AtomicReference<@Nullable Rendered> rendered = new AtomicReference<>();
+  private final AtomicLong changes = new AtomicLong();
+  private final ReentrantLock rendering = new ReentrantLock();
 
-  private Metrics(PrometheusMeterRegistry registry, List<AutoCloseable> binders) {
+  private Metrics(
+      PrometheusMeterRegistry registry, List<AutoCloseable> binders, LongSupplier nanoTime) {
     this.registry = registry;
     this.binders = binders;
+    this.nanoTime = nanoTime;
+  }
+
+  /** One rendering: when, after which change, and the text (never handed out to be changed). */
+  private static final class Rendered {
+    final long atNanos;
+    final long change;
+    final byte[] text;
+
+    Rendered(long atNanos, long change, byte[] text) {
+      this.atNanos = atNanos;
+      this.change = change;
+      this.text = text;
+    }
   }
 
   /** A registry with the JVM and process metrics and {@code pulldoctor_build_info}. */
   public static Metrics create(String version) {
+    return create(version, System::nanoTime);
+  }
+
+  static Metrics create(String version, LongSupplier nanoTime) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry
         .config()
@@ -78,7 +116,7 @@ public final class Metrics implements AutoCloseable {
         .description("pulldoctor's version; always 1")
         .tag("version", version)
         .register(registry);
-    return new Metrics(registry, List.of(gc));
+    return new Metrics(registry, List.of(gc), nanoTime);
   }
 
   private static boolean isUnit(Meter.Id id, String name, String unit) {
@@ -107,9 +145,58 @@ public final class Metrics implements AutoCloseable {
     return registry;
   }
 
-  /** The Prometheus text exposition (version 0.0.4). */
+  /** The Prometheus text exposition (version 0.0.4), rendered now. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /**
+   * The exposition as UTF-8, as last rendered: re-rendered after {@link #refresh} or once it is
+   * {@link #MAX_AGE} old. While one caller re-renders, the others get the previous rendering, so a
+   * scrape never waits behind another (only the very first one renders).
+   */
+  public byte[] scrapeBytes() {
+    Rendered last = rendered.get();
+    if (last != null
+        && last.change == changes.get()
+        && nanoTime.getAsLong() - last.atNanos < MAX_AGE.toNanos()) {
+      return last.text;
+    }
+    if (last == null) {
+      rendering.lock();
+    } else if (!rendering.tryLock()) {
+      return last.text;
+    }
+    try {
+      return render().text;
+    } finally {
+      rendering.unlock();
+    }
+  }
+
+  /**
+   * pulldoctor's metrics changed (a run ended, a watch restarted): renders them now, on the
+   * caller's thread, so that no scrape pays for it; the next scrape shows the change either way.
+   */
+  public void refresh() {
+    changes.incrementAndGet();
+    if (rendering.tryLock()) {
+      try {
+        render();
+      } finally {
+        rendering.unlock();
+      }
+    }
+  }
+
+  private Rendered render() {
+    // Read before rendering: a change during the rendering makes the next scrape render again.
+    long change = changes.get();
+    Rendered fresh =
+        new Rendered(
+            nanoTime.getAsLong(), change, registry.scrape().getBytes(StandardCharsets.UTF_8));
+    rendered.set(fresh);
+    return fresh;
   }
 
   @Override

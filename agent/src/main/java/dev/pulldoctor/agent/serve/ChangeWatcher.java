@@ -1,5 +1,7 @@
 package dev.pulldoctor.agent.serve;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -12,12 +14,19 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * and a field selector, without resync. Stores keep only each object's key and resourceVersion
  * ({@link ReducedStateItemStore}), so no credential bytes and no event texts stay in the heap
  * between runs. A failed first start is retried with the informer's backoff.
+ *
+ * <p>Each watch is checked every {@link Policy#checkEvery}: fabric8 re-opens a cut watch by itself,
+ * but after an API outage some informers stayed closed for good, and a watch cut in its first
+ * milliseconds can look open while nothing arrives (docs/reliability.md). A watch not watching for
+ * {@link Policy#reportAfter} is named by {@link #health} (so {@code /readyz} says so), and is
+ * re-opened after {@link Policy#restartAfter} (then after twice as long each time, up to a minute);
+ * a watch that heard nothing for {@link Policy#silentAfter} is re-opened too. Each re-open is
+ * counted by resource kind and asks for a run, since changes made meanwhile were not seen.
  */
 public final class ChangeWatcher implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ChangeWatcher.class);
@@ -42,20 +59,73 @@ public final class ChangeWatcher implements AutoCloseable {
           "ErrImageNeverPull",
           "InspectFailed");
 
+  /** The resource kinds watched, the values of {@link #restarts}'s key. */
+  public static final List<String> KINDS =
+      List.of("Deployment", "ConfigMap", "Secret", "ServiceAccount", "Event");
+
+  private static final Duration MAX_RESTART_WAIT = Duration.ofMinutes(1);
+
+  /**
+   * How watches are supervised.
+   *
+   * @param checkEvery how often every watch is looked at
+   * @param reportAfter how long a watch may be down before {@link #health} names it (fabric8
+   *     re-opens a cut watch within a second)
+   * @param restartAfter how long a watch may be down before it is re-opened
+   * @param silentAfter how long a watch may hear nothing (no change, no list) before it is
+   *     re-opened: its resync
+   */
+  public record Policy(
+      Duration checkEvery, Duration reportAfter, Duration restartAfter, Duration silentAfter) {
+    /**
+     * Check every 2 s; name and re-open a watch down for 3 s (so {@code /readyz} says so within 5
+     * s); re-open a watch silent for 10 min.
+     */
+    public static final Policy DEFAULT =
+        new Policy(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(3),
+            Duration.ofMinutes(10));
+  }
+
   private final KubernetesClient client;
   private final Consumer<String> onChange;
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Runnable onRestart;
+  private final Policy policy;
+  private final List<Watch<?>> watches = new ArrayList<>();
+  private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService checker;
   private @Nullable WatchTargets current;
+
+  /** A watcher with the default policy that reports restarts to nobody. */
+  public ChangeWatcher(KubernetesClient client, Consumer<String> onChange) {
+    this(client, onChange, () -> {}, Policy.DEFAULT);
+  }
 
   /**
    * A watcher.
    *
    * @param onChange receives a short description of each change, e.g. {@code Secret airbyte/regcred
    *     created}; called on the client's informer thread, so it must be quick
+   * @param onRestart called after a watch was re-opened (metrics to refresh); must be quick
    */
-  public ChangeWatcher(KubernetesClient client, Consumer<String> onChange) {
+  public ChangeWatcher(
+      KubernetesClient client, Consumer<String> onChange, Runnable onRestart, Policy policy) {
     this.client = client;
     this.onChange = onChange;
+    this.onRestart = onRestart;
+    this.policy = policy;
+    KINDS.forEach(kind -> restarts.put(kind, new AtomicLong()));
+    this.checker =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "pulldoctor-watch-check");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = policy.checkEvery().toMillis();
+    var unused = checker.scheduleWithFixedDelay(this::checkQuietly, every, every, MILLISECONDS);
   }
 
   /** Watches {@code targets}, restarting the informers only when the targets changed. */
@@ -113,7 +183,7 @@ public final class ChangeWatcher implements AutoCloseable {
     logger.info(
         "watching {} object(s) for changes: launcher {}, ConfigMap {}, secrets {}, service account"
             + " {}, job-pod events in {}",
-        informers.size(),
+        watches.size(),
         launcher,
         configMap,
         targets.secrets(),
@@ -121,14 +191,133 @@ public final class ChangeWatcher implements AutoCloseable {
         jobNs);
   }
 
-  /** How many informers run, and how many of those have a live watch. */
+  /** How many informers run, how many of those have a live watch, and which have been down. */
   public synchronized Health health() {
-    int watching = (int) informers.stream().filter(SharedIndexInformer::isWatching).count();
-    return new Health(informers.size(), watching);
+    int watching = 0;
+    List<String> down = new ArrayList<>();
+    for (Watch<?> watch : watches) {
+      if (watch.up()) {
+        watching++;
+      } else if (watch.named) {
+        down.add(watch.what);
+      }
+    }
+    return new Health(watches.size(), watching, down);
   }
 
-  /** Informer counts, for {@code /readyz} details and metrics. */
-  public record Health(int informers, int watching) {}
+  /**
+   * Informer counts, for {@code /readyz} and tests.
+   *
+   * @param down the watches down for longer than {@link Policy#reportAfter}, e.g. {@code Secret
+   *     airbyte/regcred}
+   */
+  public record Health(int informers, int watching, List<String> down) {
+    public Health {
+      down = List.copyOf(down);
+    }
+  }
+
+  /** How often the watches of {@code kind} (one of {@link #KINDS}) were re-opened. */
+  public long restarts(String kind) {
+    AtomicLong count = restarts.get(kind);
+    return count == null ? 0 : count.get();
+  }
+
+  private void checkQuietly() {
+    try {
+      check();
+    } catch (RuntimeException e) {
+      // The type only: informer failures can quote API answers. The next check tries again.
+      logger.warn("checking the watches failed: {}", e.getClass().getName());
+    }
+  }
+
+  private synchronized void check() {
+    long now = System.nanoTime();
+    for (Watch<?> watch : watches) {
+      String why = watch.restartReason(now);
+      if (why != null) {
+        logger.warn("re-opening the watch of {}: {}", watch.what, why);
+        watch.restart(now);
+        Objects.requireNonNull(restarts.get(watch.kind)).incrementAndGet();
+        onRestart.run();
+        // Whatever changed while it was down went unseen: a run reads the cluster again.
+        onChange.accept("the watch of " + watch.what + " re-opened");
+      }
+      // Named only by a check, after its restart: /readyz never names a watch not re-opened yet.
+      watch.named = !watch.up() && watch.downFor(now).compareTo(policy.reportAfter()) >= 0;
+    }
+  }
+
+  /** One watched object (or the job-pod events): its informer, re-made on each restart. */
+  private final class Watch<T extends HasMetadata> {
+    final String what;
+    final String kind;
+    private final Supplier<SharedIndexInformer<T>> make;
+    private SharedIndexInformer<T> informer;
+    // Nanos; guarded by ChangeWatcher.this.
+    private long downSince = -1;
+    private long lastRestart;
+    private int restartsInARow;
+    // Whether health() names it: down for Policy.reportAfter at the last check.
+    boolean named;
+    // Written by the informer's thread, read by the checker.
+    final AtomicLong lastHeard;
+
+    Watch(String what, String kind, AtomicLong lastHeard, Supplier<SharedIndexInformer<T>> make) {
+      this.what = what;
+      this.kind = kind;
+      this.lastHeard = lastHeard;
+      this.make = make;
+      this.informer = make.get();
+      this.lastRestart = System.nanoTime();
+    }
+
+    boolean up() {
+      return informer.isRunning() && informer.isWatching();
+    }
+
+    Duration downFor(long now) {
+      return downSince < 0 ? Duration.ZERO : Duration.ofNanos(now - downSince);
+    }
+
+    /** Why it must be re-opened now; null when it may stay. */
+    @Nullable String restartReason(long now) {
+      if (up()) {
+        downSince = -1;
+        restartsInARow = 0;
+        return Duration.ofNanos(now - lastHeard.get()).compareTo(policy.silentAfter()) >= 0
+            ? "silent for " + policy.silentAfter().toSeconds() + " s"
+            : null;
+      }
+      if (downSince < 0) {
+        downSince = now;
+      }
+      if (!informer.isRunning()) {
+        return "its informer stopped";
+      }
+      Duration wait = policy.restartAfter().multipliedBy(1L << Math.min(restartsInARow, 10));
+      if (wait.compareTo(MAX_RESTART_WAIT) > 0) {
+        wait = MAX_RESTART_WAIT;
+      }
+      long since = Math.max(downSince, lastRestart);
+      return Duration.ofNanos(now - since).compareTo(wait) >= 0
+          ? "not watching for " + Duration.ofNanos(now - downSince).toSeconds() + " s"
+          : null;
+    }
+
+    void restart(long now) {
+      informer.stop();
+      informer = make.get();
+      lastRestart = now;
+      restartsInARow++;
+      lastHeard.set(now);
+    }
+
+    void stop() {
+      informer.stop();
+    }
+  }
 
   /**
    * Starts one informer.
@@ -141,19 +330,31 @@ public final class ChangeWatcher implements AutoCloseable {
       String what,
       Predicate<T> relevant,
       boolean deletesMatter) {
-    SharedIndexInformer<T> informer = source.runnableInformer(0);
-    informer.itemStore(
-        new ReducedStateItemStore<>(
-            ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization()));
-    informer.exceptionHandler(
-        (started, failure) -> {
-          // The type only: API error texts may quote the request.
-          logger.debug("watch of {} failed ({}); retrying", what, failure.getClass().getName());
-          return true;
-        });
-    informer.addEventHandler(new Handler<>(what, relevant, deletesMatter));
-    informer.start();
-    informers.add(informer);
+    AtomicLong heard = new AtomicLong(System.nanoTime());
+    Watch<T> watch =
+        new Watch<>(
+            what,
+            type.getSimpleName(),
+            heard,
+            () -> {
+              SharedIndexInformer<T> informer = source.runnableInformer(0);
+              informer.itemStore(
+                  new ReducedStateItemStore<>(
+                      ReducedStateItemStore.NAME_KEY_STATE,
+                      type,
+                      client.getKubernetesSerialization()));
+              informer.exceptionHandler(
+                  (started, failure) -> {
+                    // The type only: API error texts may quote the request.
+                    logger.debug(
+                        "watch of {} failed ({}); retrying", what, failure.getClass().getName());
+                    return true;
+                  });
+              informer.addEventHandler(new Handler<>(what, relevant, deletesMatter, heard));
+              informer.start();
+              return informer;
+            });
+    watches.add(watch);
   }
 
   /**
@@ -164,28 +365,33 @@ public final class ChangeWatcher implements AutoCloseable {
     private final String what;
     private final Predicate<T> relevant;
     private final boolean deletesMatter;
+    private final AtomicLong heard;
     private boolean listing;
     private boolean listedOnce;
 
-    Handler(String what, Predicate<T> relevant, boolean deletesMatter) {
+    Handler(String what, Predicate<T> relevant, boolean deletesMatter, AtomicLong heard) {
       this.what = what;
       this.relevant = relevant;
       this.deletesMatter = deletesMatter;
+      this.heard = heard;
     }
 
     @Override
     public void onBeforeList(String resourceVersion) {
       listing = true;
+      heard.set(System.nanoTime());
     }
 
     @Override
     public void onList(String resourceVersion, boolean empty) {
       listing = false;
       listedOnce = true;
+      heard.set(System.nanoTime());
     }
 
     @Override
     public void onAdd(T object) {
+      heard.set(System.nanoTime());
       // The first list adds what existed when the last run read the cluster: not news. A later
       // re-list (after the watch fell behind) adds only what is new since.
       if (!(listing && !listedOnce) && relevant.test(object)) {
@@ -195,6 +401,7 @@ public final class ChangeWatcher implements AutoCloseable {
 
     @Override
     public void onUpdate(T before, T after) {
+      heard.set(System.nanoTime());
       if (!Objects.equals(
               before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
           && relevant.test(after)) {
@@ -204,6 +411,7 @@ public final class ChangeWatcher implements AutoCloseable {
 
     @Override
     public void onDelete(T object, boolean finalStateUnknown) {
+      heard.set(System.nanoTime());
       if (deletesMatter) {
         onChange.accept(what + " deleted");
       }
@@ -218,12 +426,13 @@ public final class ChangeWatcher implements AutoCloseable {
   }
 
   private void stopAll() {
-    informers.forEach(SharedIndexInformer::stop);
-    informers.clear();
+    watches.forEach(Watch::stop);
+    watches.clear();
   }
 
   @Override
   public synchronized void close() {
+    checker.shutdownNow();
     stopAll();
     current = null;
   }

@@ -162,6 +162,61 @@ class DaemonFaultInjectionTest {
   }
 
   @Test
+  void watches_kept_down_make_readyz_name_them_within_10_s_and_are_re_opened() throws Exception {
+    // Lists work, every new watch is refused: runs succeed, but changes would go unseen.
+    AtomicBoolean refuseWatches = new AtomicBoolean();
+    cluster.api.fault(
+        request -> {
+          String path = request.getPath() == null ? "" : request.getPath();
+          return refuseWatches.get() && path.contains("watch=true")
+              ? MockApi.json(500, "{\"kind\":\"Status\",\"code\":500}")
+              : null;
+        });
+    try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+      awaitWatching(daemon);
+      Thread.sleep(1_000);
+      long restartsBefore = watchRestarts(daemon, "Secret");
+
+      refuseWatches.set(true);
+      cluster.proxy.cutAll();
+      daemon.awaitReady(503, Duration.ofSeconds(10));
+      assertThat(daemon.get("/readyz").body())
+          .contains("not ready: not watching", "Secret airbyte/regcred");
+      assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
+
+      refuseWatches.set(false);
+      daemon.awaitReady(200, WAIT);
+      awaitWatching(daemon);
+      assertThat(watchRestarts(daemon, "Secret"))
+          .as("pulldoctor_watch_restarts_total{resource=\"Secret\"}")
+          .isGreaterThan(restartsBefore);
+
+      // Change-triggered runs happen again.
+      Thread.sleep(1_000);
+      String generated = daemon.report().path("generatedAt").asText();
+      Secret regcred =
+          cluster.api.client.secrets().inNamespace("airbyte").withName("regcred").get();
+      regcred.getMetadata().setLabels(Map.of("touched", "after-watch-outage"));
+      cluster.api.client.resource(regcred).update();
+      daemon.awaitReport(
+          r -> !r.path("generatedAt").asText().equals(generated), Duration.ofSeconds(15));
+    }
+  }
+
+  private static long watchRestarts(RunningDaemon daemon, String resource) {
+    String prefix = "pulldoctor_watch_restarts_total{resource=\"" + resource + "\"} ";
+    return daemon
+        .get("/metrics")
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(prefix.length())))
+        .findFirst()
+        .orElse(-1);
+  }
+
+  @Test
   void a_watch_expired_with_410_gone_is_re_listed_and_watched_again() throws Exception {
     // The API server ends a watch whose resourceVersion it no longer keeps with an ERROR event
     // carrying 410 Gone; the informer must list again, not re-watch from the stale version.
@@ -281,7 +336,9 @@ class DaemonFaultInjectionTest {
    */
   private static void awaitOutageSeen(RunningDaemon daemon) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (daemon.get("/readyz").statusCode() != 503) {
+    // A failed run: watches down make /readyz 503 too, before the next run has failed.
+    while (daemon.get("/readyz").statusCode() != 503
+        || !daemon.report().path("daemon").path("stale").asBoolean()) {
       assertThat(System.nanoTime()).as("/readyz 503 within %s", WAIT).isLessThan(deadline);
       daemon.app.daemon().requestRun();
       Thread.sleep(500);

@@ -188,6 +188,9 @@ class ServeTest {
           Http.post(daemon.url("/api/v1/run"), "Bearer " + RunningDaemon.TOKEN);
       assertThat(accepted.statusCode()).isEqualTo(202);
       daemon.awaitReport(r -> !r.path("generatedAt").asText().equals(generated), WAIT);
+      // The anonymous call cost nothing: the owner has a second call.
+      assertThat(Http.post(daemon.url("/api/v1/run"), "Bearer " + RunningDaemon.TOKEN).statusCode())
+          .isEqualTo(202);
 
       HttpResponse<String> limited =
           Http.post(daemon.url("/api/v1/run"), "Bearer " + RunningDaemon.TOKEN);

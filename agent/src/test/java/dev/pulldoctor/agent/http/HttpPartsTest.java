@@ -85,6 +85,24 @@ class HttpPartsTest {
   }
 
   @Test
+  void failed_attempts_are_limited_per_address_and_old_addresses_are_forgotten() {
+    MutableClock clock = new MutableClock();
+    FailureLimiter failures = new FailureLimiter(2, Duration.ofSeconds(10), clock, 2);
+    assertThat(failures.fail("10.0.0.1")).isZero();
+    assertThat(failures.fail("10.0.0.1")).isZero();
+    assertThat(failures.fail("10.0.0.1")).as("third failure waits").isEqualTo(10);
+    assertThat(failures.fail("10.0.0.2")).as("another address is not held back").isZero();
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(failures.fail("10.0.0.1")).isZero();
+    assertThat(failures.fail("10.0.0.1")).isPositive();
+    // Only two addresses are kept: a third pushes out the least recently seen (10.0.0.2).
+    assertThat(failures.fail("10.0.0.3")).isZero();
+    assertThat(failures.fail("10.0.0.2")).isZero();
+    assertThat(failures.fail("10.0.0.2")).isZero();
+    assertThat(failures.fail("10.0.0.2")).isPositive();
+  }
+
+  @Test
   void the_style_block_is_allowed_by_its_hash() {
     assertThat(ReportPage.STYLE_HASH).matches("'sha256-[A-Za-z0-9+/]{43}='");
   }
