@@ -486,6 +486,12 @@ public final class ClusterCollector {
   }
 
   private void failIfUnreachable(KubernetesClientException e) throws ClusterUnreachableException {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof OutOfMemoryError outOfMemory) {
+        // The client wraps what its reading thread hit: this is no connection failure.
+        throw outOfMemory;
+      }
+    }
     if (e.getCode() <= 0) {
       throw new ClusterUnreachableException(
           "cannot reach the Kubernetes API at "

@@ -21,10 +21,12 @@ final class Pages {
   static final long PAGE = 500;
 
   /**
-   * Events per page: an event can be as large as the API server's object limit (about 1.5 MiB), so
-   * a page of 100 is at most about 150 MiB in the worst case, about 100 KiB in practice.
+   * Events per page: an event can be as large as the API server's object limit (about 1.5 MiB), and
+   * the client holds a page's bytes and their parse at once, so a page of 25 is at most about 75
+   * MiB in the worst case (about 25 KiB in practice). At 100 a page of 1 MiB events ran a 256 MiB
+   * heap out of memory.
    */
-  static final long EVENT_PAGE = 100;
+  static final long EVENT_PAGE = 25;
 
   private Pages() {}
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * However large the namespace, the collector makes one LIST per kind it reads, in pages of 500
- * objects (100 for events), and one SubjectAccessReview per permission the launcher needs: no
+ * objects (25 for events), and one SubjectAccessReview per permission the launcher needs: no
  * request per object (no N+1). Counted in the mock API server's request log, not timed. The server
  * answers from expectations, which take a second to set up where the CRUD store takes half a minute
  * for 13,000 objects; any request the collector is not meant to make gets a 404 and shows up in the
