@@ -145,24 +145,29 @@ public final class BundleReader {
     if (manifestBytes == null) {
       throw new BundleFormatException("not a pulldoctor support bundle (no manifest.json)");
     }
+    TreeReader.Budget budget = trees.budget();
     BundleManifest manifest =
-        BundleManifest.read(trees.document(BundleContents.MANIFEST, manifestBytes));
+        BundleManifest.read(trees.document(BundleContents.MANIFEST, manifestBytes, budget));
     Snapshot.Builder builder =
         Snapshot.builder(
             manifest.capturedAt(), new Source(SourceType.BUNDLE, name, manifest.namespace()));
     for (ObjectFile file : ObjectFile.values()) {
-      List<ObjectNode> items = trees.items(file.file(), entry(entries, file.file()));
-      for (int i = 0; i < items.size(); i++) {
-        builder.add(object(file, i, items.get(i)));
-      }
+      // Each item becomes its object as it is parsed: one item's tree is held at a time.
+      trees.items(
+          file.file(),
+          entry(entries, file.file()),
+          budget,
+          (i, item) -> builder.add(object(file, i, item)));
     }
-    List<ObjectNode> secrets =
-        trees.items(BundleContents.SECRETS, entry(entries, BundleContents.SECRETS));
-    for (int i = 0; i < secrets.size(); i++) {
-      builder.secret(SecretViews.fromTree(BundleContents.SECRETS + " item " + i, secrets.get(i)));
-    }
+    trees.items(
+        BundleContents.SECRETS,
+        entry(entries, BundleContents.SECRETS),
+        budget,
+        (i, item) ->
+            builder.secret(SecretViews.fromTree(BundleContents.SECRETS + " item " + i, item)));
     ObjectNode observations =
-        trees.document(BundleContents.OBSERVATIONS, entry(entries, BundleContents.OBSERVATIONS));
+        trees.document(
+            BundleContents.OBSERVATIONS, entry(entries, BundleContents.OBSERVATIONS), budget);
     for (JsonNode review : observations.path("accessReviews")) {
       builder.accessReview(accessReview(review));
     }

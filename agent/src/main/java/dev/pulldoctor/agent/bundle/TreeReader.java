@@ -14,18 +14,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * Parses the JSON and YAML files of an untrusted bundle into trees, counting every token so that a
- * small file of empty objects cannot expand into a heap of nodes. Errors give the file and
- * position, never the content.
+ * Parses the JSON and YAML files of an untrusted bundle into trees, counting every token against
+ * one budget for the whole bundle ({@link Budget}) so that a small archive of empty objects cannot
+ * expand into a heap of nodes, and handing over the items of a List one at a time so that only one
+ * item's tree is held at once. Errors give the file and position, never the content.
  */
 final class TreeReader {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final int MAX_DEPTH = 64;
+
+  /**
+   * JSON/YAML values in one object of a List: 140 times a job pod of the benchmark (about 700), 20
+   * times a node listing 500 images. Bounds the tree held while one object is read.
+   */
+  static final int MAX_OBJECT_VALUES = 100_000;
+
+  /**
+   * Objects and lists in a whole bundle, the values that cost most memory once read (an empty
+   * {@code {}} becomes a Kubernetes object with its empty lists): about twice the 270,000 of the
+   * benchmark's bundle of 2,000 job pods and 10,000 events.
+   */
+  static final int MAX_CONTAINERS = 600_000;
 
   private final BundleLimits limits;
   private final JsonFactory json;
@@ -57,10 +69,15 @@ final class TreeReader {
             .build();
   }
 
+  /** The token budget of one bundle: every file read with it counts against it. */
+  Budget budget() {
+    return new Budget();
+  }
+
   /** A whole document, which must be a JSON object. */
-  ObjectNode document(String file, byte[] content) throws BundleFormatException {
+  ObjectNode document(String file, byte[] content, Budget budget) throws BundleFormatException {
     try (JsonParser parser = parser(file, content)) {
-      Budget budget = new Budget(file);
+      budget.file = file;
       JsonToken first = budget.next(parser);
       if (first != JsonToken.START_OBJECT) {
         throw new BundleFormatException(file + ": expected a JSON object");
@@ -74,11 +91,20 @@ final class TreeReader {
     }
   }
 
-  /** The {@code items} of a {@code kind: List} document, each an object. */
-  List<ObjectNode> items(String file, byte[] content) throws BundleFormatException {
-    List<ObjectNode> items = new ArrayList<>();
+  /** Takes each item of a List as soon as it is parsed. */
+  interface ItemConsumer {
+    void accept(int index, ObjectNode item) throws BundleFormatException;
+  }
+
+  /**
+   * The {@code items} of a {@code kind: List} document, each an object, given to {@code each} one
+   * at a time.
+   */
+  void items(String file, byte[] content, Budget budget, ItemConsumer each)
+      throws BundleFormatException {
+    int items = 0;
     try (JsonParser parser = parser(file, content)) {
-      Budget budget = new Budget(file);
+      budget.file = file;
       if (budget.next(parser) != JsonToken.START_OBJECT) {
         throw new BundleFormatException(file + ": expected a List object with items");
       }
@@ -99,19 +125,21 @@ final class TreeReader {
         JsonToken item;
         while ((item = budget.next(parser)) != JsonToken.END_ARRAY) {
           if (item != JsonToken.START_OBJECT) {
-            throw new BundleFormatException(file + ": item " + items.size() + " is not an object");
+            throw new BundleFormatException(file + ": item " + items + " is not an object");
           }
-          if (items.size() >= limits.maxItems()) {
+          if (items >= limits.maxItems()) {
             throw new BundleFormatException(
                 file + ": more than " + limits.maxItems() + " objects in one file");
           }
-          items.add((ObjectNode) value(parser, item, budget, 2));
+          budget.objectStart = budget.tokens;
+          each.accept(items, (ObjectNode) value(parser, item, budget, 2));
+          budget.objectStart = -1;
+          items++;
         }
       }
       if (token != JsonToken.END_OBJECT) {
         throw new BundleFormatException(file + ": expected a List object with items");
       }
-      return items;
     } catch (JsonProcessingException e) {
       throw invalid(file, e);
     } catch (IOException e) {
@@ -195,23 +223,44 @@ final class TreeReader {
     return location.getLineNr() + ":" + location.getColumnNr();
   }
 
-  /** Counts tokens; the YAML parser does not enforce Jackson's token limit itself. */
-  private final class Budget {
-    private final String file;
+  /**
+   * Counts the tokens of a whole bundle; the YAML parser does not enforce Jackson's token limit
+   * itself, and a per-file limit would let every file of a bundle spend it again.
+   */
+  final class Budget {
+    private String file = "";
     private long tokens;
+    private long containers;
+    private long objectStart = -1;
 
-    Budget(String file) {
-      this.file = file;
-    }
+    private Budget() {}
 
     JsonToken next(JsonParser parser) throws IOException, BundleFormatException {
       if (++tokens > limits.maxTokens()) {
         throw new BundleFormatException(
-            file + ": more than " + limits.maxTokens() + " values; too large for a bundle file");
+            file
+                + ": the bundle has more than "
+                + limits.maxTokens()
+                + " JSON/YAML values in all; too large to analyze");
+      }
+      if (objectStart >= 0 && tokens - objectStart > MAX_OBJECT_VALUES) {
+        throw new BundleFormatException(
+            file
+                + ": an object has more than "
+                + MAX_OBJECT_VALUES
+                + " JSON/YAML values; no Kubernetes object of a bundle is that large");
       }
       JsonToken token = parser.nextToken();
       if (token == null) {
         throw new BundleFormatException(file + ": ends early");
+      }
+      if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)
+          && ++containers > MAX_CONTAINERS) {
+        throw new BundleFormatException(
+            file
+                + ": the bundle has more than "
+                + MAX_CONTAINERS
+                + " JSON/YAML objects and lists in all; too large to analyze");
       }
       return token;
     }

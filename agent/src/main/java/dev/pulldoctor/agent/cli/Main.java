@@ -25,7 +25,19 @@ public final class Main {
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine commandLine = commandLine(new PulldoctorCommand(), out, err);
-    return commandLine.execute(args);
+    try {
+      return commandLine.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli passes Errors through. Exit 1 would read as "findings" to CI: say what happened,
+      // in one line (the stack is unwound, so there is room to print it).
+      err.println(
+          "pulldoctor: out of memory (maximum heap "
+              + Runtime.getRuntime().maxMemory() / (1 << 20)
+              + " MiB); the input is too large for this heap: raise it with"
+              + " JAVA_TOOL_OPTIONS=-Xmx... or read less");
+      err.flush();
+      return ExitCodes.INTERNAL;
+    }
   }
 
   static CommandLine commandLine(PulldoctorCommand root, PrintWriter out, PrintWriter err) {

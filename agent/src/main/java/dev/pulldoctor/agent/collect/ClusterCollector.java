@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * Reads exactly what the rules need from a live cluster: one namespace-scoped LIST per kind in the
  * Airbyte namespace (and the job namespace when it differs). A kind that cannot be read becomes a
  * {@link CollectionError}; only an unreachable API or rejected credentials stop the run. Secrets
- * are reduced to {@link SecretInfo} as soon as they arrive.
+ * are reduced to {@link SecretInfo} as soon as they arrive. Every LIST is paged ({@link Pages}),
+ * and events, which anyone who may create them can make many and large, are reduced page by page
+ * ({@link EventReducer}), so memory is bounded by counts, not by what is written into the cluster.
  *
  * <p>The LISTs run {@value #PARALLEL_LISTS} at a time, so a run takes about as long as its largest
  * LIST rather than the sum of all of them; their results are added to the snapshot in a fixed
@@ -144,14 +146,16 @@ public final class ClusterCollector {
             "deployments",
             "apps",
             airbyteNamespace,
-            () -> client.apps().deployments().inNamespace(airbyteNamespace).list().getItems());
+            () ->
+                Pages.all(
+                    client.apps().deployments().inNamespace(airbyteNamespace)::list, Pages.PAGE));
     Listing<ConfigMap> configMaps =
         submit(
             pool,
             "configmaps",
             "",
             airbyteNamespace,
-            () -> client.configMaps().inNamespace(airbyteNamespace).list().getItems());
+            () -> Pages.all(client.configMaps().inNamespace(airbyteNamespace)::list, Pages.PAGE));
     JobKinds airbyteKinds = submitJobKinds(pool, airbyteNamespace);
     ClusterKinds clusterKinds = submitClusterKinds(pool);
     builder.addAll(deployments.take(builder));
@@ -240,14 +244,30 @@ public final class ClusterCollector {
             "pods",
             "",
             namespace,
-            () -> client.pods().inNamespace(namespace).list().getItems());
+            () -> Pages.all(client.pods().inNamespace(namespace)::list, Pages.PAGE));
     Listing<Event> events =
         submit(
             pool,
             "events",
             "",
             namespace,
-            () -> client.v1().events().inNamespace(namespace).list().getItems());
+            () -> {
+              // Reduced page by page: a namespace's events are whatever anyone wrote there.
+              EventReducer reducer = new EventReducer();
+              Pages.each(
+                  client.v1().events().inNamespace(namespace)::list,
+                  Pages.EVENT_PAGE,
+                  reducer::add);
+              if (reducer.dropped() > 0) {
+                logger.debug(
+                    "kept {} events in namespace {}, passed over {} (not about pods, or beyond"
+                        + " the bounds)",
+                    reducer.events().size(),
+                    namespace,
+                    reducer.dropped());
+              }
+              return reducer.events();
+            });
     // Reduce at once, on the thread that listed them; never log or keep a fabric8 Secret (its
     // toString prints data).
     Listing<ReducedSecrets> secrets =
@@ -258,35 +278,39 @@ public final class ClusterCollector {
             namespace,
             () ->
                 List.of(
-                    ReducedSecrets.of(client.secrets().inNamespace(namespace).list().getItems())));
+                    ReducedSecrets.of(
+                        Pages.all(client.secrets().inNamespace(namespace)::list, Pages.PAGE))));
     Listing<ServiceAccount> serviceAccounts =
         submit(
             pool,
             "serviceaccounts",
             "",
             namespace,
-            () -> client.serviceAccounts().inNamespace(namespace).list().getItems());
+            () -> Pages.all(client.serviceAccounts().inNamespace(namespace)::list, Pages.PAGE));
     Listing<Role> roles =
         submit(
             pool,
             "roles",
             RBAC_GROUP,
             namespace,
-            () -> client.rbac().roles().inNamespace(namespace).list().getItems());
+            () -> Pages.all(client.rbac().roles().inNamespace(namespace)::list, Pages.PAGE));
     Listing<RoleBinding> roleBindings =
         submit(
             pool,
             "rolebindings",
             RBAC_GROUP,
             namespace,
-            () -> client.rbac().roleBindings().inNamespace(namespace).list().getItems());
+            () -> Pages.all(client.rbac().roleBindings().inNamespace(namespace)::list, Pages.PAGE));
     Listing<NetworkPolicy> networkPolicies =
         submit(
             pool,
             "networkpolicies",
             "networking.k8s.io",
             namespace,
-            () -> client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
+            () ->
+                Pages.all(
+                    client.network().v1().networkPolicies().inNamespace(namespace)::list,
+                    Pages.PAGE));
     return new JobKinds(
         client,
         namespace,
@@ -314,19 +338,19 @@ public final class ClusterCollector {
 
   private ClusterKinds submitClusterKinds(ExecutorService pool) {
     return new ClusterKinds(
-        submit(pool, "nodes", "", null, () -> client.nodes().list().getItems()),
+        submit(pool, "nodes", "", null, () -> Pages.all(client.nodes()::list, Pages.PAGE)),
         submit(
             pool,
             "clusterroles",
             RBAC_GROUP,
             null,
-            () -> client.rbac().clusterRoles().list().getItems()),
+            () -> Pages.all(client.rbac().clusterRoles()::list, Pages.PAGE)),
         submit(
             pool,
             "clusterrolebindings",
             RBAC_GROUP,
             null,
-            () -> client.rbac().clusterRoleBindings().list().getItems()));
+            () -> Pages.all(client.rbac().clusterRoleBindings()::list, Pages.PAGE)));
   }
 
   private String findNamespace(ExecutorService pool) throws ClusterUnreachableException {
@@ -462,6 +486,12 @@ public final class ClusterCollector {
   }
 
   private void failIfUnreachable(KubernetesClientException e) throws ClusterUnreachableException {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof OutOfMemoryError outOfMemory) {
+        // The client wraps what its reading thread hit: this is no connection failure.
+        throw outOfMemory;
+      }
+    }
     if (e.getCode() <= 0) {
       throw new ClusterUnreachableException(
           "cannot reach the Kubernetes API at "

@@ -126,7 +126,7 @@ class HostileBundleTest {
 
     assertRefused(
         bundle,
-        "entry objects/pods.yaml declares 10.0 GiB, more than the 128 MiB a bundle file may hold");
+        "entry objects/pods.yaml declares 10.0 GiB, more than the 64 MiB a bundle file may hold");
   }
 
   @Test
@@ -308,7 +308,7 @@ class HostileBundleTest {
     Map<String, byte[]> entries = new LinkedHashMap<>(valid);
     entries.put(
         "objects/pods.yaml",
-        ("apiVersion: v1\nkind: List\nitems:\n" + "- {}\n".repeat(50))
+        ("apiVersion: v1\nkind: List\nitems:\n" + "- {kind: Pod, metadata: {name: p}}\n".repeat(50))
             .getBytes(StandardCharsets.UTF_8));
     Path bundle = dir.resolve("b.tar.gz");
     writeBundle(bundle, entries);
@@ -324,7 +324,9 @@ class HostileBundleTest {
         .hasMessage(bundle + ": objects/pods.yaml: more than 30 objects in one file");
     assertThatThrownBy(() -> new BundleReader(small).read(tokens))
         .hasMessage(
-            tokens + ": objects/pods.yaml: more than 5000 values; too large for a bundle file");
+            tokens
+                + ": objects/pods.yaml: the bundle has more than 5000 JSON/YAML values in all;"
+                + " too large to analyze");
   }
 
   @Test
@@ -366,7 +368,7 @@ class HostileBundleTest {
             millionEntries(),
             "more than 256 entries",
             zeros,
-            "more than 256 MiB in total");
+            "more than 64 MiB in total");
     for (Map.Entry<Path, String> expected : reasons.entrySet()) {
       Path bundle = expected.getKey();
       Cli run = analyzeInSmallHeap(bundle);
@@ -376,6 +378,63 @@ class HostileBundleTest {
       assertThat(run.err().strip().lines()).hasSize(1);
       assertThat(run.err()).doesNotContain("OutOfMemoryError");
     }
+  }
+
+  /**
+   * The attack run's bundle: about 250 KiB of gzip that holds, in every object file, an object
+   * whose one field is a list of millions of empty objects, each file within the byte and value
+   * caps. Read whole, it made {@code analyze} hold over a gigabyte. In the 256 MiB heap the caps
+   * promise, it is refused with exit 2 and one line naming a file, never an OutOfMemoryError and
+   * never exit 1 (which CI reads as findings).
+   */
+  @Test
+  void a_bundle_of_millions_of_empty_objects_is_refused_in_a_256_mib_heap() throws Exception {
+    Map<String, byte[]> entries = new LinkedHashMap<>(valid);
+    long room = BundleLimits.DEFAULT.maxTotalBytes() - 1_000_000;
+    List<ObjectFile> files = List.of(ObjectFile.values());
+    long perFile = Math.min(BundleLimits.DEFAULT.maxFileBytes() - 1_000, room / files.size());
+    for (ObjectFile file : files) {
+      entries.put(file.file(), expanding(file, perFile));
+    }
+    Path bundle = dir.resolve("expanding.tar.gz");
+    writeBundle(bundle, entries);
+    entries.clear();
+    assertThat(Files.size(bundle)).isLessThan(1L << 20);
+
+    Cli run = analyze(bundle, "-Xmx256m");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+    assertThat(run.err().strip()).as(run.err()).startsWith("pulldoctor: " + bundle + ": ");
+    assertThat(run.err().strip().lines()).hasSize(1);
+    assertThat(run.err()).doesNotContain("OutOfMemoryError");
+  }
+
+  /** A List of one object of the file's kind with a field {@code x} of empty objects. */
+  private static byte[] expanding(ObjectFile file, long bytes) {
+    String kind = file.kind();
+    boolean json = file.file().endsWith(".json");
+    String head =
+        json
+            ? "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{\"kind\":\""
+                + kind
+                + "\",\"metadata\":{\"name\":\"x\"},\"x\":["
+            : String.join(
+                "\n",
+                "apiVersion: v1",
+                "kind: List",
+                "items:",
+                "- kind: " + kind,
+                "  metadata: {name: x}",
+                "  x: [");
+    String tail = json ? "{}]}]}" : "{}]\n";
+    int count = (int) ((bytes - head.length() - tail.length()) / 3);
+    StringBuilder content = new StringBuilder(head.length() + 3 * count + tail.length());
+    content.append(head);
+    for (int i = 0; i < count; i++) {
+      content.append("{},");
+    }
+    content.append(tail);
+    return content.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** One million empty regular files, made once for the class. */
@@ -396,9 +455,13 @@ class HostileBundleTest {
   record Cli(int exitCode, String err) {}
 
   private Cli analyzeInSmallHeap(Path bundle) throws Exception {
+    return analyze(bundle, "-Xmx48m");
+  }
+
+  private Cli analyze(Path bundle, String heap) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx48m");
+    command.add(heap);
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -411,7 +474,7 @@ class HostileBundleTest {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(err.toFile())
             .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
     return new Cli(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
   }
 

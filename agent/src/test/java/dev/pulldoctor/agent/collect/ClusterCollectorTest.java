@@ -126,7 +126,7 @@ class ClusterCollectorTest {
   void forbidden_secrets_make_the_secret_rules_error_and_leave_the_others_alone() throws Exception {
     Path dir = Path.of("..", "examples", "healthy-private-registry");
     seed(dir);
-    forbid("/api/v1/namespaces/airbyte/secrets", "list");
+    forbid(LargeNamespace.pagePath("/api/v1/namespaces/airbyte/secrets", 0), "list");
     forbid("/api/v1/namespaces/airbyte/secrets/regcred", "get");
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
@@ -153,7 +153,7 @@ class ClusterCollectorTest {
   void named_secrets_are_read_one_by_one_when_listing_is_forbidden() throws Exception {
     Path dir = Path.of("..", "examples", "healthy-private-registry");
     seed(dir);
-    forbid("/api/v1/namespaces/airbyte/secrets", "list");
+    forbid(LargeNamespace.pagePath("/api/v1/namespaces/airbyte/secrets", 0), "list");
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
 
@@ -170,7 +170,7 @@ class ClusterCollectorTest {
     Path dir = Path.of("..", "examples", "healthy-private-registry");
     seed(dir);
     client.secrets().inNamespace("airbyte").withName("regcred").delete();
-    forbid("/api/v1/namespaces/airbyte/secrets", "list");
+    forbid(LargeNamespace.pagePath("/api/v1/namespaces/airbyte/secrets", 0), "list");
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
 

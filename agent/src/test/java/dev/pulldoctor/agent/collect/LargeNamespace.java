@@ -142,13 +142,52 @@ public final class LargeNamespace {
     }
     byPath.forEach(
         (path, items) -> {
-          Map<String, Object> list = new LinkedHashMap<>();
-          list.put("apiVersion", "v1");
-          list.put("kind", "List");
-          list.put("metadata", Map.of("resourceVersion", "1"));
-          list.put("items", items);
-          server.expect().get().withPath(path).andReturn(200, serialization.asJson(list)).always();
+          // As the API server pages: limit objects a page, a continue token while more remain.
+          int limit = (int) (path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE);
+          int pages = Math.max(1, (items.size() + limit - 1) / limit);
+          for (int page = 0; page < pages; page++) {
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("resourceVersion", "1");
+            if (page + 1 < pages) {
+              metadata.put("continue", "page" + (page + 1));
+            }
+            Map<String, Object> list = new LinkedHashMap<>();
+            list.put("apiVersion", "v1");
+            list.put("kind", "List");
+            list.put("metadata", metadata);
+            list.put(
+                "items", items.subList(page * limit, Math.min(items.size(), (page + 1) * limit)));
+            server
+                .expect()
+                .get()
+                .withPath(pagePath(path, page))
+                .andReturn(200, serialization.asJson(list))
+                .always();
+          }
         });
+  }
+
+  /**
+   * The requests the collector makes to read {@code paths} as {@link #serve} pages them: one per
+   * page.
+   */
+  public static List<String> pageRequests(List<HasMetadata> objects, List<String> paths) {
+    List<String> requests = new ArrayList<>();
+    for (String path : paths) {
+      long count = objects.stream().filter(o -> path.equals(listPath(o))).count();
+      long limit = path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE;
+      long pages = Math.max(1, (count + limit - 1) / limit);
+      for (int page = 0; page < pages; page++) {
+        requests.add("GET " + pagePath(path, page));
+      }
+    }
+    return requests;
+  }
+
+  /** The path of page {@code page} (from 0) of a LIST paged as the collector pages it. */
+  public static String pagePath(String path, int page) {
+    long limit = path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE;
+    return path + (page == 0 ? "?limit=" + limit : "?continue=page" + page + "&limit=" + limit);
   }
 
   /** The path a namespace-scoped LIST of the object's kind goes to, or the cluster-wide one. */

@@ -68,7 +68,9 @@ class ParallelCollectionTest {
             "/apis/rbac.authorization.k8s.io/v1/clusterroles");
     LargeNamespace.serve(
         server, objects, PATHS.stream().filter(p -> !forbidden.contains(p)).toList());
-    forbidden.forEach(p -> answer(p, 403, "Forbidden"));
+    // A LIST is refused on its first page; the GET by name as it is.
+    forbidden.forEach(
+        p -> answer(PATHS.contains(p) ? LargeNamespace.pagePath(p, 0) : p, 403, "Forbidden"));
 
     Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
 
@@ -94,7 +96,7 @@ class ParallelCollectionTest {
   void a_401_on_any_list_stops_the_run() {
     String events = "/api/v1/namespaces/airbyte/events";
     LargeNamespace.serve(server, objects, PATHS.stream().filter(p -> !p.equals(events)).toList());
-    answer(events, 401, "Unauthorized");
+    answer(LargeNamespace.pagePath(events, 0), 401, "Unauthorized");
 
     assertThatThrownBy(() -> new ClusterCollector(client, CLOCK).collect("airbyte", "mock"))
         .isInstanceOf(ClusterUnreachableException.class)

@@ -1,0 +1,172 @@
+package dev.pulldoctor.agent.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulldoctor.rules.Rules;
+import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.Result;
+import dev.pulldoctor.rules.engine.RuleEngine;
+import dev.pulldoctor.rules.model.Snapshot;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events anyone can write into the job namespace (10,000 of 1 KiB and 100 of 1 MiB, the attack
+ * run's namespace) are read in pages and kept small, and the pull failures that matter still give
+ * the same verdicts.
+ */
+@EnableKubernetesMockClient
+class HostileEventsTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final String NAMESPACE = "airbyte-abctl";
+  private static final String EVENTS = "/api/v1/namespaces/" + NAMESPACE + "/events";
+  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @Test
+  void large_events_are_read_in_pages_and_kept_small_and_the_verdicts_do_not_change()
+      throws Exception {
+    Path example = Path.of("..", "examples", "abctl-missing-pull-secret");
+    Snapshot offline = new ManifestSnapshots(CLOCK).read(List.of(example), null);
+    List<HasMetadata> objects =
+        new ArrayList<>(new ManifestReader().read(List.of(example)).objects());
+    for (int i = 0; i < 10_000; i++) {
+      objects.add(noise("chatty-" + (i % 50), i, "x".repeat(1024)));
+    }
+    for (int i = 0; i < 100; i++) {
+      objects.add(noise("huge-" + (i % 2), 20_000 + i, "y".repeat(1 << 20)));
+    }
+    List<String> paths = new ArrayList<>();
+    for (String kind : List.of("pods", "events", "serviceaccounts", "secrets", "configmaps")) {
+      paths.add("/api/v1/namespaces/" + NAMESPACE + "/" + kind);
+    }
+    paths.add("/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments");
+    for (String kind : List.of("roles", "rolebindings")) {
+      paths.add("/apis/rbac.authorization.k8s.io/v1/namespaces/" + NAMESPACE + "/" + kind);
+    }
+    paths.add("/apis/networking.k8s.io/v1/namespaces/" + NAMESPACE + "/networkpolicies");
+    paths.add("/api/v1/nodes");
+    paths.add("/apis/rbac.authorization.k8s.io/v1/clusterroles");
+    paths.add("/apis/rbac.authorization.k8s.io/v1/clusterrolebindings");
+    LargeNamespace.serve(server, objects, paths);
+    allowEveryReview();
+    int before = server.getRequestCount();
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect(NAMESPACE, "mock");
+
+    List<String> eventRequests = new ArrayList<>();
+    for (int i = 0, after = server.getRequestCount(); i < after; i++) {
+      RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+      if (i >= before && request.getPath().startsWith(EVENTS)) {
+        eventRequests.add(request.getPath());
+      }
+    }
+    // 10,100 noise events and the example's own: pages of 25, each after the first
+    // continuing where the last ended.
+    assertThat(eventRequests)
+        .containsExactlyInAnyOrderElementsOf(
+            LargeNamespace.pageRequests(objects, List.of(EVENTS)).stream()
+                .map(r -> r.substring("GET ".length()))
+                .toList())
+        .hasSize((10_100 + offline.events().size() + 24) / 25);
+    assertThat(live.collectionErrors()).isEmpty();
+    assertThat(live.events())
+        // 52 noise pods, each kept to its newest MAX_EVENTS_PER_POD, and the example's own.
+        .hasSize(52 * EventReducer.MAX_EVENTS_PER_POD + offline.events().size())
+        .allSatisfy(
+            e ->
+                assertThat(e.getMessage())
+                    .hasSizeLessThanOrEqualTo(EventReducer.MAX_MESSAGE_CHARS));
+    assertThat(live.events().stream().mapToInt(e -> e.getMessage().length()).sum())
+        .as("message characters kept")
+        .isLessThan(2 << 20);
+    assertThat(comparable(run(live))).isEqualTo(comparable(run(offline)));
+  }
+
+  /** An event about a pod that is not a job pod, seen {@code second} seconds into the day. */
+  private static Event noise(String pod, int second, String message) {
+    String time = Instant.parse("2026-11-23T00:00:00Z").plusSeconds(second).toString();
+    return new EventBuilder()
+        .withNewMetadata()
+        .withName(pod + "." + second)
+        .withNamespace(NAMESPACE)
+        .endMetadata()
+        .withNewInvolvedObject()
+        .withKind("Pod")
+        .withName(pod)
+        .withNamespace(NAMESPACE)
+        .endInvolvedObject()
+        .withReason("Noise")
+        .withType("Normal")
+        .withMessage(message)
+        .withFirstTimestamp(time)
+        .withLastTimestamp(time)
+        .withCount(1)
+        .build();
+  }
+
+  private void allowEveryReview() {
+    server
+        .expect()
+        .post()
+        .withPath(SAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SubjectAccessReview review =
+                  client
+                      .getKubernetesSerialization()
+                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
+              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
+              return review;
+            })
+        .always();
+  }
+
+  private static List<Result> run(Snapshot snapshot) {
+    return new RuleEngine(Rules.all())
+        .run(Diagnosis.of(snapshot, NOW, true, List.of()), NOW)
+        .results();
+  }
+
+  /**
+   * What a user reads of each result, but for two rules whose text differs between files and a live
+   * API for reasons other than events: {@code launcher.rollout} (creation times, see
+   * ClusterCollectorTest) and {@code rbac.job-launcher} (access reviews).
+   */
+  private static List<String> comparable(List<Result> results) {
+    return results.stream()
+        .filter(r -> !r.rule().equals("launcher.rollout"))
+        // The live run confirms the launcher's access by SubjectAccessReview, which files cannot.
+        .filter(r -> !r.rule().equals("rbac.job-launcher"))
+        .map(
+            r ->
+                String.join(
+                    " | ",
+                    r.rule(),
+                    r.status().word(),
+                    String.valueOf(r.subject()),
+                    String.valueOf(r.image()),
+                    r.message(),
+                    String.valueOf(r.remediation())))
+        .toList();
+  }
+}
