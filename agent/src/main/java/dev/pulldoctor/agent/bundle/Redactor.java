@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.pulldoctor.rules.redact.SecretText;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,10 +48,13 @@ final class Redactor {
 
   // Characters that may continue a username; a match must not be part of a longer word.
   private static final String WORD = "[\\p{Alnum}._@+-]";
+  private static final int MOST_REMEMBERED = 200_000;
 
   private final SecretText secrets;
   private final @Nullable Pattern usernames;
   private final List<Redaction> redactions = new ArrayList<>();
+  // The pods of one install repeat most strings (env, images, labels): each is redacted once.
+  private final Map<String, Redacted> seen = new HashMap<>();
   private String file = "";
   private String object = "";
 
@@ -274,6 +279,20 @@ final class Redactor {
    * secrets masked; each kind of value removed is listed once for {@code at}.
    */
   String text(String text, JsonPath at) {
+    Redacted redacted = seen.get(text);
+    if (redacted == null) {
+      redacted = redact(text);
+      if (seen.size() < MOST_REMEMBERED) {
+        seen.put(text, redacted);
+      }
+    }
+    for (String kind : redacted.kinds()) {
+      remove(at, kind);
+    }
+    return redacted.text();
+  }
+
+  private Redacted redact(String text) {
     List<String> found = new ArrayList<>();
     String redacted = secrets.redact(text, found);
     if (usernames != null) {
@@ -283,11 +302,11 @@ final class Redactor {
         redacted = name.replaceAll(Matcher.quoteReplacement(BundleSecrets.USERNAME_MASK));
       }
     }
-    for (String kind : new LinkedHashSet<>(found)) {
-      remove(at, kind);
-    }
-    return redacted;
+    return new Redacted(redacted, List.copyOf(new LinkedHashSet<>(found)));
   }
+
+  /** One string as redacted, and the kinds of value it lost. */
+  private record Redacted(String text, List<String> kinds) {}
 
   /**
    * What a value named {@code name} is, by the word that makes it look secret; null when it does
