@@ -21,6 +21,7 @@ import dev.pulldoctor.agent.render.ReportTree;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
+import dev.pulldoctor.rules.engine.ReportRedaction;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Summary;
@@ -31,6 +32,7 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
+import dev.pulldoctor.rules.redact.SecretText;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -86,9 +88,19 @@ final class BundleContents {
   private BundleContents() {}
 
   static Built build(BundleRequest request) {
+    return build(request, BundleKey.random());
+  }
+
+  /**
+   * @param key keys the pull-secret fingerprints; random for every bundle, so that two bundles of
+   *     the same cluster cannot be joined on them and no password list can be tried against them
+   */
+  static Built build(BundleRequest request, BundleKey key) {
     Snapshot snapshot = request.snapshot();
     BundleScope scope = BundleScope.of(snapshot);
-    Redactor redactor = new Redactor();
+    SecretText secretText = SecretText.of(snapshot);
+    BundleSecrets bundleSecrets = new BundleSecrets(key);
+    Redactor redactor = new Redactor(secretText, BundleSecrets.maskedUsernames(snapshot.secrets()));
     Snapshot.Builder redacted = Snapshot.builder(snapshot.capturedAt(), snapshot.source());
     Map<String, byte[]> files = new TreeMap<>();
 
@@ -107,7 +119,7 @@ final class BundleContents {
     ArrayNode secretItems = NODES.arrayNode();
     List<SecretInfo> secrets = snapshot.secrets();
     for (int i = 0; i < secrets.size(); i++) {
-      SecretInfo secret = secrets.get(i);
+      SecretInfo secret = bundleSecrets.view(secrets.get(i));
       secretItems.add(SecretViews.toTree(secret));
       redacted.secret(secret);
       secretRedactions(redactor, i, secret);
@@ -119,15 +131,25 @@ final class BundleContents {
     snapshot.connectorDiscoveries().forEach(redacted::connectorDiscovery);
     snapshot.registryObservations().forEach(redacted::registryObservation);
     snapshot.collectionErrors().forEach(redacted::collectionError);
-    files.put(OBSERVATIONS, json(observations(snapshot)));
+    ObjectNode observations = observations(snapshot);
+    redactor.tree(OBSERVATIONS, observations);
+    files.put(OBSERVATIONS, json(observations));
 
     Snapshot redactedSnapshot = redacted.build();
+    // The engine redacts with what the bundle's snapshot knows, whose pull-secret fingerprints
+    // are keyed; a second pass with the live run's redactor finds the passwords themselves
+    // (registry observations quote registry answers, which may echo them).
     Report report =
-        new RuleEngine(Rules.all())
-            .run(
-                Diagnosis.of(
-                    redactedSnapshot, snapshot.capturedAt(), request.offline(), request.images()),
-                request.generatedAt());
+        new ReportRedaction(secretText)
+            .apply(
+                new RuleEngine(Rules.all())
+                    .run(
+                        Diagnosis.of(
+                            redactedSnapshot,
+                            snapshot.capturedAt(),
+                            request.offline(),
+                            request.images()),
+                        request.generatedAt()));
     files.put(REPORT_JSON, utf8(new JsonRenderer().render(report)));
     files.put(REPORT_MD, utf8(markdown(report, request.toolVersion())));
     files.put(
@@ -148,18 +170,16 @@ final class BundleContents {
     return new Built(ordered, redactedSnapshot, report, redactions);
   }
 
-  /** Secret values never reach the bundle; the list still names each one left out. */
+  /**
+   * Secret values never reach the bundle; the list still names each one left out, without a
+   * fingerprint (a pull secret's keyed fingerprints are in its view).
+   */
   private static void secretRedactions(Redactor redactor, int index, SecretInfo secret) {
     String object = "Secret " + secret.namespace() + "/" + secret.name();
     JsonPath data = JsonPath.ROOT.field("items").index(index).field("data");
     for (String key : secret.dataKeys()) {
       redactor.record(
-          new Redaction(
-              SECRETS,
-              object,
-              data.field(key).toString(),
-              "secret-data",
-              secret.valueFingerprints().get(key)));
+          new Redaction(SECRETS, object, data.field(key).toString(), "secret-data", null));
     }
   }
 
@@ -239,7 +259,10 @@ final class BundleContents {
     secrets.put("resource", "secrets");
     secrets.put("file", SECRETS);
     secrets.put("count", snapshot.secrets().size());
-    secrets.put("note", "pull-secret views only: names, types, key names, fingerprints; no values");
+    secrets.put(
+        "note",
+        "pull-secret views only: names, types, key names, fingerprints keyed per bundle (pull"
+            + " secrets only); no values, no usernames");
     ArrayNode omitted = root.putArray("omitted");
     for (BundleScope.Omission omission : scope.omitted()) {
       ObjectNode node = omitted.addObject();

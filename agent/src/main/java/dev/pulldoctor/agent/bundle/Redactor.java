@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.pulldoctor.rules.model.Fingerprint;
-import java.nio.charset.StandardCharsets;
+import dev.pulldoctor.rules.redact.SecretText;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +25,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>values of environment variables, ConfigMap keys and annotations whose name contains {@code
  *       PASSWORD}, {@code PASSWD}, {@code SECRET}, {@code TOKEN}, {@code KEY} or {@code CREDENTIAL}
  *       (any case), and of command-line flags so named;
- *   <li>the user-information part of URLs ({@code scheme://user:password@host}) in any string;
+ *   <li>in any string, whatever {@link SecretText} (the one redactor of every output) finds: URL
+ *       user information, {@code Basic}/{@code Bearer} credentials, values of secret-looking keys
+ *       and flags, and the run's pull-secret passwords in any encoding; and the pull secrets'
+ *       usernames;
  *   <li>{@code kubectl.kubernetes.io/last-applied-configuration}, which repeats the whole object;
  *   <li>ConfigMap {@code binaryData}.
  * </ul>
@@ -32,18 +38,49 @@ import org.jspecify.annotations.Nullable;
  * Secret names, which the rules need.
  */
 final class Redactor {
-  static final String REDACTED = "REDACTED";
+  static final String REDACTED = SecretText.MASK;
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private static final Pattern SECRET_NAME =
       Pattern.compile("PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|KEY", Pattern.CASE_INSENSITIVE);
   private static final Set<String> NOT_SECRET = Set.of("JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET");
-  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
   private static final Pattern FLAG = Pattern.compile("(--?[A-Za-z0-9][A-Za-z0-9_.-]*)(=(.*))?");
 
+  // Characters that may continue a username; a match must not be part of a longer word.
+  private static final String WORD = "[\\p{Alnum}._@+-]";
+  private static final int MOST_REMEMBERED = 200_000;
+
+  private final SecretText secrets;
+  private final @Nullable Pattern usernames;
   private final List<Redaction> redactions = new ArrayList<>();
+  // The pods of one install repeat most strings (env, images, labels): each is redacted once.
+  private final Map<String, Redacted> seen = new HashMap<>();
   private String file = "";
   private String object = "";
+
+  /** A redactor with the default rules only, for objects of no particular run. */
+  Redactor() {
+    this(SecretText.DEFAULT, Set.of());
+  }
+
+  /**
+   * @param secrets the run's redactor, which knows its pull-secret passwords
+   * @param usernames the pull-secret usernames to mask wherever they appear
+   */
+  Redactor(SecretText secrets, Set<String> usernames) {
+    this.secrets = secrets;
+    if (usernames.isEmpty()) {
+      this.usernames = null;
+    } else {
+      List<String> longestFirst = new ArrayList<>(usernames);
+      longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+      StringBuilder alternatives = new StringBuilder();
+      for (String name : longestFirst) {
+        alternatives.append(alternatives.length() == 0 ? "" : "|").append(Pattern.quote(name));
+      }
+      this.usernames = Pattern.compile("(?<!" + WORD + ")(?:" + alternatives + ")(?!" + WORD + ")");
+    }
+  }
 
   /** Everything removed so far, in the order it was removed. */
   List<Redaction> redactions() {
@@ -74,6 +111,13 @@ final class Redactor {
     walk(node, at);
   }
 
+  /** Redacts every string of a tree pulldoctor wrote itself (observations of the run). */
+  void tree(String file, ObjectNode node) {
+    this.file = file;
+    this.object = file;
+    walk(node, JsonPath.ROOT);
+  }
+
   private void configMapData(ObjectNode configMap, JsonPath at) {
     if (configMap.get("data") instanceof ObjectNode data) {
       named(data, at.field("data"));
@@ -82,7 +126,7 @@ final class Redactor {
       JsonPath path = at.field("binaryData");
       List<String> keys = fieldNames(binary);
       for (String key : keys) {
-        remove(path.field(key), "binary-data", binary.path(key).asText());
+        remove(path.field(key), "binary-data");
         binary.put(key, REDACTED);
       }
     }
@@ -102,7 +146,7 @@ final class Redactor {
         // configMapData has handled it: the key names decide, not only URLs.
       } else if (child.isTextual()) {
         String text = child.asText();
-        String redacted = urls(text, path);
+        String redacted = text(text, path);
         if (!redacted.equals(text)) {
           node.put(name, redacted);
         }
@@ -120,7 +164,7 @@ final class Redactor {
         JsonNode item = array.get(i);
         if (item.isTextual()) {
           String text = item.asText();
-          String redacted = urls(text, path.index(i));
+          String redacted = text(text, path.index(i));
           if (!redacted.equals(text)) {
             array.set(i, TextNode.valueOf(redacted));
           }
@@ -135,7 +179,7 @@ final class Redactor {
     for (String key : fieldNames(annotations)) {
       String value = annotations.path(key).asText();
       if (key.equals(LAST_APPLIED) && !value.isEmpty()) {
-        remove(at.field(key), "last-applied-configuration", value);
+        remove(at.field(key), "last-applied-configuration");
         annotations.put(key, REDACTED);
       }
     }
@@ -155,10 +199,10 @@ final class Redactor {
       }
       String kind = secretKind(key);
       if (kind != null && !value.isEmpty()) {
-        remove(at.field(key), kind, value);
+        remove(at.field(key), kind);
         map.put(key, REDACTED);
       } else {
-        String redacted = urls(value, at.field(key));
+        String redacted = text(value, at.field(key));
         if (!redacted.equals(value)) {
           map.put(key, redacted);
         }
@@ -177,10 +221,10 @@ final class Redactor {
         String text = value.asText();
         String kind = secretKind(variable.path("name").asText());
         if (kind != null && !text.isEmpty()) {
-          remove(path.field("value"), kind, text);
+          remove(path.field("value"), kind);
           variable.put("value", REDACTED);
         } else {
-          String redacted = urls(text, path.field("value"));
+          String redacted = text(text, path.field("value"));
           if (!redacted.equals(text)) {
             variable.put("value", redacted);
           }
@@ -204,7 +248,7 @@ final class Redactor {
       String arg = args.get(i).asText();
       JsonPath path = at.index(i);
       if (nextIsSecret && !arg.startsWith("-") && !arg.isEmpty()) {
-        remove(path, "flag-value", arg);
+        remove(path, "flag-value");
         args.set(i, TextNode.valueOf(REDACTED));
         nextIsSecret = false;
         continue;
@@ -218,12 +262,12 @@ final class Redactor {
           continue;
         }
         if (!value.isEmpty()) {
-          remove(path, "flag-value", value);
+          remove(path, "flag-value");
           args.set(i, TextNode.valueOf(flag.group(1) + "=" + REDACTED));
           continue;
         }
       }
-      String redacted = urls(arg, path);
+      String redacted = text(arg, path);
       if (!redacted.equals(arg)) {
         args.set(i, TextNode.valueOf(redacted));
       }
@@ -231,65 +275,38 @@ final class Redactor {
   }
 
   /**
-   * The text with the user information of every URL replaced by {@code REDACTED}. Deliberately
-   * blunt, like the registry-key redaction of pull-secret views: a password may hold {@code /},
-   * {@code @} or {@code #} unescaped and must still never be shown, so when the authority holds a
-   * colon the user information runs to the last {@code @} of the URL.
+   * The text with every secret {@link SecretText} finds replaced, and the usernames of the pull
+   * secrets masked; each kind of value removed is listed once for {@code at}.
    */
-  String urls(String text, JsonPath at) {
-    if (text.indexOf('@') < 0 || !text.contains("://")) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    int copied = 0;
-    int from = 0;
-    Matcher scheme = SCHEME.matcher(text);
-    while (from < text.length() && scheme.find(from)) {
-      int start = scheme.end();
-      int end = start;
-      while (end < text.length() && !endsUrl(text.charAt(end))) {
-        end++;
-      }
-      int slash = indexOf(text, '/', start, end);
-      if (slash < 0) {
-        slash = end;
-      }
-      int colon = indexOf(text, ':', start, end);
-      int atSign = lastIndexOf(text, '@', start, colon >= 0 && colon < slash ? end : slash);
-      if (atSign > start) {
-        remove(at, "url-credentials", text.substring(start, atSign));
-        out.append(text, copied, start).append(REDACTED);
-        copied = atSign;
-        from = atSign;
-      } else {
-        from = start;
+  String text(String text, JsonPath at) {
+    Redacted redacted = seen.get(text);
+    if (redacted == null) {
+      redacted = redact(text);
+      if (seen.size() < MOST_REMEMBERED) {
+        seen.put(text, redacted);
       }
     }
-    if (copied == 0) {
-      return text;
+    for (String kind : redacted.kinds()) {
+      remove(at, kind);
     }
-    return out.append(text, copied, text.length()).toString();
+    return redacted.text();
   }
 
-  private static boolean endsUrl(char c) {
-    return Character.isWhitespace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
-  }
-
-  /** The first index of {@code c} in {@code [from, to)}, else -1. */
-  private static int indexOf(String text, char c, int from, int to) {
-    int i = text.indexOf(c, from);
-    return i < 0 || i >= to ? -1 : i;
-  }
-
-  /** The last index of {@code c} in {@code [from, to)}, else -1. */
-  private static int lastIndexOf(String text, char c, int from, int to) {
-    for (int i = to - 1; i >= from; i--) {
-      if (text.charAt(i) == c) {
-        return i;
+  private Redacted redact(String text) {
+    List<String> found = new ArrayList<>();
+    String redacted = secrets.redact(text, found);
+    if (usernames != null) {
+      Matcher name = usernames.matcher(redacted);
+      if (name.find()) {
+        found.add("username");
+        redacted = name.replaceAll(Matcher.quoteReplacement(BundleSecrets.USERNAME_MASK));
       }
     }
-    return -1;
+    return new Redacted(redacted, List.copyOf(new LinkedHashSet<>(found)));
   }
+
+  /** One string as redacted, and the kinds of value it lost. */
+  private record Redacted(String text, List<String> kinds) {}
 
   /**
    * What a value named {@code name} is, by the word that makes it look secret; null when it does
@@ -307,14 +324,9 @@ final class Redactor {
     return kind.equals("passwd") ? "password" : kind;
   }
 
-  private void remove(JsonPath path, String kind, String value) {
-    redactions.add(
-        new Redaction(
-            file,
-            object,
-            path.toString(),
-            kind,
-            Fingerprint.of(value.getBytes(StandardCharsets.UTF_8))));
+  /** No fingerprint: one of a removed value would let anyone test guesses against it. */
+  private void remove(JsonPath path, String kind) {
+    redactions.add(new Redaction(file, object, path.toString(), kind, null));
   }
 
   private static List<String> fieldNames(ObjectNode node) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.ManifestReader;
-import dev.pulldoctor.rules.model.Fingerprint;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -96,16 +95,17 @@ class BundleCanaryTest {
 
     Map<String, byte[]> entries = BundleRoundTripTest.entries(bundle);
     JsonNode manifest = JSON.readTree(entries.get("manifest.json"));
-    Map<String, String> kindByFingerprint = new HashMap<>();
+    // Listed by place and kind only: a fingerprint of a removed value would let anyone test
+    // guesses against it.
+    Set<String> kinds = new HashSet<>();
     manifest
         .path("redactions")
         .forEach(
-            r -> kindByFingerprint.put(r.path("fingerprint").asText(), r.path("kind").asText()));
-    planted.forEach(
-        (value, kind) ->
-            assertThat(kindByFingerprint)
-                .as("redaction of a %s value", kind)
-                .containsEntry(Fingerprint.of(value.getBytes(StandardCharsets.UTF_8)), kind));
+            r -> {
+              kinds.add(r.path("kind").asText());
+              assertThat(r.has("fingerprint")).as(r.toString()).isFalse();
+            });
+    assertThat(kinds).containsAll(planted.values());
     assertThat(manifest.path("redactions"))
         .anySatisfy(
             r -> {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pulldoctor.rules.model.Fingerprint;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,14 +32,16 @@ class RedactorTest {
   void removes_user_information_from_urls(String text, String expected, String removed) {
     Redactor redactor = new Redactor();
 
-    assertThat(redactor.urls(text, JsonPath.ROOT)).isEqualTo(expected);
+    assertThat(redactor.text(text, JsonPath.ROOT)).isEqualTo(expected);
     assertThat(redactor.redactions())
         .first()
         .satisfies(
             r -> {
               assertThat(r.kind()).isEqualTo("url-credentials");
-              assertThat(r.fingerprint()).isEqualTo(fingerprint(removed));
+              // No fingerprint: it would let anyone test guesses of the removed value.
+              assertThat(r.fingerprint()).isNull();
             });
+    assertThat(expected).doesNotContain(removed);
   }
 
   @ParameterizedTest
@@ -57,7 +57,7 @@ class RedactorTest {
   void keeps_urls_without_user_information(String text) {
     Redactor redactor = new Redactor();
 
-    assertThat(redactor.urls(text, JsonPath.ROOT)).isEqualTo(text);
+    assertThat(redactor.text(text, JsonPath.ROOT)).isEqualTo(text);
     assertThat(redactor.redactions()).isEmpty();
   }
 
@@ -144,7 +144,7 @@ class RedactorTest {
     assertThat(redactor.redactions())
         .filteredOn(r -> r.kind().equals("password"))
         .extracting(Redaction::fingerprint)
-        .containsExactly(fingerprint("hunter2"));
+        .containsOnlyNulls();
   }
 
   @Test
@@ -174,9 +174,5 @@ class RedactorTest {
             "$.items[0].data.DATABASE_PASSWORD",
             "$.items[0].data.DATABASE_URL",
             "$.items[0].binaryData.blob");
-  }
-
-  private static String fingerprint(String value) {
-    return Fingerprint.of(value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -83,7 +83,8 @@ class JUnitRendererTest {
   @Test
   void only_characters_xml_forbids_are_touched() {
     assertThat(JUnitRenderer.safe("ok é 😀 \t")).isEqualTo("ok é 😀 \\u0009");
-    assertThat(JUnitRenderer.safe("a\ud800b\uffffc")).isEqualTo("abc");
+    // A lone surrogate is shown escaped, like every invisible character; U+FFFF is dropped.
+    assertThat(JUnitRenderer.safe("a\ud800b\uffffc")).isEqualTo("a\\ud800bc");
   }
 
   private static Element parse(String xml) throws Exception {

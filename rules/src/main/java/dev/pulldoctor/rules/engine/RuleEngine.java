@@ -2,6 +2,7 @@ package dev.pulldoctor.rules.engine;
 
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Proof;
+import dev.pulldoctor.rules.redact.SecretText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,9 @@ public final class RuleEngine {
     for (Result result : results) {
       proven.add(prove(diagnosis, results, result));
     }
-    return report(diagnosis, generatedAt, proven);
+    // The one point every report passes: CLI, daemon and bundle all render what run returns.
+    return new ReportRedaction(SecretText.of(diagnosis.snapshot()))
+        .apply(report(diagnosis, generatedAt, proven));
   }
 
   /** Every rule's results, fixes not proven. */

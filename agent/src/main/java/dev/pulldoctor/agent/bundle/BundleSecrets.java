@@ -1,0 +1,99 @@
+package dev.pulldoctor.agent.bundle;
+
+import dev.pulldoctor.rules.model.SecretInfo;
+import dev.pulldoctor.rules.pullsecret.PullSecretView;
+import dev.pulldoctor.rules.pullsecret.RegistryCredential;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a bundle keeps of a Secret: nothing derived from the values of other secrets (their
+ * fingerprints would let anyone test guesses such as {@code airbyte}); pull-secret fingerprints
+ * keyed with the bundle's {@link BundleKey}; registry usernames masked as the daemon masks them
+ * ({@code serve/Usernames}), except the fixed usernames of cloud registry tokens, which name no one
+ * and which the token-expiry rule reads.
+ */
+final class BundleSecrets {
+  /** What a username is replaced with; the daemon's mask. */
+  static final String USERNAME_MASK = "<username>";
+
+  // The same list as serve/Usernames: fixed usernames of cloud registry tokens.
+  private static final Set<String> WELL_KNOWN =
+      Set.of(
+          "aws",
+          "oauth2accesstoken",
+          "_json_key",
+          "_json_key_base64",
+          "_token",
+          "00000000-0000-0000-0000-000000000000");
+
+  private final BundleKey key;
+
+  BundleSecrets(BundleKey key) {
+    this.key = key;
+  }
+
+  /** The secret as the bundle holds it. */
+  SecretInfo view(SecretInfo secret) {
+    PullSecretView pull = secret.pullSecret();
+    Map<String, String> fingerprints = new TreeMap<>();
+    if (pull != null) {
+      secret.valueFingerprints().forEach((k, v) -> fingerprints.put(k, key.keyed(v)));
+    }
+    return new SecretInfo(
+        secret.namespace(),
+        secret.name(),
+        secret.type(),
+        secret.dataKeys(),
+        secret.createdAt(),
+        secret.lastWrittenAt(),
+        pull == null ? null : view(pull),
+        fingerprints);
+  }
+
+  private PullSecretView view(PullSecretView view) {
+    List<RegistryCredential> credentials = new ArrayList<>(view.credentials().size());
+    for (RegistryCredential c : view.credentials()) {
+      credentials.add(
+          new RegistryCredential(
+              c.registryKey(),
+              c.keyringKey(),
+              username(c.username()),
+              c.hasAuth(),
+              c.hasUsername(),
+              c.hasPassword(),
+              c.passwordFingerprint() == null ? null : key.keyed(c.passwordFingerprint())));
+    }
+    return new PullSecretView(view.secretType(), view.format(), credentials, view.problems());
+  }
+
+  static @Nullable String username(@Nullable String name) {
+    if (name == null || name.isBlank() || WELL_KNOWN.contains(name.toLowerCase(Locale.ROOT))) {
+      return name;
+    }
+    return USERNAME_MASK;
+  }
+
+  /** The usernames a bundle masks, for finding them in other text. */
+  static Set<String> maskedUsernames(List<SecretInfo> secrets) {
+    Set<String> names = new java.util.TreeSet<>();
+    for (SecretInfo secret : secrets) {
+      PullSecretView view = secret.pullSecret();
+      if (view == null) {
+        continue;
+      }
+      for (RegistryCredential c : view.credentials()) {
+        String name = c.username();
+        if (name != null && USERNAME_MASK.equals(username(name))) {
+          names.add(name);
+        }
+      }
+    }
+    return names;
+  }
+}
