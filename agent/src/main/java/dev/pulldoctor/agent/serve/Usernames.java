@@ -79,6 +79,10 @@ public final class Usernames {
   public Report redact(Report report) {
     List<Result> results = new ArrayList<>();
     for (Result r : report.results()) {
+      String remediation = r.remediation() == null ? null : mask(r.remediation());
+      // The structured fix is kept (the page shows its commands apart from its prose) unless it
+      // names a user: then only the masked text is shown.
+      boolean fixNamesNoUser = remediation == null || remediation.equals(r.remediation());
       results.add(
           new Result(
               r.rule(),
@@ -87,8 +91,9 @@ public final class Usernames {
               r.subject(),
               r.image(),
               mask(r.message()),
-              r.remediation() == null ? null : mask(r.remediation()),
-              evidence(r.evidence())));
+              remediation,
+              evidence(r.evidence()),
+              fixNamesNoUser ? r.fix() : null));
     }
     return new Report(
         report.generatedAt(),

@@ -77,4 +77,41 @@ class UsernamesTest {
         .isEqualTo("user <username>, not acme-data-bots or xacme-data-bot");
     assertThat(usernames.mask("ECR username AWS")).isEqualTo("ECR username AWS");
   }
+
+  @Test
+  void a_fix_that_names_no_user_keeps_its_commands_and_one_that_does_is_text_only()
+      throws Exception {
+    Snapshot snapshot =
+        new ManifestSnapshots(Clock.systemUTC())
+            .read(List.of(Path.of("..", "examples", "healthy-private-registry")), null);
+    Usernames usernames = Usernames.of(snapshot);
+    Result plain =
+        Result.of(RULE, Status.FAIL, null, null, "missing")
+            .withFix(
+                dev.pulldoctor.rules.fix.Fix.of(
+                    "Create it:",
+                    new dev.pulldoctor.rules.fix.Step.Manual(
+                        "", "kubectl get secret regcred -n airbyte")));
+    Result naming =
+        Result.of(RULE, Status.FAIL, null, null, "wrong user")
+            .withFix(
+                dev.pulldoctor.rules.fix.Fix.of(
+                    "Log in:",
+                    new dev.pulldoctor.rules.fix.Step.Manual(
+                        "", "docker login -u robot$data-team+airbyte registry.example.com")));
+    Report report =
+        new Report(
+            snapshot.capturedAt(),
+            snapshot.source(),
+            dev.pulldoctor.rules.airbyte.AirbyteInstall.from(snapshot, "airbyte"),
+            List.of(),
+            List.of(plain, naming),
+            Summary.of(List.of(plain, naming)));
+
+    List<Result> masked = usernames.redact(report).results();
+
+    assertThat(masked.get(0).fix()).isEqualTo(plain.fix());
+    assertThat(masked.get(1).fix()).isNull();
+    assertThat(masked.get(1).remediation()).contains("docker login -u <username>");
+  }
 }
