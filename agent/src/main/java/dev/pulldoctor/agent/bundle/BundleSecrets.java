@@ -3,9 +3,9 @@ package dev.pulldoctor.agent.bundle;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import dev.pulldoctor.rules.pullsecret.RegistryCredential;
+import dev.pulldoctor.rules.pullsecret.TokenUsernames;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,16 +21,6 @@ import org.jspecify.annotations.Nullable;
 final class BundleSecrets {
   /** What a username is replaced with; the daemon's mask. */
   static final String USERNAME_MASK = "<username>";
-
-  // The same list as serve/Usernames: fixed usernames of cloud registry tokens.
-  private static final Set<String> WELL_KNOWN =
-      Set.of(
-          "aws",
-          "oauth2accesstoken",
-          "_json_key",
-          "_json_key_base64",
-          "_token",
-          "00000000-0000-0000-0000-000000000000");
 
   private final BundleKey key;
 
@@ -73,7 +63,7 @@ final class BundleSecrets {
   }
 
   static @Nullable String username(@Nullable String name) {
-    if (name == null || name.isBlank() || WELL_KNOWN.contains(name.toLowerCase(Locale.ROOT))) {
+    if (name == null || name.isBlank() || TokenUsernames.isFixed(name)) {
       return name;
     }
     return USERNAME_MASK;

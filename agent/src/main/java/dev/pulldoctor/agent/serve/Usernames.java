@@ -6,6 +6,7 @@ import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import dev.pulldoctor.rules.pullsecret.RegistryCredential;
+import dev.pulldoctor.rules.pullsecret.TokenUsernames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,14 +29,6 @@ public final class Usernames {
   /** What a username is replaced with. */
   public static final String MASK = "<username>";
 
-  private static final Set<String> WELL_KNOWN =
-      Set.of(
-          "aws",
-          "oauth2accesstoken",
-          "_json_key",
-          "_json_key_base64",
-          "_token",
-          "00000000-0000-0000-0000-000000000000");
   // Characters that may continue a username; a match must not be part of a longer word.
   private static final String WORD = "[\\p{Alnum}._@+-]";
 
@@ -65,9 +58,7 @@ public final class Usernames {
       }
       for (RegistryCredential credential : view.credentials()) {
         String name = credential.username();
-        if (name != null
-            && !name.isBlank()
-            && !WELL_KNOWN.contains(name.toLowerCase(Locale.ROOT))) {
+        if (name != null && !name.isBlank() && !TokenUsernames.isFixed(name)) {
           names.add(name);
         }
       }
