@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompletionIT {
   private static final List<String> FORMATS =
-      List.of("table", "json", "yaml", "markdown", "sarif", "junit");
+      List.of("table", "json", "yaml", "markdown", "sarif", "junit", "html");
 
   @TempDir static Path dir;
   private static Path bash;
