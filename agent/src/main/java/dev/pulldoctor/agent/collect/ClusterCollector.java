@@ -23,7 +23,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -198,7 +201,7 @@ public final class ClusterCollector {
       Listing<Pod> pods,
       Listing<Event> events,
       Listing<ServiceAccount> serviceAccounts,
-      Listing<ReducedSecrets> secrets,
+      Listing<SecretListing.Listed> secrets,
       Listing<Role> roles,
       Listing<RoleBinding> roleBindings,
       Listing<NetworkPolicy> networkPolicies) {
@@ -210,19 +213,19 @@ public final class ClusterCollector {
       builder.addAll(accounts);
       // An identity that may read only some Secrets (RBAC resourceNames, the Helm chart's
       // rbac.secrets.mode=names) cannot list them: it gets the ones Airbyte names, one by one.
-      // One reduction of the whole list (a list of one, or none when the kind is unreadable).
-      List<ReducedSecrets> reduced =
+      // One listing of the whole namespace (a list of one, or none when the kind is unreadable).
+      List<String> referenced = NamedSecrets.referenced(install, accounts, namespace);
+      List<SecretListing.Listed> listed =
           secrets.take(
               builder,
               () ->
                   List.of(
-                      new ReducedSecrets(
-                          NamedSecrets.read(
-                              client,
-                              builder,
-                              namespace,
-                              NamedSecrets.referenced(install, accounts, namespace)),
-                          List.of())));
+                      new SecretListing.Listed(
+                          new ReducedSecrets(
+                              NamedSecrets.read(client, builder, namespace, referenced), List.of()),
+                          Set.of())));
+      List<ReducedSecrets> reduced =
+          listed.stream().map(l -> withNamedData(l, builder, referenced)).toList();
       List<SecretInfo> secretInfos = reduced.stream().flatMap(r -> r.secrets().stream()).toList();
       reduced.stream().flatMap(r -> r.helmReleases().stream()).forEach(builder::helmRelease);
       builder.addAll(roles.take(builder));
@@ -233,6 +236,24 @@ public final class ClusterCollector {
           "read {} secrets in namespace {} (kept as redacted views)",
           secretInfos.size(),
           namespace);
+    }
+
+    /**
+     * The listing, with the Secrets Airbyte names as pull secrets read by name where the listing
+     * knew them by metadata alone (a pull secret of the wrong type): the rules say what its type
+     * and keys are.
+     */
+    private ReducedSecrets withNamedData(
+        SecretListing.Listed listed, Snapshot.Builder builder, List<String> referenced) {
+      List<String> toRead = referenced.stream().filter(listed.metadataOnly()::contains).toList();
+      if (toRead.isEmpty()) {
+        return listed.reduced();
+      }
+      Map<String, SecretInfo> byName = new HashMap<>();
+      NamedSecrets.read(client, builder, namespace, toRead).forEach(s -> byName.put(s.name(), s));
+      List<SecretInfo> secrets =
+          listed.reduced().secrets().stream().map(s -> byName.getOrDefault(s.name(), s)).toList();
+      return new ReducedSecrets(secrets, listed.reduced().helmReleases());
     }
   }
 
@@ -269,17 +290,10 @@ public final class ClusterCollector {
               return reducer.events();
             });
     // Reduce at once, on the thread that listed them; never log or keep a fabric8 Secret (its
-    // toString prints data).
-    Listing<ReducedSecrets> secrets =
+    // toString prints data). Data is read of pull secrets and Helm release records only.
+    Listing<SecretListing.Listed> secrets =
         submit(
-            pool,
-            "secrets",
-            "",
-            namespace,
-            () ->
-                List.of(
-                    ReducedSecrets.of(
-                        Pages.all(client.secrets().inNamespace(namespace)::list, Pages.PAGE))));
+            pool, "secrets", "", namespace, () -> List.of(SecretListing.list(client, namespace)));
     Listing<ServiceAccount> serviceAccounts =
         submit(
             pool,

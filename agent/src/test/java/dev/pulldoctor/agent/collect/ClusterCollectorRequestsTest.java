@@ -2,9 +2,11 @@ package dev.pulldoctor.agent.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentListBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -22,6 +24,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,54 @@ class ClusterCollectorRequestsTest {
         .allSatisfy(n -> assertThat(n.getStatus().getImages()).hasSize(50));
     assertThat(live.accessReviews()).hasSize(5);
     assertThat(live.collectionErrors()).isEmpty();
+  }
+
+  @Test
+  void secret_data_is_read_of_pull_secrets_and_helm_releases_only() throws Exception {
+    List<String> secretRequests = new ArrayList<>();
+    int before = server.getRequestCount();
+    Snapshot live = collect("airbyte");
+    for (int i = 0, after = server.getRequestCount(); i < after; i++) {
+      RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+      if (i >= before && request.getPath().startsWith("/api/v1/namespaces/airbyte/secrets")) {
+        secretRequests.add(request.getPath() + " accept=" + accepted(request.getHeader("Accept")));
+      }
+    }
+
+    // Names from a metadata-only LIST (no data in its answer); data from LISTs by type only.
+    assertThat(secretRequests)
+        .containsExactlyInAnyOrder(
+            "/api/v1/namespaces/airbyte/secrets?limit=500 accept=metadata-only",
+            "/api/v1/namespaces/airbyte/secrets?fieldSelector=type%3Dkubernetes.io%2Fdockerconfigjson&limit=500"
+                + " accept=objects",
+            "/api/v1/namespaces/airbyte/secrets?fieldSelector=type%3Dkubernetes.io%2Fdockercfg&limit=500"
+                + " accept=objects",
+            "/api/v1/namespaces/airbyte/secrets?fieldSelector=type%3Dhelm.sh%2Frelease.v1&labelSelector=owner%3Dhelm&limit=500"
+                + " accept=objects");
+    // Airbyte's own secret (database password and all) is known by name alone.
+    SecretInfo airbyteSecrets = live.secret("airbyte", "airbyte-airbyte-secrets").orElseThrow();
+    assertThat(airbyteSecrets.dataNotRead()).isTrue();
+    assertThat(airbyteSecrets.dataKeys()).isEmpty();
+    assertThat(airbyteSecrets.valueFingerprints()).isEmpty();
+    assertThat(airbyteSecrets.createdAt()).isEqualTo(Instant.parse("2026-11-03T14:20:08Z"));
+    // The pull secret and the release record are read whole, as before.
+    assertThat(live.secret("airbyte", "regcred").orElseThrow().pullSecret()).isNotNull();
+    assertThat(live.helmRelease("airbyte", "airbyte")).isPresent();
+    assertThat(live.secrets().stream().filter(SecretInfo::dataNotRead))
+        .hasSize(
+            (int)
+                objects.stream()
+                    .filter(o -> o instanceof Secret secret && "Opaque".equals(secret.getType()))
+                    .count())
+        .hasSizeGreaterThan(250);
+  }
+
+  /** What an Accept header asks for: a kind's own list, or its metadata only. */
+  private static String accepted(@Nullable String accept) {
+    if (accept == null) {
+      return "objects";
+    }
+    return accept.contains("as=PartialObjectMetadataList") ? "metadata-only" : accept;
   }
 
   /** The page requests of {@code lists} ("GET path"): a LIST of 2,000 pods is 4 pages. */

@@ -10,6 +10,8 @@ import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -18,9 +20,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -176,6 +180,67 @@ class ClusterCollectorTest {
 
     assertThat(live.collectionErrors()).isEmpty();
     assertThat(worstByRule(run(live))).containsEntry("pullsecret.exists", Status.FAIL);
+  }
+
+  @Test
+  void a_pull_secret_of_the_wrong_type_is_read_by_name_and_no_other_secret_keeps_data()
+      throws Exception {
+    Path dir = Path.of("..", "examples", "healthy-private-registry");
+    seed(dir);
+    // regcred made with 'kubectl create secret generic --from-file=.dockerconfigjson=…': the
+    // kubelet ignores it, since only the two docker types are read.
+    Secret regcred = client.secrets().inNamespace("airbyte").withName("regcred").get();
+    client.secrets().inNamespace("airbyte").withName("regcred").delete();
+    client
+        .secrets()
+        .inNamespace("airbyte")
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("regcred")
+                .withNamespace("airbyte")
+                .endMetadata()
+                .withType("Opaque")
+                .withData(regcred.getData())
+                .build())
+        .create();
+    Snapshot offline = new ManifestSnapshots(CLOCK).read(List.of(dir), null);
+    int before = server.getRequestCount();
+
+    Snapshot live = new ClusterCollector(client, CLOCK).collect("airbyte", "mock");
+
+    List<String> gets = new ArrayList<>();
+    for (int i = 0, after = server.getRequestCount(); i < after; i++) {
+      String path = server.takeRequest(1, TimeUnit.SECONDS).getPath();
+      if (i >= before && path.startsWith("/api/v1/namespaces/airbyte/secrets/")) {
+        gets.add(path);
+      }
+    }
+    assertThat(gets).containsExactly("/api/v1/namespaces/airbyte/secrets/regcred");
+    assertThat(live.secret("airbyte", "regcred").orElseThrow())
+        .satisfies(
+            s -> {
+              assertThat(s.type()).isEqualTo("Opaque");
+              assertThat(s.dataKeys()).containsExactly(".dockerconfigjson");
+            });
+    assertThat(run(live))
+        .filteredOn(r -> r.rule().equals("pullsecret.format"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(Status.FAIL);
+              assertThat(r.message()).contains("holds a .dockerconfigjson key but its type is not");
+            });
+    // The mock answers the type-selected LISTs with every Secret; none but the docker and Helm
+    // types is kept with its data.
+    assertThat(live.secret("airbyte", "airbyte-airbyte-secrets").orElseThrow())
+        .satisfies(
+            s -> {
+              assertThat(s.dataNotRead()).isTrue();
+              assertThat(s.valueFingerprints()).isEmpty();
+            });
+    assertThat(offline.secret("airbyte", "airbyte-airbyte-secrets").orElseThrow().dataKeys())
+        .isNotEmpty();
   }
 
   private void forbid(String path, String verb) {

@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * A large Airbyte namespace for the collector's request-count test and the benchmark harness
@@ -141,30 +142,83 @@ public final class LargeNamespace {
       }
     }
     byPath.forEach(
-        (path, items) -> {
-          // As the API server pages: limit objects a page, a continue token while more remain.
-          int limit = (int) (path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE);
-          int pages = Math.max(1, (items.size() + limit - 1) / limit);
-          for (int page = 0; page < pages; page++) {
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("resourceVersion", "1");
-            if (page + 1 < pages) {
-              metadata.put("continue", "page" + (page + 1));
-            }
-            Map<String, Object> list = new LinkedHashMap<>();
-            list.put("apiVersion", "v1");
-            list.put("kind", "List");
-            list.put("metadata", metadata);
-            list.put(
-                "items", items.subList(page * limit, Math.min(items.size(), (page + 1) * limit)));
-            server
-                .expect()
-                .get()
-                .withPath(pagePath(path, page))
-                .andReturn(200, serialization.asJson(list))
-                .always();
-          }
-        });
+        (kindPath, kindItems) ->
+            listsOf(kindPath)
+                .forEach(
+                    (path, selected) -> {
+                      List<Object> items =
+                          kindItems.stream()
+                              .filter(selected)
+                              .map(o -> path.equals(kindPath) ? answered(o) : o)
+                              .toList();
+                      // As the API server pages: limit objects a page, a continue token while
+                      // more remain.
+                      int limit = (int) (path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE);
+                      int pages = Math.max(1, (items.size() + limit - 1) / limit);
+                      for (int page = 0; page < pages; page++) {
+                        Map<String, Object> metadata = new LinkedHashMap<>();
+                        metadata.put("resourceVersion", "1");
+                        if (page + 1 < pages) {
+                          metadata.put("continue", "page" + (page + 1));
+                        }
+                        Map<String, Object> list = new LinkedHashMap<>();
+                        list.put("apiVersion", "v1");
+                        list.put("kind", "List");
+                        list.put("metadata", metadata);
+                        list.put(
+                            "items",
+                            items.subList(
+                                page * limit, Math.min(items.size(), (page + 1) * limit)));
+                        server
+                            .expect()
+                            .get()
+                            .withPath(pagePath(path, page))
+                            .andReturn(200, serialization.asJson(list))
+                            .always();
+                      }
+                    }));
+  }
+
+  /**
+   * The LISTs the collector makes of one kind's path, each with the objects it answers: one, except
+   * for Secrets, which are listed as {@link SecretListing} lists them: every name in a
+   * metadata-only LIST, data only in LISTs selected by type.
+   */
+  static Map<String, Predicate<HasMetadata>> listsOf(String path) {
+    Map<String, Predicate<HasMetadata>> lists = new LinkedHashMap<>();
+    lists.put(path, o -> true);
+    if (path.endsWith("/secrets")) {
+      lists.put(
+          path + "?fieldSelector=type%3Dkubernetes.io%2Fdockerconfigjson",
+          typed(SecretListing.DOCKER_CONFIG_JSON));
+      lists.put(
+          path + "?fieldSelector=type%3Dkubernetes.io%2Fdockercfg",
+          typed(SecretListing.DOCKER_CFG));
+      lists.put(
+          path + "?fieldSelector=type%3Dhelm.sh%2Frelease.v1&labelSelector=owner%3Dhelm",
+          typed("helm.sh/release.v1")
+              .and(o -> "helm".equals(o.getMetadata().getLabels().get("owner"))));
+    }
+    return lists;
+  }
+
+  private static Predicate<HasMetadata> typed(String type) {
+    return o -> o instanceof Secret secret && type.equals(secret.getType());
+  }
+
+  /**
+   * The object as the plain LIST of its kind answers it: a Secret as the metadata-only LIST does
+   * (PartialObjectMetadata, no data), anything else whole.
+   */
+  private static Object answered(HasMetadata object) {
+    if (!(object instanceof Secret)) {
+      return object;
+    }
+    Map<String, Object> partial = new LinkedHashMap<>();
+    partial.put("apiVersion", "meta.k8s.io/v1");
+    partial.put("kind", "PartialObjectMetadata");
+    partial.put("metadata", object.getMetadata());
+    return partial;
   }
 
   /**
@@ -173,13 +227,19 @@ public final class LargeNamespace {
    */
   public static List<String> pageRequests(List<HasMetadata> objects, List<String> paths) {
     List<String> requests = new ArrayList<>();
-    for (String path : paths) {
-      long count = objects.stream().filter(o -> path.equals(listPath(o))).count();
-      long limit = path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE;
-      long pages = Math.max(1, (count + limit - 1) / limit);
-      for (int page = 0; page < pages; page++) {
-        requests.add("GET " + pagePath(path, page));
-      }
+    for (String kindPath : paths) {
+      List<HasMetadata> ofKind =
+          objects.stream().filter(o -> kindPath.equals(listPath(o))).toList();
+      listsOf(kindPath)
+          .forEach(
+              (path, selected) -> {
+                long count = ofKind.stream().filter(selected).count();
+                long limit = path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE;
+                long pages = Math.max(1, (count + limit - 1) / limit);
+                for (int page = 0; page < pages; page++) {
+                  requests.add("GET " + pagePath(path, page));
+                }
+              });
     }
     return requests;
   }
@@ -187,7 +247,8 @@ public final class LargeNamespace {
   /** The path of page {@code page} (from 0) of a LIST paged as the collector pages it. */
   public static String pagePath(String path, int page) {
     long limit = path.endsWith("/events") ? Pages.EVENT_PAGE : Pages.PAGE;
-    return path + (page == 0 ? "?limit=" + limit : "?continue=page" + page + "&limit=" + limit);
+    String paging = (page == 0 ? "" : "continue=page" + page + "&") + "limit=" + limit;
+    return path + (path.contains("?") ? "&" : "?") + paging;
   }
 
   /** The path a namespace-scoped LIST of the object's kind goes to, or the cluster-wide one. */

@@ -68,6 +68,27 @@ public record SecretInfo(
     this(namespace, name, type, dataKeys, createdAt, null, pullSecret);
   }
 
+  /**
+   * The type given to a Secret whose data was not read: a live collection reads the data of pull
+   * secrets and Helm release records only, so any other Secret is known by its metadata alone.
+   */
+  public static final String TYPE_NOT_READ = "(not read: not a pull-secret type)";
+
+  /**
+   * A Secret known by its metadata alone (a metadata-only LIST): its name and write times, no type,
+   * keys or values. It is of none of the types whose data is read, so it is no pull secret.
+   */
+  public static SecretInfo metadataOnly(
+      String namespace, String name, @Nullable Instant createdAt, @Nullable Instant lastWrittenAt) {
+    return new SecretInfo(
+        namespace, name, TYPE_NOT_READ, List.of(), createdAt, lastWrittenAt, null);
+  }
+
+  /** Whether only the metadata of this Secret was read ({@link #metadataOnly}). */
+  public boolean dataNotRead() {
+    return TYPE_NOT_READ.equals(type);
+  }
+
   /** The newest of {@link #lastWrittenAt} and {@link #createdAt}: when the payload last changed. */
   public @Nullable Instant writtenAt() {
     if (lastWrittenAt == null) {
