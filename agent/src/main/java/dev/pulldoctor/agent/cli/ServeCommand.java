@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.bundle.BundleRequest;
 import dev.pulldoctor.agent.bundle.BundleWriter;
+import dev.pulldoctor.agent.collect.AccessReviewCache;
 import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
@@ -123,6 +124,17 @@ final class ServeCommand implements Callable<Integer> {
   Duration minGap = Duration.ofSeconds(10);
 
   @Option(
+      names = "--sar-max-age",
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description =
+          "How long the answers of the launcher's access reviews are used again while no Role,"
+              + " RoleBinding, ClusterRole, ClusterRoleBinding or launcher ServiceAccount changed;"
+              + " 0s asks every run (default: ${DEFAULT-VALUE}).")
+  Duration sarMaxAge = Duration.ofHours(1);
+
+  @Option(
       names = "--token-file",
       paramLabel = "FILE",
       description =
@@ -171,7 +183,8 @@ final class ServeCommand implements Callable<Integer> {
               offline,
               afterCollection(connection),
               Rules.all(),
-              clock);
+              clock,
+              new AccessReviewCache(sarMaxAge, clock));
       Schedule schedule = new Schedule(interval, debounce, minGap, Duration.ofSeconds(5));
       try (DaemonApp app =
           listening(

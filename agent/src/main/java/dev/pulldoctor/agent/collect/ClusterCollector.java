@@ -1,6 +1,7 @@
 package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
+import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ReducedSecrets;
 import dev.pulldoctor.rules.model.SecretInfo;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -67,10 +69,21 @@ public final class ClusterCollector {
 
   private final KubernetesClient client;
   private final Clock clock;
+  private final AccessReviewCache reviewCache;
 
+  /** A collector that asks every access review each time (the one-shot commands). */
   public ClusterCollector(KubernetesClient client, Clock clock) {
+    this(client, clock, AccessReviewCache.NONE);
+  }
+
+  /**
+   * A collector that uses the answers {@code reviewCache} kept while the RBAC objects are unchanged
+   * (the daemon).
+   */
+  public ClusterCollector(KubernetesClient client, Clock clock, AccessReviewCache reviewCache) {
     this.client = client;
     this.clock = clock;
+    this.reviewCache = reviewCache;
   }
 
   /**
@@ -179,19 +192,37 @@ public final class ClusterCollector {
       logger.debug("job pods run in namespace {}", jobNamespace);
       jobKinds = submitJobKinds(pool, jobNamespace);
     }
-    // Reviews are small and sequential (they stop at the first failure): this thread makes them
-    // while the pool lists, into a builder of their own so the snapshot's order stays fixed.
-    Snapshot.Builder reviews = Snapshot.builder(clock.instant(), source);
-    new AccessReviewer(client).review(reviews, install);
     airbyteKinds.take(builder, install);
     if (jobKinds != null) {
       jobKinds.take(builder, install);
     }
+    clusterKinds.take(builder);
+    review(builder, install);
+    return builder.build();
+  }
+
+  /**
+   * Adds the access reviews: the kept answers while the RBAC objects just read are those they were
+   * given for ({@link AccessReviewCache}), else asked now. Reviews are small and sequential (they
+   * stop at the first failure), so they follow the LISTs they depend on.
+   */
+  private void review(Snapshot.Builder builder, AirbyteInstall install) {
+    String question = AccessReviewCache.question(install, builder.build());
+    Optional<List<AccessReview>> kept =
+        question == null ? Optional.empty() : reviewCache.answers(question);
+    if (kept.isPresent()) {
+      logger.debug("access reviews: RBAC unchanged, {} answers kept", kept.get().size());
+      kept.get().forEach(builder::accessReview);
+      return;
+    }
+    Snapshot.Builder reviews = Snapshot.builder(clock.instant(), builder.build().source());
+    new AccessReviewer(client).review(reviews, install);
     Snapshot reviewed = reviews.build();
     reviewed.accessReviews().forEach(builder::accessReview);
     reviewed.collectionErrors().forEach(builder::collectionError);
-    clusterKinds.take(builder);
-    return builder.build();
+    if (question != null && reviewed.collectionErrors().isEmpty()) {
+      reviewCache.keep(question, reviewed.accessReviews());
+    }
   }
 
   /** The namespaced kinds of one namespace, listed in the pool. */

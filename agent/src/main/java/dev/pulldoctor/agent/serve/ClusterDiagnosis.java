@@ -1,5 +1,6 @@
 package dev.pulldoctor.agent.serve;
 
+import dev.pulldoctor.agent.collect.AccessReviewCache;
 import dev.pulldoctor.agent.collect.ClusterCollector;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.rules.engine.Diagnosis;
@@ -15,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The daemon's diagnosis: one live collection per run, then what Airbyte's API lists and what the
- * registries answer ({@link SnapshotStep}), then every rule. The Airbyte namespace, when not given,
- * is looked up until an install is found and then kept, which saves the cluster-wide lookups on
- * every later run.
+ * registries answer ({@link SnapshotStep}), then every rule. Access reviews are asked again only
+ * when the RBAC objects changed or the kept answers are older than the cache allows ({@link
+ * AccessReviewCache}). The Airbyte namespace, when not given, is looked up until an install is
+ * found and then kept, which saves the cluster-wide lookups on every later run.
  */
 public final class ClusterDiagnosis implements DiagnosisRun {
   private final KubernetesClient client;
@@ -27,6 +29,7 @@ public final class ClusterDiagnosis implements DiagnosisRun {
   private final SnapshotStep afterCollection;
   private final RuleEngine engine;
   private final Clock clock;
+  private final AccessReviewCache reviewCache;
   private volatile @Nullable String namespace;
 
   /**
@@ -37,6 +40,7 @@ public final class ClusterDiagnosis implements DiagnosisRun {
    * @param images images to check; empty to discover them from job pods and events
    * @param offline whether rules may not make network calls besides the Kubernetes API
    * @param afterCollection what each run adds to the collected snapshot (discovery, probes)
+   * @param reviewCache the access-review answers kept between runs
    */
   public ClusterDiagnosis(
       KubernetesClient client,
@@ -46,7 +50,8 @@ public final class ClusterDiagnosis implements DiagnosisRun {
       boolean offline,
       SnapshotStep afterCollection,
       List<Rule> rules,
-      Clock clock) {
+      Clock clock,
+      AccessReviewCache reviewCache) {
     this.client = client;
     this.namespace = namespace;
     this.context = context;
@@ -55,11 +60,13 @@ public final class ClusterDiagnosis implements DiagnosisRun {
     this.afterCollection = afterCollection;
     this.engine = new RuleEngine(rules);
     this.clock = clock;
+    this.reviewCache = reviewCache;
   }
 
   /** What a run gives the rules: the collection plus discovery and probes. */
   public Snapshot snapshot() throws ClusterUnreachableException {
-    return afterCollection.apply(new ClusterCollector(client, clock).collect(namespace, context));
+    return afterCollection.apply(
+        new ClusterCollector(client, clock, reviewCache).collect(namespace, context));
   }
 
   @Override

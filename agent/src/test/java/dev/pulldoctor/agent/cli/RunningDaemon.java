@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.collect.AccessReviewCache;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.http.BundleSource;
 import dev.pulldoctor.agent.http.RateLimiter;
@@ -120,7 +121,8 @@ final class RunningDaemon implements AutoCloseable {
             true,
             afterCollection,
             rules,
-            clock);
+            clock,
+            new AccessReviewCache(Duration.ofHours(1), clock));
     DaemonApp app =
         DaemonApp.start(
             new DaemonApp.Settings(
