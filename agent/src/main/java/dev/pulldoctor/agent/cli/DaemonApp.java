@@ -68,6 +68,7 @@ final class DaemonApp implements AutoCloseable {
     Daemon daemon = new Daemon(settings.diagnosis(), settings.schedule(), clock);
     daemon.addListener(new RunMetrics(metrics.registry(), rules));
     RunMetrics.bindStaleness(metrics.registry(), () -> daemon.state().stale(clock.instant()));
+    metrics.versionedBy(daemon::state);
     // After RunMetrics: scrapes serve this rendering until the next run or Metrics.MAX_AGE.
     daemon.addListener(record -> metrics.refresh());
     ChangeWatcher watcher =

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,10 @@ public final class Metrics implements AutoCloseable {
   private final AtomicReference<@Nullable Rendered> rendered = new AtomicReference<>();
   private final AtomicLong changes = new AtomicLong();
   private final ReentrantLock rendering = new ReentrantLock();
+  // What gauges read at scrape time (the daemon's state): a rendering made before it changed is
+  // never served after, so /metrics agrees with /readyz the moment the state changes, without
+  // waiting for the run's listeners to call refresh.
+  private volatile Supplier<@Nullable Object> version = () -> null;
 
   private Metrics(
       PrometheusMeterRegistry registry, List<AutoCloseable> binders, LongSupplier nanoTime) {
@@ -66,11 +71,13 @@ public final class Metrics implements AutoCloseable {
   private static final class Rendered {
     final long atNanos;
     final long change;
+    final @Nullable Object version;
     final byte[] text;
 
-    Rendered(long atNanos, long change, byte[] text) {
+    Rendered(long atNanos, long change, @Nullable Object version, byte[] text) {
       this.atNanos = atNanos;
       this.change = change;
+      this.version = version;
       this.text = text;
     }
   }
@@ -151,27 +158,44 @@ public final class Metrics implements AutoCloseable {
   }
 
   /**
-   * The exposition as UTF-8, as last rendered: re-rendered after {@link #refresh} or once it is
-   * {@link #MAX_AGE} old. While one caller re-renders, the others get the previous rendering, so a
-   * scrape never waits behind another (only the very first one renders).
+   * Makes renderings depend on {@code version} (compared by identity, read before each rendering):
+   * a rendering made for another version is never served.
+   */
+  public void versionedBy(Supplier<@Nullable Object> version) {
+    this.version = version;
+  }
+
+  /**
+   * The exposition as UTF-8, as last rendered: re-rendered after {@link #refresh}, when the {@link
+   * #versionedBy version} changed, or once it is {@link #MAX_AGE} old. While one caller re-renders
+   * for age or a refresh, the others get the previous rendering, so a scrape never waits behind
+   * another; after a version change every caller waits for a current one.
    */
   public byte[] scrapeBytes() {
+    Object current = version.get();
     Rendered last = rendered.get();
-    if (last != null
-        && last.change == changes.get()
-        && nanoTime.getAsLong() - last.atNanos < MAX_AGE.toNanos()) {
+    if (last != null && fits(last, current)) {
       return last.text;
     }
-    if (last == null) {
+    if (last == null || last.version != current) {
       rendering.lock();
     } else if (!rendering.tryLock()) {
       return last.text;
     }
     try {
-      return render().text;
+      Rendered meanwhile = rendered.get();
+      return meanwhile != null && meanwhile != last && fits(meanwhile, current)
+          ? meanwhile.text
+          : render().text;
     } finally {
       rendering.unlock();
     }
+  }
+
+  private boolean fits(Rendered rendering, @Nullable Object current) {
+    return rendering.version == current
+        && rendering.change == changes.get()
+        && nanoTime.getAsLong() - rendering.atNanos < MAX_AGE.toNanos();
   }
 
   /**
@@ -192,9 +216,13 @@ public final class Metrics implements AutoCloseable {
   private Rendered render() {
     // Read before rendering: a change during the rendering makes the next scrape render again.
     long change = changes.get();
+    Object current = version.get();
     Rendered fresh =
         new Rendered(
-            nanoTime.getAsLong(), change, registry.scrape().getBytes(StandardCharsets.UTF_8));
+            nanoTime.getAsLong(),
+            change,
+            current,
+            registry.scrape().getBytes(StandardCharsets.UTF_8));
     rendered.set(fresh);
     return fresh;
   }

@@ -3,8 +3,11 @@ package dev.pulldoctor.agent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +33,26 @@ class MetricsCacheTest {
       runs.increment();
       nanos.addAndGet(Metrics.MAX_AGE.toNanos());
       assertThat(text(metrics)).as("past the bound").contains("pulldoctor_test_runs_total 2.0");
+    }
+  }
+
+  @Test
+  void a_state_change_shows_in_the_next_scrape_before_any_refresh() {
+    AtomicLong nanos = new AtomicLong(1_000);
+    AtomicReference<Object> state = new AtomicReference<>(new Object());
+    AtomicBoolean stale = new AtomicBoolean();
+    try (Metrics metrics = Metrics.create("test", nanos::get)) {
+      Gauge.builder("pulldoctor.test.stale", stale, s -> s.get() ? 1 : 0)
+          .register(metrics.registry());
+      metrics.versionedBy(state::get);
+      assertThat(text(metrics)).contains("pulldoctor_test_stale 0.0");
+
+      // The daemon's state is replaced when a run fails; the run's listeners (which refresh the
+      // metrics) come after. /readyz already says "not ready": /metrics must agree.
+      stale.set(true);
+      state.set(new Object());
+
+      assertThat(text(metrics)).contains("pulldoctor_test_stale 1.0");
     }
   }
 
