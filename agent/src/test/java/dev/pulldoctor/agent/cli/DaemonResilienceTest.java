@@ -51,9 +51,10 @@ class DaemonResilienceTest {
   private static void outage(MockApi api, RunningDaemon daemon, @Nullable String servedReport)
       throws InterruptedException {
     api.failing(true);
-    daemon.awaitReady(503, WAIT);
+    daemon.awaitReadyz("not ready: the last run failed", WAIT);
 
     HttpResponse<String> ready = daemon.get("/readyz");
+    assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(ready.body()).contains("not ready: the last run failed");
     assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
     HttpResponse<String> metrics = daemon.get("/metrics");

@@ -179,6 +179,20 @@ final class RunningDaemon implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code /readyz} says {@code reason}: during an outage the watches may make it 503
+   * (naming them) before the run that fails does.
+   */
+  void awaitReadyz(String reason, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!get("/readyz").body().contains(reason)) {
+      assertThat(System.nanoTime())
+          .as("/readyz saying '%s' within %s", reason, timeout)
+          .isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
   /** The status of {@code rule}'s worst result, e.g. {@code fail}; null when it has none. */
   static @Nullable String status(JsonNode report, String rule) {
     String worst = null;
