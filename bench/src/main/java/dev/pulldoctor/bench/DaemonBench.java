@@ -388,7 +388,10 @@ final class DaemonBench {
         .edit(s -> new SecretBuilder(s).withData(Map.of(".dockerconfigjson", data)).build());
   }
 
-  /** The password fingerprints {@code pullsecret.format} reports for the pull secret. */
+  /**
+   * The password fingerprints {@code pullsecret.format} reports for the pull secret. They are keyed
+   * per daemon process, which is enough: they are only compared within the one daemon measured.
+   */
   private static String fingerprint(String report) throws IOException {
     for (JsonNode result : JSON.readTree(report).path("results")) {
       if (result.path("rule").asText().equals("pullsecret.format")

@@ -12,7 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * never written. A plain SHA-256 of a password can be checked against a list of common passwords
  * ({@code sha256("airbyte")} starts {@code a169ac3cb579}); an HMAC under a key nobody has cannot,
  * and still tells whether two secrets in the same bundle hold the same password, which is all a
- * reader of the bundle needs.
+ * reader of the bundle needs. The fingerprints it keys are already keyed per process ({@code
+ * SecretFingerprint}); keying them again per bundle keeps two bundles of one daemon, or a bundle
+ * and that daemon's report, from being joined on them.
  */
 final class BundleKey {
   static final String PREFIX = "hmac-sha256:";

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param kind what the value was: {@code password}, {@code secret}, {@code token}, {@code key},
  *     {@code credential}, {@code url-credentials}, {@code flag-value}, {@code
  *     last-applied-configuration}, {@code binary-data} or {@code secret-data}
- * @param fingerprint {@code sha256:} and 12 hex digits of the removed value; null when unknown
+ * @param fingerprint always null in bundles made now: a fingerprint of a removed value would let
+ *     anyone test guesses against it; older bundles listed {@code sha256:} and 12 hex digits
  */
 public record Redaction(
     String file, String object, String path, String kind, @Nullable String fingerprint) {

@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,7 +71,7 @@ class ServeProcessTest {
     }
   }
 
-  private static List<String> forbidden() {
+  private static List<String> forbidden() throws NoSuchAlgorithmException {
     return List.of(
         CANARY,
         "c4n4ry",
@@ -77,7 +80,9 @@ class ServeProcessTest {
         "canary-user",
         b64(CANARY),
         b64(USER + ":" + CANARY),
-        b64(USER + ":" + CANARY).substring(4, 20));
+        b64(USER + ":" + CANARY).substring(4, 20),
+        // what the password fingerprint used to be: anyone could compute it from a guess
+        sha256Prefix(CANARY));
   }
 
   /** The healthy example, whose launcher also names a secret holding the canary. */
@@ -106,6 +111,12 @@ class ServeProcessTest {
             .withData(Map.of(".dockerconfigjson", b64(config)))
             .build());
     return objects;
+  }
+
+  private static String sha256Prefix(String text) throws NoSuchAlgorithmException {
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 6);
   }
 
   private static String b64(String text) {

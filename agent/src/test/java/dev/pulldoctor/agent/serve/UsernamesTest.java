@@ -46,7 +46,7 @@ class UsernamesTest {
                     "list",
                     List.of("robot$data-team+airbyte", 3),
                     "passwordFingerprints",
-                    List.of("sha256:0123456789ab")));
+                    List.of("hmac:0123456789ab")));
     Report report =
         new Report(
             snapshot.capturedAt(),
@@ -64,7 +64,7 @@ class UsernamesTest {
         .doesNotContainKey("username")
         .containsEntry("note", "<username>")
         .containsEntry("list", List.of("<username>", 3))
-        .containsEntry("passwordFingerprints", List.of("sha256:0123456789ab"));
+        .containsEntry("passwordFingerprints", List.of("hmac:0123456789ab"));
   }
 
   @Test

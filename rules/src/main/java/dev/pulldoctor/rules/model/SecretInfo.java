@@ -3,6 +3,7 @@ package dev.pulldoctor.rules.model;
 import dev.pulldoctor.rules.helm.HelmReleaseDecoder;
 import dev.pulldoctor.rules.pullsecret.DockerConfigParser;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
+import dev.pulldoctor.rules.pullsecret.SecretFingerprint;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,13 +20,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * What pulldoctor keeps of a Secret: its identity, type and key names, and for secrets that look
  * like pull secrets a redacted {@link PullSecretView}. Secret values are never kept, only their
- * {@link Fingerprint}s, so that a support bundle can list every value it left out.
+ * {@link SecretFingerprint}s (keyed per process), so that a support bundle can compare the values
+ * of its pull secrets.
  *
  * @param createdAt {@code metadata.creationTimestamp}
  * @param lastWrittenAt the newest {@code metadata.managedFields[].time}: a secret refreshed in
  *     place ({@code kubectl apply}) keeps its creationTimestamp, so only this shows the refresh;
  *     null when the input has no managedFields
- * @param valueFingerprints key → fingerprint of the decoded value; empty when unknown
+ * @param valueFingerprints key → {@link SecretFingerprint} of the decoded value; empty when unknown
  */
 public record SecretInfo(
     String namespace,
@@ -131,7 +133,8 @@ public record SecretInfo(
         (key, value) ->
             fingerprints.put(
                 key,
-                Fingerprint.of((value == null ? "" : value).getBytes(StandardCharsets.UTF_8))));
+                SecretFingerprint.of(
+                    (value == null ? "" : value).getBytes(StandardCharsets.UTF_8))));
     return fingerprints;
   }
 
@@ -144,7 +147,7 @@ public record SecretInfo(
       // Hand-written manifests may hold text that is not base64: fingerprint it as written.
       bytes = text.getBytes(StandardCharsets.UTF_8);
     }
-    String fingerprint = Fingerprint.of(bytes);
+    String fingerprint = SecretFingerprint.of(bytes);
     Arrays.fill(bytes, (byte) 0);
     return fingerprint;
   }

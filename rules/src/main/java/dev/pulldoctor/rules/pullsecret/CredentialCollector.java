@@ -2,10 +2,8 @@ package dev.pulldoctor.rules.pullsecret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,19 +130,14 @@ final class CredentialCollector {
   }
 
   /**
-   * {@code sha256:} and the first 12 hex digits of the password's SHA-256: enough to tell whether
-   * two secrets hold the same password, not enough to show it.
+   * The password's {@link SecretFingerprint}: enough to tell whether two secrets hold the same
+   * password, not enough to show it or to test a guess against it.
    */
   private static @Nullable String fingerprint(byte @Nullable [] password) {
     if (password == null || password.length == 0) {
       return null;
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(password);
-      return "sha256:" + HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform must provide SHA-256", e);
-    }
+    return SecretFingerprint.of(password);
   }
 
   /** A field set next to {@code auth} that differs from what {@code auth} decodes to. */

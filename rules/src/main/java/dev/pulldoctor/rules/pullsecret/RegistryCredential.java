@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param hasAuth an {@code auth} field is present and non-empty
  * @param hasUsername a {@code username} field is present and non-empty
  * @param hasPassword a {@code password} field is present and non-empty
- * @param passwordFingerprint {@code sha256:} and 12 hex digits of the password the kubelet sends,
- *     for comparing secrets without showing them; null when there is no password
+ * @param passwordFingerprint the {@link SecretFingerprint} of the password the kubelet sends, for
+ *     comparing secrets without showing them (within one process: the key is made per process);
+ *     null when there is no password
  */
 public record RegistryCredential(
     String registryKey,

@@ -1,18 +1,17 @@
 package dev.pulldoctor.rules.redact;
 
-import dev.pulldoctor.rules.model.Fingerprint;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import dev.pulldoctor.rules.pullsecret.RegistryCredential;
+import dev.pulldoctor.rules.pullsecret.SecretFingerprint;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -34,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>the passwords of the pull secrets the run read, in any of the encodings a registry or a
  *       tool may echo them in: as is, URL-encoded, hex, base64 of the password or of {@code
  *       user:password}, JSON {@code \\u} escapes. The passwords themselves are never held: a word
- *       of the text is matched by its {@link Fingerprint} against the pull-secret views' password
- *       fingerprints, so this class needs nothing the snapshot does not already keep.
+ *       of the text is matched by its {@link SecretFingerprint} against the pull-secret views'
+ *       password fingerprints, so this class needs nothing the snapshot does not already keep.
+ *       Those are keyed per process, so only fingerprints made by this process find anything.
  * </ul>
  */
 public final class SecretText {
@@ -54,30 +54,19 @@ public final class SecretText {
   private static final int LONGEST_WORD = 1024;
   private static final int MOST_BOUNDARIES = 96;
 
-  // A SHA-256 per candidate stretch of every string of a bundle: one digest per thread, and the
-  // fingerprints as the 48-bit numbers they spell, so that a comparison allocates nothing.
-  private static final String PREFIX = "sha256:";
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(SecretText::sha256);
-
+  // One keyed fingerprint per candidate stretch of every string of a bundle: compared as the
+  // 48-bit numbers they spell, not as strings, to keep that cheap.
   private final Set<Long> passwordFingerprints;
 
   private SecretText(Set<String> passwordFingerprints) {
-    Set<Long> prefixes = new HashSet<>();
+    Set<Long> bits = new HashSet<>();
     for (String fingerprint : passwordFingerprints) {
-      if (fingerprint.startsWith(PREFIX) && fingerprint.length() == PREFIX.length() + 12) {
-        prefixes.add(Long.parseLong(fingerprint.substring(PREFIX.length()), 16));
+      OptionalLong parsed = SecretFingerprint.parse(fingerprint);
+      if (parsed.isPresent()) {
+        bits.add(parsed.getAsLong());
       }
     }
-    this.passwordFingerprints = Set.copyOf(prefixes);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform must provide SHA-256", e);
-    }
+    this.passwordFingerprints = Set.copyOf(bits);
   }
 
   /** Knows the password fingerprints of every pull secret in {@code snapshot}. */
@@ -98,7 +87,8 @@ public final class SecretText {
   }
 
   /**
-   * Knows the passwords whose {@link Fingerprint}s are given; for tests and callers without one.
+   * Knows the passwords whose {@link SecretFingerprint}s are given; for tests and callers without
+   * one.
    */
   public static SecretText knowing(Set<String> passwordFingerprints) {
     return new SecretText(passwordFingerprints);
@@ -258,18 +248,13 @@ public final class SecretText {
     return false;
   }
 
-  /** Whether {@code value}'s {@link Fingerprint} is a known password's. */
+  /** Whether {@code value}'s {@link SecretFingerprint} is a known password's. */
   private boolean matches(String value) {
     if (value.isEmpty()) {
       return false;
     }
-    MessageDigest digest = SHA256.get();
-    byte[] hash = digest.digest(value.getBytes(StandardCharsets.UTF_8));
-    long prefix = 0;
-    for (int i = 0; i < 6; i++) {
-      prefix = (prefix << 8) | (hash[i] & 0xff);
-    }
-    return passwordFingerprints.contains(prefix);
+    return passwordFingerprints.contains(
+        SecretFingerprint.bits(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The candidate as written and as each encoding it could be in would decode it. */

@@ -60,7 +60,7 @@ class DockerConfigParserFuzzTest {
       assertRedacted(credential.registryKey());
       assertRedacted(credential.keyringKey());
       String fingerprint = credential.passwordFingerprint();
-      if (fingerprint != null && !fingerprint.matches("sha256:[0-9a-f]{12}")) {
+      if (fingerprint != null && !fingerprint.matches("hmac:[0-9a-f]{12}")) {
         throw new AssertionError("fingerprint " + fingerprint);
       }
     }

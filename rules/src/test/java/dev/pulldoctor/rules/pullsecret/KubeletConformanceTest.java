@@ -12,12 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,15 +236,7 @@ class KubeletConformanceTest {
   }
 
   private static String fingerprint(byte[] password) {
-    if (password.length == 0) {
-      return null;
-    }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(password);
-      return "sha256:" + HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return password.length == 0 ? null : SecretFingerprint.of(password);
   }
 
   /** The kubelet's result, or for a documented difference, pulldoctor's. */

@@ -2,7 +2,7 @@ package dev.pulldoctor.rules.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulldoctor.rules.model.Fingerprint;
+import dev.pulldoctor.rules.pullsecret.SecretFingerprint;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SecretTextTest {
   private static final String PASSWORD = "hunter2#x/Y";
   private static final SecretText KNOWING =
-      SecretText.knowing(Set.of(Fingerprint.of(PASSWORD.getBytes(StandardCharsets.UTF_8))));
+      SecretText.knowing(Set.of(SecretFingerprint.of(PASSWORD.getBytes(StandardCharsets.UTF_8))));
 
   @ParameterizedTest
   @CsvSource(
