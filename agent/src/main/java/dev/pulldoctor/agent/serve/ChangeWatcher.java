@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -61,7 +63,8 @@ public final class ChangeWatcher implements AutoCloseable {
 
   /** The resource kinds watched, the values of {@link #restarts}'s key. */
   public static final List<String> KINDS =
-      List.of("Deployment", "ConfigMap", "Secret", "ServiceAccount", "Event");
+      List.of(
+          "Deployment", "ConfigMap", "Secret", "ServiceAccount", "Role", "RoleBinding", "Event");
 
   private static final Duration MAX_RESTART_WAIT = Duration.ofMinutes(1);
 
@@ -172,6 +175,17 @@ public final class ChangeWatcher implements AutoCloseable {
         "ServiceAccount " + jobNs + "/" + targets.serviceAccount(),
         o -> true,
         true);
+    // The launcher's permissions: a Role or RoleBinding of the job namespace changed can change
+    // rbac.job-launcher, whose access reviews are then asked again (AccessReviewCache). Cluster
+    // RBAC is not watched (that would take a cluster-wide watch): a change there shows at the
+    // next periodic run.
+    add(client.rbac().roles().inNamespace(jobNs), Role.class, "Roles in " + jobNs, o -> true, true);
+    add(
+        client.rbac().roleBindings().inNamespace(jobNs),
+        RoleBinding.class,
+        "RoleBindings in " + jobNs,
+        o -> true,
+        true);
     add(
         // No field selector: most events in Airbyte's namespaces are about pods anyway, and the
         // handler keeps only job-pod image events.
@@ -182,7 +196,7 @@ public final class ChangeWatcher implements AutoCloseable {
         false);
     logger.info(
         "watching {} object(s) for changes: launcher {}, ConfigMap {}, secrets {}, service account"
-            + " {}, job-pod events in {}",
+            + " {}, Roles, RoleBindings and job-pod events in {}",
         watches.size(),
         launcher,
         configMap,

@@ -90,6 +90,32 @@ class ServeTest {
   }
 
   @Test
+  void a_removed_role_binding_shows_in_the_report_within_3_seconds() throws Exception {
+    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"));
+        RunningDaemon daemon =
+            RunningDaemon.start(api, dir, RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+      assertThat(RunningDaemon.status(daemon.report(), "rbac.job-launcher")).isEqualTo("pass");
+      // The watches start after the first report names what to watch.
+      Thread.sleep(2_000);
+
+      long start = System.nanoTime();
+      api.client
+          .rbac()
+          .roleBindings()
+          .inNamespace("airbyte")
+          .withName("airbyte-admin-binding")
+          .delete();
+
+      // No periodic run for 10 min: only the RoleBinding watch can trigger this one.
+      daemon.awaitReport(
+          r -> "fail".equals(RunningDaemon.status(r, "rbac.job-launcher")), Duration.ofSeconds(3));
+      System.out.printf(
+          "RoleBinding deleted to report: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  @Test
   void the_pages_show_fingerprints_but_no_registry_usernames() throws Exception {
     try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"));
         RunningDaemon daemon =
