@@ -22,16 +22,19 @@ import java.util.regex.Pattern;
  * bench/target/results.md}. Progress goes to stderr.
  *
  * <pre>
- * bench/run [--runs N] [--only live,start,manifests,daemon,rules]
+ * bench/run [--runs N] [--only live,start,daemon,rules,manifests,hostile]
  * </pre>
  *
  * <p>{@code live} and {@code daemon} share one mock API server holding the large namespace, seeded
- * once. The table lists the sections in the order of the issue: live, start, daemon, rules; then
- * manifests.
+ * once; {@code hostile} seeds one of its own. The table lists the sections in the order of the
+ * issue: live, start, daemon, rules; then manifests and hostile. {@code hostile} is an acceptance
+ * check rather than a timing and runs only when asked for ({@code --only hostile}).
  */
 public final class Bench {
   private static final Set<String> SECTIONS =
-      Set.of("live", "start", "daemon", "rules", "manifests");
+      Set.of("live", "start", "daemon", "rules", "manifests", "hostile");
+  private static final String USAGE =
+      "usage: bench/run [--runs N] [--only live,start,daemon,rules,manifests,hostile]";
   // java.util.logging keeps loggers weakly: hold the one whose level is set.
   private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
@@ -54,9 +57,7 @@ public final class Bench {
             only.add(section);
           }
         }
-        default ->
-            throw new IllegalArgumentException(
-                "usage: bench/run [--runs N] [--only live,start,daemon,rules,manifests]");
+        default -> throw new IllegalArgumentException(USAGE);
       }
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -83,8 +84,9 @@ public final class Bench {
     // A 20,000-pod run takes seconds: three runs per file are enough to see the spread.
     List<Row> manifests =
         only.contains("manifests") ? ManifestBench.run(root, Math.min(runs, 3)) : List.<Row>of();
+    List<Row> hostile = only.contains("hostile") ? HostileBench.run(root, runs) : List.<Row>of();
     List<Row> rows = new ArrayList<>();
-    for (List<Row> section : List.of(live, start, daemon, rules, manifests)) {
+    for (List<Row> section : List.of(live, start, daemon, rules, manifests, hostile)) {
       rows.addAll(section);
     }
     String table = table(rows, runs, before, started);

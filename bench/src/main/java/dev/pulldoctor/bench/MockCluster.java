@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +25,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The large namespace ({@link LargeNamespace}, full size) in fabric8's mock API server, CRUD mode,
- * in this JVM: seeded once, then read by the {@code live} and {@code daemon} sections. Access
- * reviews are answered "allowed" by an expectation, as a real API server answers them; the CRUD
- * store alone would only echo them back. Every request is counted in a request log by method, path
- * and watch, which is how the {@code daemon} section counts the API requests of an idle hour.
+ * in this JVM: seeded once, then read by the {@code live} and {@code daemon} sections; or other
+ * objects, such as the {@code hostile} section's namespace flooded with events. Access reviews are
+ * answered "allowed" by an expectation, as a real API server answers them; the CRUD store alone
+ * would only echo them back. Every request is counted in a request log by method, path and watch,
+ * which is how the {@code daemon} section counts the API requests of an idle hour.
  */
 final class MockCluster implements AutoCloseable {
   private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
@@ -42,6 +45,7 @@ final class MockCluster implements AutoCloseable {
   private final Path dir;
   private final Path kubeconfig;
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+  private volatile Set<String> staticPaths = Set.of();
 
   private MockCluster() throws IOException {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -50,7 +54,14 @@ final class MockCluster implements AutoCloseable {
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
-            requests.computeIfAbsent(key(request), k -> new AtomicLong()).incrementAndGet();
+            String key = key(request);
+            requests.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            if (key.endsWith(" watch")
+                && staticPaths.contains(key.substring("GET ".length(), key.length() - 6))) {
+              // Nothing changes there: a watch that hears nothing, as an API server's watch from
+              // the list's resourceVersion. The CRUD store would first send every object again.
+              return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {});
+            }
             return crud.dispatch(request);
           }
         };
@@ -66,15 +77,31 @@ final class MockCluster implements AutoCloseable {
 
   /** Starts the server and creates the large namespace in it (25–40 s here). */
   static MockCluster seeded(Path root) throws Exception {
+    return seeded(
+        LargeNamespace.objects(root.resolve("examples"), LargeNamespace.Size.FULL), List.of());
+  }
+
+  /**
+   * Starts the server and creates {@code objects} in it. The objects of {@code staticPaths}
+   * (collection paths such as {@code /api/v1/namespaces/NS/events}) must not change afterwards,
+   * which lets the server answer for them as an API server does where the CRUD store does not: the
+   * LISTs the collector pages ({@code limit}, {@code continue}) page by page ({@link
+   * LargeNamespace#serve}, expectations made once on top of the CRUD store, which ignores {@code
+   * limit}), and watches with silence (the CRUD store sends every object it holds to a new watch).
+   * A LIST without a limit, such as an informer's, goes to the CRUD store.
+   */
+  static MockCluster seeded(List<HasMetadata> objects, List<String> staticPaths) throws Exception {
     MockCluster cluster = new MockCluster();
     boolean seeded = false;
     try {
-      List<HasMetadata> objects =
-          LargeNamespace.objects(root.resolve("examples"), LargeNamespace.Size.FULL);
       Bench.progress("seeding the mock API server (CRUD) with " + objects.size() + " objects…");
       Samples seeding = new Samples();
       seeding.time(() -> LargeNamespace.seed(cluster.client, objects));
       Bench.progress("seeded in " + seeding.describe());
+      if (!staticPaths.isEmpty()) {
+        LargeNamespace.serve(cluster.server, objects, staticPaths);
+        cluster.staticPaths = Set.copyOf(staticPaths);
+      }
       cluster.answerAccessReviews();
       seeded = true;
       return cluster;

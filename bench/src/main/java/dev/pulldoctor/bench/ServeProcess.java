@@ -51,10 +51,34 @@ final class ServeProcess implements AutoCloseable {
     command.add("--log-level=info");
     command.add("serve");
     command.addAll(args);
+    return launch(command, env);
+  }
+
+  /**
+   * Starts {@code java JVM_OPTIONS -jar agent/target/pulldoctor.jar --log-level=info serve ARGS}
+   * with the harness's JDK, as the container image's entrypoint starts it (none of bin/pulldoctor's
+   * options), and waits until it listens.
+   */
+  static ServeProcess startJar(Path root, List<String> jvmOptions, List<String> args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(root.resolve("agent/target/pulldoctor.jar").toString());
+    command.add("--log-level=info");
+    command.add("serve");
+    command.addAll(args);
+    return launch(command, Map.of());
+  }
+
+  private static ServeProcess launch(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("pulldoctor-serve", ".log");
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().remove("PULLDOCTOR_CDS");
     builder.environment().remove("PULLDOCTOR_JAVA_OPTS");
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
     builder.environment().putAll(env);
     Process process =
         builder
@@ -99,6 +123,48 @@ final class ServeProcess implements AutoCloseable {
     }
   }
 
+  /** The answer to {@code GET path}, whatever its status. */
+  Answer answer(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Answer(response.statusCode(), response.body());
+  }
+
+  /** A status and a body. */
+  record Answer(int status, String body) {}
+
+  /**
+   * {@code POST path} with {@code Authorization: Bearer TOKEN} and no body: the status, and the
+   * seconds of {@code Retry-After} (0 without one).
+   */
+  int[] post(String path, String token) throws IOException, InterruptedException {
+    HttpResponse<Void> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+    int retryAfter = response.headers().firstValue("Retry-After").map(Integer::parseInt).orElse(0);
+    return new int[] {response.statusCode(), retryAfter};
+  }
+
+  /** Whether the process still runs. */
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** The exit code, once the process has ended. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** The sum of the values of the Prometheus series matching {@code series} (a regex) now. */
   double metric(String series) {
     return metric(get("/metrics"), series);
@@ -121,16 +187,25 @@ final class ServeProcess implements AutoCloseable {
 
   /** The resident set size, from {@code /proc}, in bytes. */
   long rssBytes() throws IOException {
-    Matcher rss =
-        Pattern.compile("VmRSS:\\s+(\\d+) kB")
+    return procStatus("VmRSS");
+  }
+
+  /** The peak resident set size so far ({@code VmHWM}), from {@code /proc}, in bytes. */
+  long peakRssBytes() throws IOException {
+    return procStatus("VmHWM");
+  }
+
+  private long procStatus(String field) throws IOException {
+    Matcher value =
+        Pattern.compile(field + ":\\s+(\\d+) kB")
             .matcher(
                 Files.readString(
                     Path.of("/proc", Long.toString(process.pid()), "status"),
                     StandardCharsets.US_ASCII));
-    if (!rss.find()) {
-      throw new IllegalStateException("no VmRSS for process " + process.pid());
+    if (!value.find()) {
+      throw new IllegalStateException("no " + field + " for process " + process.pid());
     }
-    return Long.parseLong(rss.group(1)) * 1024;
+    return Long.parseLong(value.group(1)) * 1024;
   }
 
   /**

@@ -7,8 +7,6 @@ import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.model.Snapshot;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class HostileEventsTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private static final String NAMESPACE = "airbyte-abctl";
+  private static final String NAMESPACE = HostileNamespace.NAMESPACE;
   private static final String EVENTS = "/api/v1/namespaces/" + NAMESPACE + "/events";
   private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
@@ -44,16 +42,11 @@ class HostileEventsTest {
   @Test
   void large_events_are_read_in_pages_and_kept_small_and_the_verdicts_do_not_change()
       throws Exception {
-    Path example = Path.of("..", "examples", "abctl-missing-pull-secret");
-    Snapshot offline = new ManifestSnapshots(CLOCK).read(List.of(example), null);
-    List<HasMetadata> objects =
-        new ArrayList<>(new ManifestReader().read(List.of(example)).objects());
-    for (int i = 0; i < 10_000; i++) {
-      objects.add(noise("chatty-" + (i % 50), i, "x".repeat(1024)));
-    }
-    for (int i = 0; i < 100; i++) {
-      objects.add(noise("huge-" + (i % 2), 20_000 + i, "y".repeat(1 << 20)));
-    }
+    Path examples = Path.of("..", "examples");
+    Snapshot offline =
+        new ManifestSnapshots(CLOCK)
+            .read(List.of(examples.resolve(HostileNamespace.EXAMPLE)), null);
+    List<HasMetadata> objects = HostileNamespace.objects(examples);
     List<String> paths = new ArrayList<>();
     for (String kind : List.of("pods", "events", "serviceaccounts", "secrets", "configmaps")) {
       paths.add("/api/v1/namespaces/" + NAMESPACE + "/" + kind);
@@ -86,11 +79,19 @@ class HostileEventsTest {
             LargeNamespace.pageRequests(objects, List.of(EVENTS)).stream()
                 .map(r -> r.substring("GET ".length()))
                 .toList())
-        .hasSize((10_100 + offline.events().size() + 24) / 25);
+        .hasSize(
+            (HostileNamespace.CHATTY_EVENTS
+                    + HostileNamespace.HUGE_EVENTS
+                    + offline.events().size()
+                    + 24)
+                / 25);
     assertThat(live.collectionErrors()).isEmpty();
     assertThat(live.events())
         // 52 noise pods, each kept to its newest MAX_EVENTS_PER_POD, and the example's own.
-        .hasSize(52 * EventReducer.MAX_EVENTS_PER_POD + offline.events().size())
+        .hasSize(
+            (HostileNamespace.CHATTY_PODS + HostileNamespace.HUGE_PODS)
+                    * EventReducer.MAX_EVENTS_PER_POD
+                + offline.events().size())
         .allSatisfy(
             e ->
                 assertThat(e.getMessage())
@@ -99,28 +100,6 @@ class HostileEventsTest {
         .as("message characters kept")
         .isLessThan(2 << 20);
     assertThat(comparable(run(live))).isEqualTo(comparable(run(offline)));
-  }
-
-  /** An event about a pod that is not a job pod, seen {@code second} seconds into the day. */
-  private static Event noise(String pod, int second, String message) {
-    String time = Instant.parse("2026-11-23T00:00:00Z").plusSeconds(second).toString();
-    return new EventBuilder()
-        .withNewMetadata()
-        .withName(pod + "." + second)
-        .withNamespace(NAMESPACE)
-        .endMetadata()
-        .withNewInvolvedObject()
-        .withKind("Pod")
-        .withName(pod)
-        .withNamespace(NAMESPACE)
-        .endInvolvedObject()
-        .withReason("Noise")
-        .withType("Normal")
-        .withMessage(message)
-        .withFirstTimestamp(time)
-        .withLastTimestamp(time)
-        .withCount(1)
-        .build();
   }
 
   private void allowEveryReview() {
