@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * events, whose messages anyone may make large), and each page can be reduced and dropped before
  * the next one is read.
  */
-final class Pages {
+public final class Pages {
   /** Objects per page. */
-  static final long PAGE = 500;
+  public static final long PAGE = 500;
 
   /**
    * Events per page: an event can be as large as the API server's object limit (about 1.5 MiB), and
@@ -26,7 +26,7 @@ final class Pages {
    * MiB in the worst case (about 25 KiB in practice). At 100 a page of 1 MiB events ran a 256 MiB
    * heap out of memory.
    */
-  static final long EVENT_PAGE = 25;
+  public static final long EVENT_PAGE = 25;
 
   private Pages() {}
 

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.serve;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
+import dev.pulldoctor.agent.collect.Pages;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -179,17 +180,25 @@ public final class ChangeWatcher implements AutoCloseable {
     // rbac.job-launcher, whose access reviews are then asked again (AccessReviewCache). Cluster
     // RBAC is not watched (that would take a cluster-wide watch): a change there shows at the
     // next periodic run.
-    add(client.rbac().roles().inNamespace(jobNs), Role.class, "Roles in " + jobNs, o -> true, true);
     add(
-        client.rbac().roleBindings().inNamespace(jobNs),
+        client.rbac().roles().inNamespace(jobNs).withLimit(Pages.PAGE),
+        Role.class,
+        "Roles in " + jobNs,
+        o -> true,
+        true);
+    add(
+        client.rbac().roleBindings().inNamespace(jobNs).withLimit(Pages.PAGE),
         RoleBinding.class,
         "RoleBindings in " + jobNs,
         o -> true,
         true);
     add(
         // No field selector: most events in Airbyte's namespaces are about pods anyway, and the
-        // handler keeps only job-pod image events.
-        client.v1().events().inNamespace(jobNs),
+        // handler keeps only job-pod image events. Listed in pages, as the collector lists them:
+        // the first list (and every relist) of a namespace flooded with large events was read as
+        // one answer, 113 MiB for the attack run's 10,000 × 1 KiB + 100 × 1 MiB events, and ran
+        // the chart's 360 MiB heap out of memory (bench/run --only hostile).
+        client.v1().events().inNamespace(jobNs).withLimit(Pages.EVENT_PAGE),
         Event.class,
         "a job-pod image event in " + jobNs,
         ChangeWatcher::isJobPodPullEvent,
