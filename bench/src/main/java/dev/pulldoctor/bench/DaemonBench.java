@@ -263,11 +263,12 @@ final class DaemonBench {
     double used = ServeProcess.metric(scrape, HEAP_USED);
     double committed = ServeProcess.metric(scrape, HEAP_COMMITTED);
     serve.jcmd("GC.run");
-    double live = serve.metric(HEAP_USED);
+    double live = serve.heapUsedBytes();
     rows.add(
         Row.of(
             "daemon",
-            "heap after the idle interval: used / committed; used after a full GC (`jcmd GC.run`)",
+            "heap after the idle interval: used / committed; used after a full GC (`jcmd GC.run`,"
+                + " then `GC.heap_info`)",
             String.format(
                 Locale.ROOT,
                 "%.0f / %.0f MiB; %.0f MiB",

@@ -220,7 +220,7 @@ final class HostileBench {
         result.peak = serve.peakRssBytes();
         serve.jcmd("GC.run");
         // Not /metrics: its JVM figures may be 5 s old.
-        result.heapAfterGc = heapUsedKib(serve.jcmd("GC.heap_info")) * 1024.0;
+        result.heapAfterGc = ServeProcess.heapUsedKib(serve.jcmd("GC.heap_info")) * 1024.0;
         result.nmt = nmt(serve.jcmd("VM.native_memory", "summary"));
       }
       result.stoppedAt = stoppedAt;
@@ -456,16 +456,6 @@ final class HostileBench {
   /** The process ended on its own. */
   private static final class Died extends Exception {
     private static final long serialVersionUID = 1L;
-  }
-
-  /** The used KiB of the generations in {@code jcmd GC.heap_info}'s answer. */
-  private static long heapUsedKib(String heapInfo) {
-    Matcher generation = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heapInfo);
-    long used = 0;
-    while (generation.find()) {
-      used += Long.parseLong(generation.group(2));
-    }
-    return used;
   }
 
   private static long maxHeap(String flags) {

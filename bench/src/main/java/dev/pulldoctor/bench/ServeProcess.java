@@ -209,6 +209,25 @@ final class ServeProcess implements AutoCloseable {
   }
 
   /**
+   * The heap's used bytes now, as {@code jcmd GC.heap_info} reports them: not {@code /metrics},
+   * whose JVM figures may be up to 5 s old (Metrics.MAX_AGE), so a reading right after {@code jcmd
+   * GC.run} would show the heap before the collection.
+   */
+  long heapUsedBytes() throws IOException, InterruptedException {
+    return heapUsedKib(jcmd("GC.heap_info")) * 1024;
+  }
+
+  /** The used KiB of the generations in {@code jcmd GC.heap_info}'s answer. */
+  static long heapUsedKib(String heapInfo) {
+    Matcher generation = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(heapInfo);
+    long used = 0;
+    while (generation.find()) {
+      used += Long.parseLong(generation.group(2));
+    }
+    return used;
+  }
+
+  /**
    * Runs {@code jcmd PID ARGS} (the harness's JDK, which bin/pulldoctor also runs) and returns its
    * output.
    */
