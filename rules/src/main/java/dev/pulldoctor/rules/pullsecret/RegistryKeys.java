@@ -1,5 +1,7 @@
 package dev.pulldoctor.rules.pullsecret;
 
+import dev.pulldoctor.rules.goport.GoBytes;
+import dev.pulldoctor.rules.goport.GoUrl;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -10,30 +12,18 @@ final class RegistryKeys {
   private RegistryKeys() {}
 
   /**
-   * The key the kubelet files the entry under, as {@code BasicDockerKeyring.Add} computes it:
-   * {@code https://} added when neither {@code http://} nor {@code https://} starts the key (case
-   * matters), parsed with {@code url.Parse}, a leading {@code /v1} or {@code /v2} removed from a
-   * path that continues with {@code /}, and {@code host[:port]} kept with the path unless that is
-   * empty or {@code /}. The result is {@link #redact redacted}: odd keys such as {@code
-   * HTTPS://user:pass@host} leave userinfo in the path.
+   * The key the kubelet files the entry under, {@link KubeletKeyring#indexKey} (as {@code
+   * BasicDockerKeyring.Add} computes it) shown as text and {@link #redact redacted}: odd keys such
+   * as {@code HTTPS://user:pass@host} leave userinfo in the path.
    *
    * @return the index key, or null when the kubelet logs the key as invalid and skips the entry
    */
   static @Nullable String keyringKey(String registryKey) {
-    String url =
-        registryKey.startsWith("https://") || registryKey.startsWith("http://")
-            ? registryKey
-            : "https://" + registryKey;
-    GoUrl.HostPath parsed = GoUrl.parse(url);
-    if (parsed == null) {
+    try {
+      return redact(GoBytes.text(KubeletKeyring.indexKey(GoBytes.of(registryKey))));
+    } catch (GoUrl.ParseError e) {
       return null;
     }
-    String path = parsed.path();
-    if (path.startsWith("/v1/") || path.startsWith("/v2/")) {
-      path = path.substring(3);
-    }
-    String key = path.isEmpty() || path.equals("/") ? parsed.host() : parsed.host() + path;
-    return redact(key);
   }
 
   /**
