@@ -250,7 +250,7 @@ final class DaemonBench {
             "RSS over the idle interval (sampled every 2 s, "
                 + rss.size()
                 + " samples; JVM options below)",
-            mib(rss),
+            Samples.mib(rss),
             "≤ 200 MiB",
             max(rss) / 1048576.0 <= 200
                 ? String.format(Locale.ROOT, "met (%.0f MiB under)", 200 - max(rss) / 1048576.0)
@@ -328,7 +328,7 @@ final class DaemonBench {
               "daemon",
               "  RSS with bin/pulldoctor's options only (no heap limit, no MALLOC_ARENA_MAX), after"
                   + " 4 runs; heap committed",
-              mib(rss) + String.format(Locale.ROOT, "; %.0f MiB", heap / 1048576)));
+              Samples.mib(rss) + String.format(Locale.ROOT, "; %.0f MiB", heap / 1048576)));
       serve.terminate();
     }
   }
@@ -417,18 +417,6 @@ final class DaemonBench {
 
   private static long max(List<Long> values) {
     return values.stream().mapToLong(Long::longValue).max().orElse(0);
-  }
-
-  private static String mib(List<Long> bytes) {
-    Samples mib = new Samples();
-    bytes.forEach(b -> mib.add(b / 1048576.0));
-    return String.format(
-        Locale.ROOT,
-        "max %.0f MiB (median %.0f, min %.0f, n=%d)",
-        mib.max(),
-        mib.median(),
-        mib.min(),
-        mib.size());
   }
 
   /**

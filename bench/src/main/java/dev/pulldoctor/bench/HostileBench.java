@@ -307,7 +307,7 @@ final class HostileBench {
                 Locale.ROOT,
                 "%s; samples: %s",
                 r.peak < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", r.peak / 1048576.0),
-                mib(all)),
+                Samples.mib(all)),
             "≤ " + limitMib + " MiB",
             peakMib > limitMib
                 ? String.format(Locale.ROOT, "missed by %.0f MiB", peakMib - limitMib)
@@ -320,7 +320,7 @@ final class HostileBench {
                         limitMib - peakMib)
                     : String.format(Locale.ROOT, "met (%.0f MiB under)", limitMib - peakMib)));
     for (Map.Entry<String, List<Long>> phase : r.samples.entrySet()) {
-      rows.add(Row.of(SECTION, "  RSS during " + phase.getKey(), mib(phase.getValue())));
+      rows.add(Row.of(SECTION, "  RSS during " + phase.getKey(), Samples.mib(phase.getValue())));
     }
     boolean up = r.alive && r.stoppedAt == null;
     rows.add(
@@ -477,21 +477,6 @@ final class HostileBench {
               Locale.ROOT, "%s %.0f", part.group(1), Long.parseLong(part.group(2)) / 1024.0));
     }
     return String.join(", ", parts);
-  }
-
-  private static String mib(List<Long> bytes) {
-    if (bytes.isEmpty()) {
-      return "no sample";
-    }
-    Samples mib = new Samples();
-    bytes.forEach(b -> mib.add(b / 1048576.0));
-    return String.format(
-        Locale.ROOT,
-        "max %.0f MiB (median %.0f, min %.0f, n=%d)",
-        mib.max(),
-        mib.median(),
-        mib.min(),
-        mib.size());
   }
 
   /** Reads the RSS of the process every second on a thread of its own, by phase. */

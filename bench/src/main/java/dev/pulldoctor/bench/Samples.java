@@ -48,4 +48,20 @@ final class Samples {
   interface Task {
     void run() throws Exception;
   }
+
+  /** Byte counts as "max N MiB (median, min, n)", or "no sample". */
+  static String mib(List<Long> bytes) {
+    if (bytes.isEmpty()) {
+      return "no sample";
+    }
+    Samples mib = new Samples();
+    bytes.forEach(b -> mib.add(b / 1048576.0));
+    return String.format(
+        Locale.ROOT,
+        "max %.0f MiB (median %.0f, min %.0f, n=%d)",
+        mib.max(),
+        mib.median(),
+        mib.min(),
+        mib.size());
+  }
 }
