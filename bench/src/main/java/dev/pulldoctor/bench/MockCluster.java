@@ -1,9 +1,8 @@
 package dev.pulldoctor.bench;
 
 import dev.pulldoctor.agent.collect.LargeNamespace;
+import dev.pulldoctor.agent.collect.ReviewAnswers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -38,8 +37,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * which is how the {@code daemon} section counts the API requests of an idle hour.
  */
 final class MockCluster implements AutoCloseable {
-  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
-
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final Path dir;
@@ -141,21 +138,7 @@ final class MockCluster implements AutoCloseable {
   }
 
   private void answerAccessReviews() {
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
-              return review;
-            })
-        .always();
+    ReviewAnswers.allowEvery(server);
   }
 
   private static String kubeconfig(String server) {

@@ -7,7 +7,6 @@ import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -19,7 +18,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +30,12 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class AccessReviewCacheTest {
   private static final Instant START = Instant.parse("2026-11-23T12:00:00Z");
-  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
   KubernetesMockServer server;
   KubernetesClient client;
-  private final AtomicInteger asked = new AtomicInteger();
+  private List<SubjectAccessReview> asked = List.of();
   private final MovingClock clock = new MovingClock();
+  private int counted;
 
   @BeforeEach
   void seedHealthyInstall() throws Exception {
@@ -51,22 +49,7 @@ class AccessReviewCacheTest {
             new NamespaceBuilder().withNewMetadata().withName("airbyte").endMetadata().build())
         .create();
     objects.forEach(o -> client.resource(o).create());
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              asked.incrementAndGet();
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
-              return review;
-            })
-        .always();
+    asked = ReviewAnswers.allowEvery(server);
   }
 
   @Test
@@ -74,12 +57,12 @@ class AccessReviewCacheTest {
     AccessReviewCache cache = new AccessReviewCache(Duration.ofHours(1), clock);
 
     List<AccessReview> first = collect(cache).accessReviews();
-    int firstAsked = asked.getAndSet(0);
+    int firstAsked = askedSinceLast();
     clock.advance(Duration.ofMinutes(5));
     List<AccessReview> second = collect(cache).accessReviews();
 
     assertThat(firstAsked).isEqualTo(first.size()).isPositive();
-    assertThat(asked.getAndSet(0)).as("reviews asked on an unchanged cluster").isZero();
+    assertThat(askedSinceLast()).as("reviews asked on an unchanged cluster").isZero();
     assertThat(second).isEqualTo(first);
 
     // Someone edits the launcher's RoleBinding: its resourceVersion changes, so the answers may.
@@ -95,29 +78,36 @@ class AccessReviewCacheTest {
             });
     clock.advance(Duration.ofMinutes(5));
     assertThat(collect(cache).accessReviews()).isEqualTo(first);
-    assertThat(asked.getAndSet(0))
+    assertThat(askedSinceLast())
         .as("reviews asked after a RoleBinding changed")
         .isEqualTo(firstAsked);
 
     clock.advance(Duration.ofMinutes(59));
     collect(cache);
-    assertThat(asked.getAndSet(0)).as("reviews asked within the hour").isZero();
+    assertThat(askedSinceLast()).as("reviews asked within the hour").isZero();
     clock.advance(Duration.ofMinutes(2));
     collect(cache);
-    assertThat(asked.getAndSet(0)).as("reviews asked after an hour").isEqualTo(firstAsked);
+    assertThat(askedSinceLast()).as("reviews asked after an hour").isEqualTo(firstAsked);
   }
 
   @Test
   void the_one_shot_commands_and_a_zero_max_age_ask_every_time() throws Exception {
     collect(AccessReviewCache.NONE);
-    int once = asked.getAndSet(0);
+    int once = askedSinceLast();
     collect(AccessReviewCache.NONE);
-    assertThat(asked.getAndSet(0)).isEqualTo(once).isPositive();
+    assertThat(askedSinceLast()).isEqualTo(once).isPositive();
 
     AccessReviewCache zero = new AccessReviewCache(Duration.ZERO, clock);
     collect(zero);
     collect(zero);
-    assertThat(asked.get()).isEqualTo(2 * once);
+    assertThat(askedSinceLast()).isEqualTo(2 * once);
+  }
+
+  /** The reviews asked since the last call. */
+  private int askedSinceLast() {
+    int count = asked.size() - counted;
+    counted = asked.size();
+    return count;
   }
 
   private Snapshot collect(AccessReviewCache cache) throws ClusterUnreachableException {

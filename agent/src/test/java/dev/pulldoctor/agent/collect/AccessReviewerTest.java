@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +27,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class AccessReviewerTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+  private static final String SAR_PATH = ReviewAnswers.PATH;
   private static final String LAUNCHER = "system:serviceaccount:airbyte:airbyte-admin";
 
   KubernetesMockServer server;
@@ -129,27 +127,7 @@ class AccessReviewerTest {
    * with the reviews asked, in order.
    */
   private List<SubjectAccessReview> answerReviews(Predicate<ResourceAttributes> allowed) {
-    List<SubjectAccessReview> asked = new CopyOnWriteArrayList<>();
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              asked.add(review);
-              review.setStatus(
-                  new SubjectAccessReviewStatusBuilder()
-                      .withAllowed(allowed.test(review.getSpec().getResourceAttributes()))
-                      .build());
-              return review;
-            })
-        .always();
-    return asked;
+    return ReviewAnswers.answer(server, allowed);
   }
 
   @Test

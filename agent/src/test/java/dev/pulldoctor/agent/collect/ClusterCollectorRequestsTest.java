@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentListBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -39,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient
 class ClusterCollectorRequestsTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
-  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+  private static final String SAR_PATH = ReviewAnswers.PATH;
   private static final List<String> NAMESPACED_LISTS =
       List.of(
           "GET /apis/apps/v1/namespaces/airbyte/deployments",
@@ -71,21 +69,7 @@ class ClusterCollectorRequestsTest {
     Stream.concat(NAMESPACED_LISTS.stream(), CLUSTER_LISTS.stream())
         .forEach(r -> paths.add(r.substring("GET ".length())));
     LargeNamespace.serve(server, objects, paths);
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
-              return review;
-            })
-        .always();
+    ReviewAnswers.allowEvery(server);
   }
 
   @Test

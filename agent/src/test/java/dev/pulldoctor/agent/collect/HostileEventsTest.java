@@ -8,8 +8,6 @@ import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -34,7 +32,6 @@ class HostileEventsTest {
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private static final String NAMESPACE = HostileNamespace.NAMESPACE;
   private static final String EVENTS = "/api/v1/namespaces/" + NAMESPACE + "/events";
-  private static final String SAR_PATH = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -103,21 +100,7 @@ class HostileEventsTest {
   }
 
   private void allowEveryReview() {
-    server
-        .expect()
-        .post()
-        .withPath(SAR_PATH)
-        .andReply(
-            201,
-            request -> {
-              SubjectAccessReview review =
-                  client
-                      .getKubernetesSerialization()
-                      .unmarshal(request.getUtf8Body(), SubjectAccessReview.class);
-              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).build());
-              return review;
-            })
-        .always();
+    ReviewAnswers.allowEvery(server);
   }
 
   private static List<Result> run(Snapshot snapshot) {
