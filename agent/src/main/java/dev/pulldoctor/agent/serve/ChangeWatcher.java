@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -214,18 +217,24 @@ public final class ChangeWatcher implements AutoCloseable {
         jobNs);
   }
 
-  /** How many informers run, how many of those have a live watch, and which have been down. */
+  /**
+   * How many informers run, how many of those have a live watch, which have been down, and which
+   * the API server does not permit.
+   */
   public synchronized Health health() {
     int watching = 0;
     List<String> down = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     for (Watch<?> watch : watches) {
       if (watch.up()) {
         watching++;
+      } else if (watch.refused()) {
+        refused.add(watch.what);
       } else if (watch.named) {
         down.add(watch.what);
       }
     }
-    return new Health(watches.size(), watching, down);
+    return new Health(watches.size(), watching, down, refused);
   }
 
   /**
@@ -233,10 +242,14 @@ public final class ChangeWatcher implements AutoCloseable {
    *
    * @param down the watches down for longer than {@link Policy#reportAfter}, e.g. {@code Secret
    *     airbyte/regcred}
+   * @param refused the watches the API server answers 403 Forbidden (RBAC without {@code watch},
+   *     such as {@code rbac.secrets.mode=none}): not down, since re-opening them changes nothing;
+   *     what they would have seen shows at the next periodic run
    */
-  public record Health(int informers, int watching, List<String> down) {
+  public record Health(int informers, int watching, List<String> down, List<String> refused) {
     public Health {
       down = List.copyOf(down);
+      refused = List.copyOf(refused);
     }
   }
 
@@ -258,6 +271,19 @@ public final class ChangeWatcher implements AutoCloseable {
   private synchronized void check() {
     long now = System.nanoTime();
     for (Watch<?> watch : watches) {
+      if (watch.refused()) {
+        // Forbidden: re-opening it every few seconds would ask for a run each time. The informer
+        // retries with its own backoff and clears this once a list or watch goes through.
+        watch.named = false;
+        if (!watch.refusalLogged) {
+          watch.refusalLogged = true;
+          logger.warn(
+              "not permitted to watch {} (403 Forbidden): its changes show at the next periodic"
+                  + " run; grant list and watch on it to see them at once",
+              watch.what);
+        }
+        continue;
+      }
       String why = watch.restartReason(now);
       if (why != null) {
         logger.warn("re-opening the watch of {}: {}", watch.what, why);
@@ -286,18 +312,36 @@ public final class ChangeWatcher implements AutoCloseable {
     boolean named;
     // Written by the informer's thread, read by the checker.
     final AtomicLong lastHeard;
+    // Set when the API server answered 403 to its list or watch, cleared when it is watching.
+    final AtomicBoolean forbidden;
+    boolean refusalLogged;
 
-    Watch(String what, String kind, AtomicLong lastHeard, Supplier<SharedIndexInformer<T>> make) {
+    Watch(
+        String what,
+        String kind,
+        AtomicLong lastHeard,
+        AtomicBoolean forbidden,
+        Supplier<SharedIndexInformer<T>> make) {
       this.what = what;
       this.kind = kind;
       this.lastHeard = lastHeard;
+      this.forbidden = forbidden;
       this.make = make;
       this.informer = make.get();
       this.lastRestart = System.nanoTime();
     }
 
     boolean up() {
-      return informer.isRunning() && informer.isWatching();
+      boolean up = informer.isRunning() && informer.isWatching();
+      if (up && forbidden.getAndSet(false)) {
+        refusalLogged = false;
+      }
+      return up;
+    }
+
+    /** Whether the API server forbids it (and it is not watching). */
+    boolean refused() {
+      return forbidden.get() && !up();
     }
 
     Duration downFor(long now) {
@@ -354,11 +398,13 @@ public final class ChangeWatcher implements AutoCloseable {
       Predicate<T> relevant,
       boolean deletesMatter) {
     AtomicLong heard = new AtomicLong(System.nanoTime());
+    AtomicBoolean forbidden = new AtomicBoolean();
     Watch<T> watch =
         new Watch<>(
             what,
             type.getSimpleName(),
             heard,
+            forbidden,
             () -> {
               SharedIndexInformer<T> informer = source.runnableInformer(0);
               informer.itemStore(
@@ -368,9 +414,15 @@ public final class ChangeWatcher implements AutoCloseable {
                       client.getKubernetesSerialization()));
               informer.exceptionHandler(
                   (started, failure) -> {
+                    if (isForbidden(failure)) {
+                      forbidden.set(true);
+                    }
                     // The type only: API error texts may quote the request.
                     logger.debug(
-                        "watch of {} failed ({}); retrying", what, failure.getClass().getName());
+                        "watch of {} failed ({}{}); retrying",
+                        what,
+                        failure.getClass().getName(),
+                        forbidden.get() ? ", 403 Forbidden" : "");
                     return true;
                   });
               informer.addEventHandler(new Handler<>(what, relevant, deletesMatter, heard));
@@ -378,6 +430,22 @@ public final class ChangeWatcher implements AutoCloseable {
               return informer;
             });
     watches.add(watch);
+  }
+
+  /** Whether the API server answered 403 Forbidden, however the informer wraps the answer. */
+  static boolean isForbidden(Throwable failure) {
+    Throwable cause = failure;
+    for (int depth = 0; cause != null && depth < 10; depth++) {
+      if (cause instanceof KubernetesClientException refusal && refusal.getCode() == 403) {
+        return true;
+      }
+      if (cause instanceof WatcherException watcher
+          && watcher.asClientException().getCode() == 403) {
+        return true;
+      }
+      cause = cause.getCause();
+    }
+    return false;
   }
 
   /**
