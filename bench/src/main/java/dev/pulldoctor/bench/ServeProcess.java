@@ -104,17 +104,11 @@ final class ServeProcess implements AutoCloseable {
   /** The body of {@code GET path}; fails on any status but 200. */
   String get(String path) {
     try {
-      HttpResponse<String> response =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(30))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+      Answer answer = answer(path);
+      if (answer.status() != 200) {
+        throw new IllegalStateException("GET " + path + " answered " + answer.status());
       }
-      return response.body();
+      return answer.body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -36,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,7 +206,8 @@ public final class ClusterCollector {
    * stop at the first failure), so they follow the LISTs they depend on.
    */
   private void review(Snapshot.Builder builder, AirbyteInstall install) {
-    String question = AccessReviewCache.question(install, builder.build());
+    Snapshot read = builder.build();
+    String question = AccessReviewCache.question(install, read);
     Optional<List<AccessReview>> kept =
         question == null ? Optional.empty() : reviewCache.answers(question);
     if (kept.isPresent()) {
@@ -215,7 +215,8 @@ public final class ClusterCollector {
       kept.get().forEach(builder::accessReview);
       return;
     }
-    Snapshot.Builder reviews = Snapshot.builder(clock.instant(), builder.build().source());
+    // A builder of their own, so the answers can be kept only when none of them failed.
+    Snapshot.Builder reviews = Snapshot.builder(clock.instant(), read.source());
     new AccessReviewer(client).review(reviews, install);
     Snapshot reviewed = reviews.build();
     reviewed.accessReviews().forEach(builder::accessReview);
@@ -433,7 +434,7 @@ public final class ClusterCollector {
     try {
       List<Deployment> launchers = new ArrayList<>();
       for (Future<List<Deployment>> search : searches) {
-        launchers.addAll(await(search));
+        launchers.addAll(Listing.await(search));
       }
       return launchers;
     } catch (KubernetesClientException e) {
@@ -446,82 +447,13 @@ public final class ClusterCollector {
     }
   }
 
-  /** A LIST running in the pool; {@link #take} waits for it. */
-  private final class Listing<T> {
-    private final String resource;
-    private final String group;
-    private final @Nullable String namespace;
-    private final Future<List<T>> items;
-
-    Listing(String resource, String group, @Nullable String namespace, Future<List<T>> items) {
-      this.resource = resource;
-      this.group = group;
-      this.namespace = namespace;
-      this.items = items;
-    }
-
-    /**
-     * The listed objects, or none with a {@link CollectionError} in {@code builder} when the kind
-     * could not be read.
-     */
-    List<T> take(Snapshot.Builder builder) throws ClusterUnreachableException {
-      return take(builder, null);
-    }
-
-    /**
-     * As {@link #take(Snapshot.Builder)}, but a 403 is answered by {@code whenForbidden}, which
-     * reads the kind another way and records its own failures in {@code builder}.
-     */
-    List<T> take(Snapshot.Builder builder, @Nullable Supplier<List<T>> whenForbidden)
-        throws ClusterUnreachableException {
-      try {
-        List<T> listed = await(items);
-        logger.debug(
-            "listed {} {} {}",
-            listed.size(),
-            resource,
-            namespace == null ? "cluster-wide" : "in namespace " + namespace);
-        return listed;
-      } catch (KubernetesClientException e) {
-        failIfUnreachable(e);
-        if (e.getCode() == 403 && whenForbidden != null) {
-          logger.info(
-              "may not list {} in namespace {}; reading the ones Airbyte names instead",
-              resource,
-              namespace);
-          return whenForbidden.get();
-        }
-        CollectionError error =
-            new CollectionError(resource, group, namespace, "list", e.getCode(), reason(e));
-        logger.warn("{}", error.describe());
-        builder.collectionError(error);
-        return List.of();
-      }
-    }
-  }
-
   private <T> Listing<T> submit(
       ExecutorService pool,
       String resource,
       String group,
       @Nullable String namespace,
       Callable<List<T>> call) {
-    return new Listing<>(resource, group, namespace, pool.submit(call));
-  }
-
-  /** The task's result; what it threw, thrown here, on the collecting thread. */
-  private static <T> T await(Future<T> task) {
-    try {
-      return task.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw KubernetesClientException.launderThrowable(e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException("a LIST failed", e.getCause());
-    }
+    return new Listing<>(resource, group, namespace, pool.submit(call), masterUrl());
   }
 
   private static Thread thread(Runnable task) {
@@ -531,32 +463,10 @@ public final class ClusterCollector {
   }
 
   private void failIfUnreachable(KubernetesClientException e) throws ClusterUnreachableException {
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof OutOfMemoryError outOfMemory) {
-        // The client wraps what its reading thread hit: this is no connection failure.
-        throw outOfMemory;
-      }
-    }
-    if (e.getCode() <= 0) {
-      throw new ClusterUnreachableException(
-          "cannot reach the Kubernetes API at "
-              + client.getConfiguration().getMasterUrl()
-              + ": "
-              + ConnectionFailure.describe(e));
-    }
-    if (e.getCode() == 401) {
-      throw new ClusterUnreachableException(
-          "the Kubernetes API rejected the credentials of this context (401 Unauthorized);"
-              + " log in again or refresh the kubeconfig");
-    }
+    Listing.failIfUnreachable(e, masterUrl());
   }
 
-  private static String reason(KubernetesClientException e) {
-    return switch (e.getCode()) {
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 429 -> "Too Many Requests";
-      default -> "HTTP " + e.getCode();
-    };
+  private String masterUrl() {
+    return client.getConfiguration().getMasterUrl();
   }
 }

@@ -17,22 +17,24 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class ChangeWatcherPagingTest {
+  /** An install with its jobs in namespace {@code jobs}, as the change-watcher tests watch it. */
+  static final WatchTargets TARGETS =
+      new WatchTargets(
+          "airbyte",
+          "airbyte-workload-launcher",
+          null,
+          "jobs",
+          List.of("regcred"),
+          "airbyte-admin");
+
   KubernetesMockServer server;
   KubernetesClient client;
 
   @Test
   void namespace_wide_informers_list_in_pages() throws Exception {
-    WatchTargets targets =
-        new WatchTargets(
-            "airbyte",
-            "airbyte-workload-launcher",
-            null,
-            "jobs",
-            List.of("regcred"),
-            "airbyte-admin");
     int before = server.getRequestCount();
     try (ChangeWatcher watcher = new ChangeWatcher(client, change -> {})) {
-      watcher.watch(targets);
+      watcher.watch(TARGETS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (watcher.health().watching() < watcher.health().informers()) {
         assertThat(System.nanoTime()).as("every watch open").isLessThan(deadline);

@@ -44,17 +44,9 @@ class ChangeWatcherRefusalTest {
                 .build())
         .always();
     List<String> changes = new CopyOnWriteArrayList<>();
-    WatchTargets targets =
-        new WatchTargets(
-            "airbyte",
-            "airbyte-workload-launcher",
-            null,
-            "jobs",
-            List.of("regcred"),
-            "airbyte-admin");
 
     try (ChangeWatcher watcher = new ChangeWatcher(client, changes::add, () -> {}, QUICK)) {
-      watcher.watch(targets);
+      watcher.watch(ChangeWatcherPagingTest.TARGETS);
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (watcher.health().refused().isEmpty()
           || watcher.health().watching() < watcher.health().informers() - 1) {
