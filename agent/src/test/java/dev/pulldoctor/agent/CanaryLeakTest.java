@@ -11,13 +11,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +112,114 @@ class CanaryLeakTest {
 
   @Test
   void live_diagnosis_never_prints_or_logs_a_secret() throws Exception {
+    Path kubeconfig = seedMockCluster();
+
+    for (String format : List.of("table", "json", "yaml")) {
+      Output output =
+          runPulldoctor(
+              "diagnose",
+              "--kubeconfig",
+              kubeconfig.toString(),
+              "-n",
+              "airbyte",
+              "-o",
+              format,
+              "--log-level",
+              "trace");
+
+      assertThat(output.exitCode()).as(output.err()).isEqualTo(1);
+      assertThat(output.err()).contains("DEBUG");
+      assertNoCanary(output);
+    }
+  }
+
+  /**
+   * The daemon keeps the cluster in its informers' caches and reads the canary secrets from their
+   * watches, including a rotation of one: at TRACE, neither its log, its report nor its metrics
+   * hold any form of the canary.
+   */
+  @Test
+  void serve_at_trace_never_logs_or_serves_a_secret_from_its_caches() throws Exception {
+    Path kubeconfig = seedMockCluster();
+    Path out = Files.createTempFile(dir, "serve-out", ".txt");
+    Path err = Files.createTempFile(dir, "serve-err", ".txt");
+    Process serve =
+        new ProcessBuilder(
+                javaCommand(
+                    List.of(),
+                    "serve",
+                    "--kubeconfig",
+                    kubeconfig.toString(),
+                    "-n",
+                    "airbyte",
+                    "--offline",
+                    "--port",
+                    "0",
+                    "--interval",
+                    "2s",
+                    "--log-level",
+                    "trace"))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    StringBuilder served = new StringBuilder();
+    try {
+      String log = awaitLog(err, "watching ", Duration.ofSeconds(60));
+      Matcher port = Pattern.compile("serving on http://[^:]+:(\\d+)/").matcher(log);
+      assertThat(port.find()).as(log).isTrue();
+      // A rotation arrives by watch, with its data.
+      client
+          .secrets()
+          .inNamespace("airbyte")
+          .withName("canary-valid")
+          .edit(
+              secret -> {
+                secret.getData().put(".dockerconfigjson", b64(validConfig(CANARY + "-2")));
+                return secret;
+              });
+      int runs = countRuns(Files.readString(err, StandardCharsets.UTF_8));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (countRuns(Files.readString(err, StandardCharsets.UTF_8)) < runs + 3) {
+        assertThat(System.nanoTime()).as("three more runs").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      for (String path : List.of("/api/v1/report", "/metrics", "/")) {
+        served.append(
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1) + path))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+      }
+    } finally {
+      serve.destroy();
+      assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stopped").isTrue();
+    }
+    String log = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(log).contains("TRACE", "watching ");
+    assertThat(served.toString()).contains("canary-valid");
+    assertNoCanary(new Output(0, served + Files.readString(out, StandardCharsets.UTF_8), log));
+  }
+
+  private static int countRuns(String log) {
+    return log.split("done in ", -1).length - 1;
+  }
+
+  private static String awaitLog(Path err, String text, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String log = Files.readString(err, StandardCharsets.UTF_8);
+      if (log.contains(text)) {
+        return log;
+      }
+      assertThat(System.nanoTime()).as("'%s' in the log: %s", text, log).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  /** Creates the manifests' objects in the mock API; returns a kubeconfig for it. */
+  private Path seedMockCluster() throws Exception {
     for (HasMetadata object : new ManifestReader().read(List.of(dir)).objects()) {
       String namespace = object.getMetadata().getNamespace();
       client
@@ -135,24 +250,7 @@ class CanaryLeakTest {
         """
             .formatted(client.getConfiguration().getMasterUrl()),
         StandardCharsets.UTF_8);
-
-    for (String format : List.of("table", "json", "yaml")) {
-      Output output =
-          runPulldoctor(
-              "diagnose",
-              "--kubeconfig",
-              kubeconfig.toString(),
-              "-n",
-              "airbyte",
-              "-o",
-              format,
-              "--log-level",
-              "trace");
-
-      assertThat(output.exitCode()).as(output.err()).isEqualTo(1);
-      assertThat(output.err()).contains("DEBUG");
-      assertNoCanary(output);
-    }
+    return kubeconfig;
   }
 
   /**
@@ -224,7 +322,7 @@ class CanaryLeakTest {
     return runPulldoctor(List.of(), args);
   }
 
-  private Output runPulldoctor(List<String> jvmOptions, String... args) throws Exception {
+  private static List<String> javaCommand(List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -233,6 +331,11 @@ class CanaryLeakTest {
     command.add(System.getProperty("java.class.path"));
     command.add("dev.pulldoctor.agent.cli.Main");
     command.addAll(List.of(args));
+    return command;
+  }
+
+  private Output runPulldoctor(List<String> jvmOptions, String... args) throws Exception {
+    List<String> command = javaCommand(jvmOptions, args);
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process process =
@@ -247,10 +350,13 @@ class CanaryLeakTest {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  private static String validConfig(String password) {
+    return "{\"auths\":{\"registry.example.com\":{\"username\":\"%s\",\"password\":\"%s\",\"auth\":\"%s\"}}}"
+        .formatted(USER, password, b64(USER + ":" + password));
+  }
+
   private static String canarySecrets() {
-    String valid =
-        "{\"auths\":{\"registry.example.com\":{\"username\":\"%s\",\"password\":\"%s\",\"auth\":\"%s\"}}}"
-            .formatted(USER, CANARY, b64(USER + ":" + CANARY));
+    String valid = validConfig(CANARY);
     String brokenJson = "{\"auths\":{\"registry.example.com\":{\"password\":\"" + CANARY + "\",}}";
     String authNotBase64 = "{\"auths\":{\"registry.example.com\":{\"auth\":\"" + CANARY + "!!\"}}}";
     String authNoColon =

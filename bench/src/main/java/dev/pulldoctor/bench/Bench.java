@@ -1,5 +1,6 @@
 package dev.pulldoctor.bench;
 
+import dev.pulldoctor.agent.collect.LargeNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +79,9 @@ public final class Bench {
         }
       }
     }
+    if (only.contains("daemon")) {
+      daemon.addAll(scaled(root));
+    }
     // Starts are short and noisy: twice the runs cost little.
     List<Row> start = only.contains("start") ? StartupBench.run(root, 2 * runs) : List.<Row>of();
     List<Row> rules = only.contains("rules") ? RuleEngineBench.run(root) : List.<Row>of();
@@ -95,6 +99,35 @@ public final class Bench {
     Files.writeString(out, table, StandardCharsets.UTF_8);
     System.out.print(table);
     progress("written to " + root.relativize(out));
+  }
+
+  /**
+   * The daemon's footprint on the large namespace and on the same namespace scaled 5 times (10,000
+   * job pods, 50,000 events, 2,500 secrets, 1,500 RBAC objects; the 50 nodes unchanged), each on a
+   * fresh mock API server, and the growth per 1,000 job pods between them.
+   */
+  private static List<Row> scaled(Path root) throws Exception {
+    LargeNamespace.Size full = LargeNamespace.Size.FULL;
+    DaemonBench.Footprint one;
+    try (MockCluster cluster = MockCluster.seeded(root, full)) {
+      one = DaemonBench.footprint(root, cluster, "the large namespace (2,000 job pods)", 2_000);
+    }
+    LargeNamespace.Size five =
+        new LargeNamespace.Size(
+            5 * full.jobPods(),
+            5 * full.events(),
+            5 * full.secrets(),
+            5 * full.rbacObjects(),
+            full.nodes(),
+            full.imagesPerNode(),
+            full.images());
+    DaemonBench.Footprint scaled;
+    try (MockCluster cluster = MockCluster.seeded(root, five)) {
+      scaled =
+          DaemonBench.footprint(
+              root, cluster, "the namespace scaled 5× (10,000 job pods)", five.jobPods());
+    }
+    return List.of(one.row(), scaled.row(), scaled.growthFrom(one));
   }
 
   static void progress(String message) {

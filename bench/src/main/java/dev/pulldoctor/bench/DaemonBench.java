@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.LargeNamespace;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,26 +28,24 @@ import java.util.regex.Pattern;
  * that interval; then the memory once more without heap options.
  */
 final class DaemonBench {
-  /**
-   * The heap options the footprint is measured with (docs/daemon.md), on top of bin/pulldoctor's
-   * serial collector, C1 and CDS archive; {@code BENCH_DAEMON_JAVA_OPTS} replaces them, to measure
-   * others. Native memory tracking (summary) explains the RSS.
-   */
-  private static final String DEFAULT_JVM =
-      "-Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k"
-          + " -XX:+ExitOnOutOfMemoryError";
+  /** Where the chart's JVM options are read from: the daemon is measured with them. */
+  private static final Path CHART_VALUES = Path.of("helm", "pulldoctor", "values.yaml");
+
+  private static final Pattern CHART_JVM = Pattern.compile("(?m)^jvmOptions: \"([^\"]*)\"$");
 
   private static final String NMT = "-XX:NativeMemoryTracking=summary";
 
   private static final String NAMESPACE = LargeNamespace.NAMESPACE;
   private static final String SECRET = "regcred";
+  // The launcher's Role in the healthy example the large namespace is built on.
+  private static final String LAUNCHER_ROLE = "airbyte-admin-role";
   private static final String REGISTRY = "registry.example.com";
   private static final String USER = "robot$data-team+airbyte";
   // serve's defaults: none of them is passed, these are what the measured daemon uses.
   private static final Duration INTERVAL = Duration.ofMinutes(5);
   private static final Duration MIN_RUN_GAP = Duration.ofSeconds(10);
   private static final int WARMUP = 2;
-  private static final Pattern WATCHING = Pattern.compile("watching (\\d+) object");
+  private static final Pattern WATCHING = Pattern.compile("watching (\\d+) informer");
   private static final String HEAP_USED = "jvm_memory_used_bytes\\{area=\"heap\",[^}]*}";
   private static final String HEAP_COMMITTED = "jvm_memory_committed_bytes\\{area=\"heap\",[^}]*}";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,11 +56,25 @@ final class DaemonBench {
   private final List<Row> rows = new ArrayList<>();
   private int rotation;
 
-  private DaemonBench(Path root, MockCluster cluster) {
+  private DaemonBench(Path root, MockCluster cluster) throws IOException {
     this.root = root;
     this.cluster = cluster;
     String override = System.getenv("BENCH_DAEMON_JAVA_OPTS");
-    this.jvm = override == null || override.isBlank() ? DEFAULT_JVM : override.strip();
+    this.jvm = override == null || override.isBlank() ? chartJvmOptions(root) : override.strip();
+  }
+
+  /**
+   * The chart's {@code jvmOptions}, on top of which bin/pulldoctor adds the image's serial
+   * collector and CDS archive; {@code BENCH_DAEMON_JAVA_OPTS} replaces them, to measure others.
+   * Native memory tracking (summary) explains the RSS.
+   */
+  static String chartJvmOptions(Path root) throws IOException {
+    Matcher options =
+        CHART_JVM.matcher(Files.readString(root.resolve(CHART_VALUES), StandardCharsets.UTF_8));
+    if (!options.find()) {
+      throw new IllegalStateException("no jvmOptions line in " + CHART_VALUES);
+    }
+    return options.group(1) + " -XX:+ExitOnOutOfMemoryError";
   }
 
   /**
@@ -90,6 +104,7 @@ final class DaemonBench {
       int informers = awaitWatches(serve, before);
       Map<String, Long> started = diff(cluster.requests(), before);
       changes(serve, changes);
+      roleChange(serve);
       idle(serve, started, informers);
       memory(serve);
       int exit = serve.terminate();
@@ -251,10 +266,10 @@ final class DaemonBench {
                 + rss.size()
                 + " samples; JVM options below)",
             Samples.mib(rss),
-            "≤ 200 MiB",
-            max(rss) / 1048576.0 <= 200
-                ? String.format(Locale.ROOT, "met (%.0f MiB under)", 200 - max(rss) / 1048576.0)
-                : String.format(Locale.ROOT, "missed by %.0f MiB", max(rss) / 1048576.0 - 200)));
+            "≤ 160 MiB",
+            max(rss) / 1048576.0 <= 160
+                ? String.format(Locale.ROOT, "met (%.0f MiB under)", 160 - max(rss) / 1048576.0)
+                : String.format(Locale.ROOT, "missed by %.0f MiB", max(rss) / 1048576.0 - 160)));
   }
 
   /** Heap now, after a full collection, and the native memory tracking summary. */
@@ -265,7 +280,7 @@ final class DaemonBench {
     serve.jcmd("GC.run");
     double live = serve.heapUsedBytes();
     rows.add(
-        Row.of(
+        new Row(
             "daemon",
             "heap after the idle interval: used / committed; used after a full GC (`jcmd GC.run`,"
                 + " then `GC.heap_info`)",
@@ -274,7 +289,11 @@ final class DaemonBench {
                 "%.0f / %.0f MiB; %.0f MiB",
                 used / 1048576,
                 committed / 1048576,
-                live / 1048576)));
+                live / 1048576),
+            "live ≤ 40 MiB",
+            live / 1048576 <= 40
+                ? String.format(Locale.ROOT, "met (%.0f MiB under)", 40 - live / 1048576)
+                : String.format(Locale.ROOT, "missed by %.0f MiB", live / 1048576 - 40)));
     Matcher part =
         Pattern.compile(
                 "(?m)^-?\\s*(Total|Java Heap|Class|Thread|Code|GC|Metaspace|Symbol"
@@ -290,7 +309,7 @@ final class DaemonBench {
         Row.of(
             "daemon",
             "  JVM options: bin/pulldoctor's (`-XX:+UseSerialGC -XX:TieredStopAtLevel=1`, CDS"
-                + " archive) + `"
+                + " archive) + the chart's `jvmOptions` `"
                 + jvm
                 + " "
                 + NMT
@@ -330,6 +349,132 @@ final class DaemonBench {
                   + " 4 runs; heap committed",
               Samples.mib(rss) + String.format(Locale.ROOT, "; %.0f MiB", heap / 1048576)));
       serve.terminate();
+    }
+  }
+
+  /**
+   * Empties the rules of the launcher's Role in the API and times until {@code /api/v1/report} says
+   * {@code rbac.job-launcher} fails; then puts them back. Only the Role's watch can trigger that run,
+   * and its access reviews must be asked again, not taken from the cache.
+   */
+  private void roleChange(ServeProcess serve) throws Exception {
+    double lastRunEnd = serve.metric("pulldoctor_last_run_timestamp_seconds");
+    long wait =
+        (long) (lastRunEnd * 1000) + MIN_RUN_GAP.toMillis() + 1000 - System.currentTimeMillis();
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+    var roles = cluster.client().rbac().roles().inNamespace(NAMESPACE).withName(LAUNCHER_ROLE);
+    var rules = roles.get().getRules();
+    long start = System.nanoTime();
+    roles.edit(r -> new RoleBuilder(r).withRules(List.of()).build());
+    long deadline = start + Duration.ofMinutes(1).toNanos();
+    while (!launcherRbac(serve.get("/api/v1/report")).equals("fail")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Role's change did not show within a minute");
+      }
+      Thread.sleep(100);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Bench.progress(String.format(Locale.ROOT, "daemon: Role change in the report after %.2f s", seconds));
+    rows.add(
+        new Row(
+            "daemon",
+            "a change to a Role: the launcher's Role emptied until `/api/v1/report` says"
+                + " `rbac.job-launcher` fails (access reviews asked again)",
+            String.format(Locale.ROOT, "%.2f s", seconds),
+            "≤ 3 s",
+            seconds <= 3
+                ? String.format(Locale.ROOT, "met (%.2f s under)", 3 - seconds)
+                : String.format(Locale.ROOT, "missed by %.2f s", seconds - 3)));
+    long successes = serve.successfulRuns();
+    Thread.sleep(MIN_RUN_GAP.toMillis() + 1000);
+    roles.edit(r -> new RoleBuilder(r).withRules(rules).build());
+    awaitRuns(serve, successes + 1, Duration.ofMinutes(1));
+  }
+
+  private static String launcherRbac(String report) throws IOException {
+    String worst = "";
+    for (JsonNode result : JSON.readTree(report).path("results")) {
+      if (result.path("rule").asText().equals("rbac.job-launcher")) {
+        String status = result.path("status").asText();
+        worst = status.equals("fail") ? status : worst.isEmpty() ? status : worst;
+      }
+    }
+    return worst;
+  }
+
+  /** What {@link #footprint} measured: the RSS's max over a minute idle, the heap live after GC. */
+  record Footprint(String label, int jobPods, double rssMib, double liveMib) {
+    Row row() {
+      return Row.of(
+          "daemon",
+          "footprint on "
+              + label
+              + ": RSS over a minute idle after a run from the caches (max); heap live after a full"
+              + " GC",
+          String.format(Locale.ROOT, "%.0f MiB; %.0f MiB", rssMib, liveMib));
+    }
+
+    /** The growth per 1,000 job pods from {@code smaller} to this one, and what 50,000 would need. */
+    Row growthFrom(Footprint smaller) {
+      double thousands = (jobPods - smaller.jobPods) / 1000.0;
+      double rss = (rssMib - smaller.rssMib) / thousands;
+      double live = (liveMib - smaller.liveMib) / thousands;
+      return Row.of(
+          "daemon",
+          "  growth per 1,000 job pods (with their events, secrets and RBAC, "
+              + smaller.label
+              + " to "
+              + label
+              + "); so 50,000 job pods",
+          String.format(
+              Locale.ROOT,
+              "RSS %.1f MiB, heap live %.1f MiB; about %.0f MiB RSS, %.0f MiB live",
+              rss,
+              live,
+              smaller.rssMib + rss * (50 - smaller.jobPods / 1000.0),
+              smaller.liveMib + live * (50 - smaller.jobPods / 1000.0)));
+    }
+  }
+
+  /**
+   * The footprint alone: {@code serve} with the chart's JVM options, its first run (which lists)
+   * and the informers' first lists, one periodic run from the caches, then RSS sampled over a
+   * minute of idling, and the heap live after a full GC.
+   */
+  static Footprint footprint(Path root, MockCluster cluster, String label, int jobPods)
+      throws Exception {
+    DaemonBench bench = new DaemonBench(root, cluster);
+    List<String> args =
+        List.of(
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "-n",
+            NAMESPACE,
+            "--port",
+            "0",
+            "--offline",
+            "--interval",
+            "30s");
+    Map<String, Long> before = cluster.requests();
+    Bench.progress("daemon: footprint on " + label + "…");
+    try (ServeProcess serve =
+        ServeProcess.start(
+            root, Map.of("PULLDOCTOR_JAVA_OPTS", bench.jvm, "MALLOC_ARENA_MAX", "2"), args)) {
+      awaitRuns(serve, 1, Duration.ofMinutes(5));
+      bench.awaitWatches(serve, before);
+      long successes = serve.successfulRuns();
+      awaitRuns(serve, successes + 1, Duration.ofMinutes(2));
+      List<Long> rss = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        Thread.sleep(2_000);
+        rss.add(serve.rssBytes());
+      }
+      serve.jcmd("GC.run");
+      double live = serve.heapUsedBytes();
+      serve.terminate();
+      return new Footprint(label, jobPods, max(rss) / 1048576.0, live / 1048576);
     }
   }
 

@@ -74,8 +74,12 @@ final class MockCluster implements AutoCloseable {
 
   /** Starts the server and creates the large namespace in it (25–40 s here). */
   static MockCluster seeded(Path root) throws Exception {
-    return seeded(
-        LargeNamespace.objects(root.resolve("examples"), LargeNamespace.Size.FULL), List.of());
+    return seeded(root, LargeNamespace.Size.FULL);
+  }
+
+  /** Starts the server and creates a namespace of {@code size} in it. */
+  static MockCluster seeded(Path root, LargeNamespace.Size size) throws Exception {
+    return seeded(LargeNamespace.objects(root.resolve("examples"), size), List.of());
   }
 
   /**

@@ -75,6 +75,8 @@ final class DaemonApp implements AutoCloseable {
         new ChangeWatcher(
             settings.client(), daemon::changed, metrics::refresh, ChangeWatcher.Policy.DEFAULT);
     WatchMetrics.bind(metrics.registry(), watcher);
+    // Runs read what the informers hold; until they hold it (the first run), they list.
+    settings.diagnosis().readFrom(watcher);
     daemon.addListener(
         record -> {
           Report report = record.report();

@@ -1,15 +1,16 @@
 package dev.pulldoctor.agent.collect;
 
+import dev.pulldoctor.agent.collect.SecretListing.Listed;
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.CollectionError;
-import dev.pulldoctor.rules.model.ReducedSecrets;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
 import dev.pulldoctor.rules.model.SourceType;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -24,12 +25,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class ClusterCollector {
   private static final Logger logger = LoggerFactory.getLogger(ClusterCollector.class);
   private static final String FALLBACK_NAMESPACE = "airbyte";
-  private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
   private static final String[] LAUNCHER_NAMES = {
     "workload-launcher", "airbyte-workload-launcher", "worker", "airbyte-worker"
   };
@@ -69,6 +67,9 @@ public final class ClusterCollector {
   private final KubernetesClient client;
   private final Clock clock;
   private final AccessReviewCache reviewCache;
+  private final CachedKinds cache;
+  // Kinds taken from the cache in this collection; written and read on the collecting thread.
+  private int fromCache;
 
   /** A collector that asks every access review each time (the one-shot commands). */
   public ClusterCollector(KubernetesClient client, Clock clock) {
@@ -80,9 +81,19 @@ public final class ClusterCollector {
    * (the daemon).
    */
   public ClusterCollector(KubernetesClient client, Clock clock, AccessReviewCache reviewCache) {
+    this(client, clock, reviewCache, CachedKinds.NONE);
+  }
+
+  /**
+   * A collector that takes each kind {@code cache} holds instead of listing it (the daemon, whose
+   * informers hold them), and lists the others.
+   */
+  public ClusterCollector(
+      KubernetesClient client, Clock clock, AccessReviewCache reviewCache, CachedKinds cache) {
     this.client = client;
     this.clock = clock;
     this.reviewCache = reviewCache;
+    this.cache = cache;
   }
 
   /**
@@ -158,8 +169,7 @@ public final class ClusterCollector {
     Listing<Deployment> deployments =
         submit(
             pool,
-            "deployments",
-            "apps",
+            Kind.DEPLOYMENTS,
             airbyteNamespace,
             () ->
                 Pages.all(
@@ -167,11 +177,10 @@ public final class ClusterCollector {
     Listing<ConfigMap> configMaps =
         submit(
             pool,
-            "configmaps",
-            "",
+            Kind.CONFIG_MAPS,
             airbyteNamespace,
             () -> Pages.all(client.configMaps().inNamespace(airbyteNamespace)::list, Pages.PAGE));
-    JobKinds airbyteKinds = submitJobKinds(pool, airbyteNamespace);
+    NamespaceKinds airbyteKinds = submitNamespaceKinds(pool, airbyteNamespace);
     ClusterKinds clusterKinds = submitClusterKinds(pool);
     builder.addAll(deployments.take(builder));
     builder.addAll(configMaps.take(builder));
@@ -186,10 +195,10 @@ public final class ClusterCollector {
           .forEach(builder::add);
     }
     String jobNamespace = install.jobNamespace();
-    JobKinds jobKinds = null;
+    NamespaceKinds jobKinds = null;
     if (!jobNamespace.equals(airbyteNamespace)) {
       logger.debug("job pods run in namespace {}", jobNamespace);
-      jobKinds = submitJobKinds(pool, jobNamespace);
+      jobKinds = submitNamespaceKinds(pool, jobNamespace);
     }
     airbyteKinds.take(builder, install);
     if (jobKinds != null) {
@@ -197,6 +206,9 @@ public final class ClusterCollector {
     }
     clusterKinds.take(builder);
     review(builder, install);
+    if (fromCache > 0) {
+      logger.debug("took {} kind(s) from the watch caches, listed the others", fromCache);
+    }
     return builder.build();
   }
 
@@ -226,83 +238,18 @@ public final class ClusterCollector {
     }
   }
 
-  /** The namespaced kinds of one namespace, listed in the pool. */
-  private record JobKinds(
-      KubernetesClient client,
-      String namespace,
-      Listing<Pod> pods,
-      Listing<Event> events,
-      Listing<ServiceAccount> serviceAccounts,
-      Listing<SecretListing.Listed> secrets,
-      Listing<Role> roles,
-      Listing<RoleBinding> roleBindings,
-      Listing<NetworkPolicy> networkPolicies) {
-
-    void take(Snapshot.Builder builder, AirbyteInstall install) throws ClusterUnreachableException {
-      builder.addAll(pods.take(builder));
-      builder.addAll(events.take(builder));
-      List<ServiceAccount> accounts = serviceAccounts.take(builder);
-      builder.addAll(accounts);
-      // An identity that may read only some Secrets (RBAC resourceNames, the Helm chart's
-      // rbac.secrets.mode=names) cannot list them: it gets the ones Airbyte names, one by one.
-      // One listing of the whole namespace (a list of one, or none when the kind is unreadable).
-      List<String> referenced = NamedSecrets.referenced(install, accounts, namespace);
-      List<SecretListing.Listed> listed =
-          secrets.take(
-              builder,
-              () ->
-                  List.of(
-                      new SecretListing.Listed(
-                          new ReducedSecrets(
-                              NamedSecrets.read(client, builder, namespace, referenced), List.of()),
-                          Set.of())));
-      List<ReducedSecrets> reduced =
-          listed.stream().map(l -> withNamedData(l, builder, referenced)).toList();
-      List<SecretInfo> secretInfos = reduced.stream().flatMap(r -> r.secrets().stream()).toList();
-      reduced.stream().flatMap(r -> r.helmReleases().stream()).forEach(builder::helmRelease);
-      builder.addAll(roles.take(builder));
-      builder.addAll(roleBindings.take(builder));
-      builder.addAll(networkPolicies.take(builder));
-      secretInfos.forEach(builder::secret);
-      logger.debug(
-          "read {} secrets in namespace {} (kept as redacted views)",
-          secretInfos.size(),
-          namespace);
-    }
-
-    /**
-     * The listing, with the Secrets Airbyte names as pull secrets read by name where the listing
-     * knew them by metadata alone (a pull secret of the wrong type): the rules say what its type
-     * and keys are.
-     */
-    private ReducedSecrets withNamedData(
-        SecretListing.Listed listed, Snapshot.Builder builder, List<String> referenced) {
-      List<String> toRead = referenced.stream().filter(listed.metadataOnly()::contains).toList();
-      if (toRead.isEmpty()) {
-        return listed.reduced();
-      }
-      Map<String, SecretInfo> byName = new HashMap<>();
-      NamedSecrets.read(client, builder, namespace, toRead).forEach(s -> byName.put(s.name(), s));
-      List<SecretInfo> secrets =
-          listed.reduced().secrets().stream().map(s -> byName.getOrDefault(s.name(), s)).toList();
-      return new ReducedSecrets(secrets, listed.reduced().helmReleases());
-    }
-  }
-
-  private JobKinds submitJobKinds(ExecutorService pool, String namespace) {
+  private NamespaceKinds submitNamespaceKinds(ExecutorService pool, String namespace) {
     // Largest first: pods and events dominate a busy namespace.
     Listing<Pod> pods =
         submit(
             pool,
-            "pods",
-            "",
+            Kind.PODS,
             namespace,
             () -> Pages.all(client.pods().inNamespace(namespace)::list, Pages.PAGE));
     Listing<Event> events =
         submit(
             pool,
-            "events",
-            "",
+            Kind.EVENTS,
             namespace,
             () -> {
               // Reduced page by page: a namespace's events are whatever anyone wrote there.
@@ -323,41 +270,44 @@ public final class ClusterCollector {
             });
     // Reduce at once, on the thread that listed them; never log or keep a fabric8 Secret (its
     // toString prints data). Data is read of pull secrets and Helm release records only.
+    Optional<CachedKinds.Secrets> cachedSecrets = cache.secrets(namespace);
     Listing<SecretListing.Listed> secrets =
-        submit(
-            pool, "secrets", "", namespace, () -> List.of(SecretListing.list(client, namespace)));
+        cachedSecrets.isPresent()
+            ? cached("secrets", "", namespace, List.of(Listed.fromCache(cachedSecrets.get())))
+            : submitList(
+                pool,
+                "secrets",
+                "",
+                namespace,
+                () -> List.of(SecretListing.list(client, namespace)));
     Listing<ServiceAccount> serviceAccounts =
         submit(
             pool,
-            "serviceaccounts",
-            "",
+            Kind.SERVICE_ACCOUNTS,
             namespace,
             () -> Pages.all(client.serviceAccounts().inNamespace(namespace)::list, Pages.PAGE));
     Listing<Role> roles =
         submit(
             pool,
-            "roles",
-            RBAC_GROUP,
+            Kind.ROLES,
             namespace,
             () -> Pages.all(client.rbac().roles().inNamespace(namespace)::list, Pages.PAGE));
     Listing<RoleBinding> roleBindings =
         submit(
             pool,
-            "rolebindings",
-            RBAC_GROUP,
+            Kind.ROLE_BINDINGS,
             namespace,
             () -> Pages.all(client.rbac().roleBindings().inNamespace(namespace)::list, Pages.PAGE));
     Listing<NetworkPolicy> networkPolicies =
         submit(
             pool,
-            "networkpolicies",
-            "networking.k8s.io",
+            Kind.NETWORK_POLICIES,
             namespace,
             () ->
                 Pages.all(
                     client.network().v1().networkPolicies().inNamespace(namespace)::list,
                     Pages.PAGE));
-    return new JobKinds(
+    return new NamespaceKinds(
         client,
         namespace,
         pods,
@@ -384,17 +334,15 @@ public final class ClusterCollector {
 
   private ClusterKinds submitClusterKinds(ExecutorService pool) {
     return new ClusterKinds(
-        submit(pool, "nodes", "", null, () -> Pages.all(client.nodes()::list, Pages.PAGE)),
+        submit(pool, Kind.NODES, null, () -> Pages.all(client.nodes()::list, Pages.PAGE)),
         submit(
             pool,
-            "clusterroles",
-            RBAC_GROUP,
+            Kind.CLUSTER_ROLES,
             null,
             () -> Pages.all(client.rbac().clusterRoles()::list, Pages.PAGE)),
         submit(
             pool,
-            "clusterrolebindings",
-            RBAC_GROUP,
+            Kind.CLUSTER_ROLE_BINDINGS,
             null,
             () -> Pages.all(client.rbac().clusterRoleBindings()::list, Pages.PAGE)));
   }
@@ -447,7 +395,31 @@ public final class ClusterCollector {
     }
   }
 
-  private <T> Listing<T> submit(
+  /** The objects of {@code kind}: from the cache when it holds them, else listed in the pool. */
+  private <T extends HasMetadata> Listing<T> submit(
+      ExecutorService pool, Kind<T> kind, @Nullable String namespace, Callable<List<T>> list) {
+    Optional<List<T>> held = cache.objects(kind, namespace);
+    if (held.isEmpty()) {
+      return submitList(pool, kind.resource(), kind.group(), namespace, list);
+    }
+    List<T> objects = held.get();
+    if (kind.equals(Kind.EVENTS)) {
+      // The same bounds as a LIST's events (per pod, in all), over the events the cache kept.
+      EventReducer reducer = new EventReducer();
+      objects.forEach(e -> reducer.add(Kind.EVENTS.type().cast(e)));
+      objects = reducer.events().stream().map(kind.type()::cast).toList();
+    }
+    return cached(kind.resource(), kind.group(), namespace, objects);
+  }
+
+  private <T> Listing<T> cached(
+      String resource, String group, @Nullable String namespace, List<T> objects) {
+    fromCache++;
+    return new Listing<>(
+        resource, group, namespace, CompletableFuture.completedFuture(objects), masterUrl());
+  }
+
+  private <T> Listing<T> submitList(
       ExecutorService pool,
       String resource,
       String group,

@@ -19,12 +19,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps what the rules read of a namespace's events, whatever anyone wrote into the cluster: only
- * events about Pods (every rule asks for an involved Pod), each cut to the fields the rules read
+ * the kubelet's image events about Pods ({@link #canMatter}), each cut to the fields the rules read
  * with its message capped at {@value #MAX_MESSAGE_CHARS} characters (head and tail: runtimes put
  * the image first and the cause last), at most {@value #MAX_EVENTS_PER_POD} per pod and {@value
  * #MAX_EVENTS} in all, the newest kept. Memory is then bounded by these counts, about 3 KiB an
@@ -58,10 +59,38 @@ public final class EventReducer {
   private long arrivals;
   private long dropped;
 
-  /** Takes one event: reduced, or passed over when it is not about a Pod. */
-  public void add(Event event) {
+  /**
+   * The reasons of the kubelet's image events, the only events a rule reads: {@code Pulling},
+   * {@code Pulled}, {@code Failed}, {@code InspectFailed}, {@code ErrImageNeverPull} and {@code
+   * BackOff} (kubernetes/kubernetes {@code pkg/kubelet/events/event.go}), {@code
+   * FailedToRetrieveImagePullSecret} ({@code pkg/kubelet/kubelet_pods.go}), and {@code
+   * InvalidImageName}, the waiting reason some runtimes also report as an event. Other events
+   * (scheduling, probes, volumes) never name the image a pod pulls.
+   */
+  public static final Set<String> IMAGE_REASONS =
+      Set.of(
+          "Pulling",
+          "Pulled",
+          "Failed",
+          "InspectFailed",
+          "ErrImageNeverPull",
+          "BackOff",
+          "FailedToRetrieveImagePullSecret",
+          "InvalidImageName");
+
+  /** Whether a rule can read {@code event}: a kubelet image event about a Pod. */
+  public static boolean canMatter(Event event) {
     ObjectReference involved = event.getInvolvedObject();
-    if (involved == null || !"Pod".equals(involved.getKind()) || involved.getName() == null) {
+    return involved != null
+        && "Pod".equals(involved.getKind())
+        && involved.getName() != null
+        && event.getReason() != null
+        && IMAGE_REASONS.contains(event.getReason());
+  }
+
+  /** Takes one event: reduced, or passed over when no rule reads it ({@link #canMatter}). */
+  public void add(Event event) {
+    if (!canMatter(event)) {
       dropped++;
       return;
     }

@@ -41,8 +41,36 @@ final class SecretListing {
    * The Secrets of a namespace and which of them were known by metadata alone.
    *
    * @param metadataOnly names of the Secrets whose data was not read
+   * @param everyName whether every Secret of the namespace is in {@code reduced} (a LIST); false
+   *     for a cache, which holds the pull-secret types and the names it watches one by one
+   * @param watchedByName with a cache: the names it watches one by one, present or not
    */
-  record Listed(ReducedSecrets reduced, Set<String> metadataOnly) {}
+  record Listed(
+      ReducedSecrets reduced,
+      Set<String> metadataOnly,
+      boolean everyName,
+      Set<String> watchedByName) {
+
+    Listed(ReducedSecrets reduced, Set<String> metadataOnly) {
+      this(reduced, metadataOnly, true, Set.of());
+    }
+
+    static Listed fromCache(CachedKinds.Secrets cached) {
+      return new Listed(cached.reduced(), Set.of(), false, cached.watchedByName());
+    }
+
+    /**
+     * Whether the Secret {@code name}, which Airbyte names, must be read by name: it is known by
+     * its metadata alone, or the cache does not know whether it exists.
+     */
+    boolean mustReadByName(String name) {
+      if (everyName) {
+        return metadataOnly.contains(name);
+      }
+      return !watchedByName.contains(name)
+          && reduced.secrets().stream().noneMatch(s -> s.name().equals(name));
+    }
+  }
 
   static Listed list(KubernetesClient client, String namespace) {
     List<PartialObjectMetadata> everyName =

@@ -2,75 +2,76 @@ package dev.pulldoctor.agent.serve;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
-import dev.pulldoctor.agent.collect.Pages;
-import dev.pulldoctor.rules.airbyte.ImageInventory;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Event;
+import dev.pulldoctor.agent.collect.CachedKinds;
+import dev.pulldoctor.agent.collect.Kind;
+import dev.pulldoctor.agent.collect.SecretStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.Informable;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the objects of {@link WatchTargets} and reports changes, so the daemon re-runs soon after
- * one; the run itself reads the cluster again. One informer per object, each limited by namespace
- * and a field selector, without resync. Stores keep only each object's key and resourceVersion
- * ({@link ReducedStateItemStore}), so no credential bytes and no event texts stay in the heap
- * between runs. A failed first start is retried with the informer's backoff.
+ * The daemon's view of the cluster: one informer per kind the collector reads, in the Airbyte
+ * namespace and the job namespace, plus the cluster-scoped kinds; each keeps its objects as {@link
+ * dev.pulldoctor.agent.collect.Pruning} cuts them, so a run reads them from memory ({@link
+ * CachedKinds}) instead of listing them again. Secrets are watched by type (the two pull-secret
+ * types and Helm's release records) and, for the names Airbyte gives, by name; each is reduced on
+ * arrival ({@link SecretStore}), so no credential bytes stay in the heap. No resync: a full relist
+ * happens only when a watch cannot resume.
+ *
+ * <p>A change that can change the report asks for a run ({@link Relevance}): the launcher, its
+ * ConfigMap, the named pull secrets, the job service account, RBAC, network policies and job-pod
+ * image events. Pods and nodes are re-read by the periodic run, from memory.
  *
  * <p>Each watch is checked every {@link Policy#checkEvery}: fabric8 re-opens a cut watch by itself,
- * but after an API outage some informers stayed closed for good, and a watch cut in its first
- * milliseconds can look open while nothing arrives (docs/reliability.md). A watch not watching for
- * {@link Policy#reportAfter} is named by {@link #health} (so {@code /readyz} says so), and is
- * re-opened after {@link Policy#restartAfter} (then after twice as long each time, up to a minute);
- * a watch that heard nothing for {@link Policy#silentAfter} is re-opened too. Each re-open is
- * counted by resource kind and asks for a run, since changes made meanwhile were not seen.
+ * but after an API outage some informers stayed closed for good (docs/reliability.md). A watch not
+ * watching for {@link Policy#reportAfter} is named by {@link #health} (so {@code /readyz} says so),
+ * and is re-opened after {@link Policy#restartAfter} (then after twice as long each time, up to a
+ * minute); a watch whose API server sends bookmarks and that heard nothing for {@link
+ * Policy#silentAfter} is re-opened too. Each re-open is counted by resource kind and asks for a
+ * run. While a kind's informer is not listed and watching, runs list that kind instead.
  */
-public final class ChangeWatcher implements AutoCloseable {
+public final class ChangeWatcher implements CachedKinds, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ChangeWatcher.class);
-  // Kubelet image events, and the scheduler's, that can change what events.pull-failures finds.
-  private static final Set<String> PULL_REASONS =
-      Set.of(
-          "Failed",
-          "BackOff",
-          "Pulled",
-          "Pulling",
-          "FailedToRetrieveImagePullSecret",
-          "ErrImageNeverPull",
-          "InspectFailed");
+  private static final String SECRET = "Secret";
 
   /** The resource kinds watched, the values of {@link #restarts}'s key. */
   public static final List<String> KINDS =
-      List.of(
-          "Deployment", "ConfigMap", "Secret", "ServiceAccount", "Role", "RoleBinding", "Event");
+      Stream.concat(
+              Stream.of(Kind.AIRBYTE_NAMESPACE, Kind.EACH_NAMESPACE, Kind.CLUSTER)
+                  .flatMap(List::stream)
+                  .map(Kind::name),
+              Stream.of(SECRET))
+          .sorted()
+          .toList();
 
-  private static final Duration MAX_RESTART_WAIT = Duration.ofMinutes(1);
+  // Secrets whose data the rules read: the kubelet's two pull-secret types and Helm's records.
+  private static final List<String> SECRET_TYPES =
+      List.of("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg", "helm.sh/release.v1");
 
   /**
    * How watches are supervised.
@@ -79,31 +80,34 @@ public final class ChangeWatcher implements AutoCloseable {
    * @param reportAfter how long a watch may be down before {@link #health} names it (fabric8
    *     re-opens a cut watch within a second)
    * @param restartAfter how long a watch may be down before it is re-opened
-   * @param silentAfter how long a watch may hear nothing (no change, no list) before it is
-   *     re-opened: its resync
+   * @param silentAfter how long a watch whose API server sends bookmarks may hear nothing (no
+   *     change, no bookmark) before it is re-opened
    */
   public record Policy(
       Duration checkEvery, Duration reportAfter, Duration restartAfter, Duration silentAfter) {
     /**
      * Check every 2 s; name and re-open a watch down for 3 s (so {@code /readyz} says so within 5
-     * s); re-open a watch silent for 10 min.
+     * s); re-open a watch silent for 5 min where bookmarks come about once a minute.
      */
     public static final Policy DEFAULT =
         new Policy(
             Duration.ofSeconds(2),
             Duration.ofSeconds(3),
             Duration.ofSeconds(3),
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(5));
   }
 
   private final KubernetesClient client;
   private final Consumer<String> onChange;
   private final Runnable onRestart;
   private final Policy policy;
-  private final List<Watch<?>> watches = new ArrayList<>();
+  // Keyed by what they watch, e.g. "Pod airbyte" or "Secret airbyte/regcred".
+  private final Map<String, SupervisedInformer<?>> watches = new LinkedHashMap<>();
+  // The keys in watches of the Secrets watched by name, with their names.
+  private final Map<String, String> namedSecrets = new LinkedHashMap<>();
   private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService checker;
-  private @Nullable WatchTargets current;
+  private volatile @Nullable WatchTargets current;
 
   /** A watcher with the default policy that reports restarts to nobody. */
   public ChangeWatcher(KubernetesClient client, Consumer<String> onChange) {
@@ -135,86 +139,118 @@ public final class ChangeWatcher implements AutoCloseable {
     var unused = checker.scheduleWithFixedDelay(this::checkQuietly, every, every, MILLISECONDS);
   }
 
-  /** Watches {@code targets}, restarting the informers only when the targets changed. */
+  /**
+   * Watches what {@code targets} name. The informers of each kind are started once per pair of
+   * namespaces; a change of the named pull secrets starts and stops only their watches.
+   */
   public synchronized void watch(WatchTargets targets) {
-    if (targets.equals(current)) {
-      return;
-    }
-    stopAll();
+    WatchTargets before = current;
     current = targets;
-    String ns = targets.namespace();
-    String jobNs = targets.jobNamespace();
-    String launcher = targets.launcher();
-    if (launcher != null) {
-      add(
-          client.apps().deployments().inNamespace(ns).withField("metadata.name", launcher),
-          Deployment.class,
-          "Deployment " + ns + "/" + launcher,
-          o -> true,
-          true);
+    if (before == null
+        || !before.namespace().equals(targets.namespace())
+        || !before.jobNamespace().equals(targets.jobNamespace())) {
+      stopAll();
+      startKinds(targets);
     }
-    String configMap = targets.envConfigMap();
-    if (configMap != null) {
-      add(
-          client.configMaps().inNamespace(ns).withField("metadata.name", configMap),
-          ConfigMap.class,
-          "ConfigMap " + ns + "/" + configMap,
-          o -> true,
-          true);
+    watchNamedSecrets(targets);
+    if (!targets.equals(before)) {
+      logger.info(
+          "watching {} informer(s): every kind the rules read in {}{}, the cluster's nodes and"
+              + " RBAC, and the pull secrets {} by name",
+          watches.size(),
+          targets.namespace(),
+          targets.jobNamespace().equals(targets.namespace())
+              ? ""
+              : " and " + targets.jobNamespace(),
+          targets.secrets());
     }
-    for (String secret : targets.secrets()) {
-      add(
-          client.secrets().inNamespace(jobNs).withField("metadata.name", secret),
-          Secret.class,
-          "Secret " + jobNs + "/" + secret,
-          o -> true,
-          true);
+  }
+
+  private void startKinds(WatchTargets targets) {
+    List<String> namespaces =
+        Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList();
+    for (Kind<?> kind : Kind.AIRBYTE_NAMESPACE) {
+      add(kind, targets.namespace());
     }
-    add(
-        client
-            .serviceAccounts()
-            .inNamespace(jobNs)
-            .withField("metadata.name", targets.serviceAccount()),
-        ServiceAccount.class,
-        "ServiceAccount " + jobNs + "/" + targets.serviceAccount(),
-        o -> true,
-        true);
-    // The launcher's permissions: a Role or RoleBinding of the job namespace changed can change
-    // rbac.job-launcher, whose access reviews are then asked again (AccessReviewCache). Cluster
-    // RBAC is not watched (that would take a cluster-wide watch): a change there shows at the
-    // next periodic run.
-    add(
-        client.rbac().roles().inNamespace(jobNs).withLimit(Pages.PAGE),
-        Role.class,
-        "Roles in " + jobNs,
-        o -> true,
-        true);
-    add(
-        client.rbac().roleBindings().inNamespace(jobNs).withLimit(Pages.PAGE),
-        RoleBinding.class,
-        "RoleBindings in " + jobNs,
-        o -> true,
-        true);
-    add(
-        // No field selector: most events in Airbyte's namespaces are about pods anyway, and the
-        // handler keeps only job-pod image events. Listed in pages, as the collector lists them:
-        // the first list (and every relist) of a namespace flooded with large events was read as
-        // one answer, 113 MiB for the attack run's 10,000 × 1 KiB + 100 × 1 MiB events, and ran
-        // the chart's 360 MiB heap out of memory (bench/run --only hostile).
-        client.v1().events().inNamespace(jobNs).withLimit(Pages.EVENT_PAGE),
-        Event.class,
-        "a job-pod image event in " + jobNs,
-        ChangeWatcher::isJobPodPullEvent,
-        false);
-    logger.info(
-        "watching {} object(s) for changes: launcher {}, ConfigMap {}, secrets {}, service account"
-            + " {}, Roles, RoleBindings and job-pod events in {}",
-        watches.size(),
-        launcher,
-        configMap,
-        targets.secrets(),
-        targets.serviceAccount(),
-        jobNs);
+    for (String namespace : namespaces) {
+      for (Kind<?> kind : Kind.EACH_NAMESPACE) {
+        add(kind, namespace);
+      }
+      for (String type : SECRET_TYPES) {
+        addSecrets(namespace, type, null);
+      }
+    }
+    for (Kind<?> kind : Kind.CLUSTER) {
+      add(kind, null);
+    }
+  }
+
+  /** One informer per named pull secret in each watched namespace; the others stopped. */
+  private void watchNamedSecrets(WatchTargets targets) {
+    Set<String> wanted = new HashSet<>();
+    for (String namespace :
+        Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList()) {
+      for (String name : targets.secrets()) {
+        wanted.add(SECRET + " " + namespace + "/" + name);
+      }
+    }
+    for (String key : List.copyOf(namedSecrets.keySet())) {
+      if (!wanted.contains(key)) {
+        Objects.requireNonNull(watches.remove(key)).stop();
+        namedSecrets.remove(key);
+      }
+    }
+    for (String namespace :
+        Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList()) {
+      for (String name : targets.secrets()) {
+        String key = SECRET + " " + namespace + "/" + name;
+        if (!namedSecrets.containsKey(key)) {
+          namedSecrets.put(key, name);
+          addSecrets(namespace, null, name);
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized <T extends HasMetadata> Optional<List<T>> objects(
+      Kind<T> kind, @Nullable String namespace) {
+    SupervisedInformer<?> watch = watches.get(key(kind.name(), namespace));
+    if (watch == null || !watch.ready()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        watch
+            .store()
+            .values()
+            .map(kind.type()::cast)
+            .sorted(Comparator.comparing((T o) -> String.valueOf(o.getMetadata().getName())))
+            .toList());
+  }
+
+  @Override
+  public synchronized Optional<Secrets> secrets(String namespace) {
+    List<SecretStore> stores = new ArrayList<>();
+    Set<String> byName = new TreeSet<>();
+    String prefix = SECRET + " " + namespace;
+    for (Map.Entry<String, SupervisedInformer<?>> entry : watches.entrySet()) {
+      String key = entry.getKey();
+      if (!key.equals(prefix) && !key.startsWith(prefix + " ") && !key.startsWith(prefix + "/")) {
+        continue;
+      }
+      SupervisedInformer<?> watch = entry.getValue();
+      if (!watch.ready() || !(watch.store() instanceof SecretStore store)) {
+        return Optional.empty();
+      }
+      stores.add(store);
+      String name = namedSecrets.get(key);
+      if (name != null) {
+        byName.add(name);
+      }
+    }
+    return stores.size() < SECRET_TYPES.size()
+        ? Optional.empty()
+        : Optional.of(new Secrets(SecretStore.reduced(stores), byName));
   }
 
   /**
@@ -225,7 +261,7 @@ public final class ChangeWatcher implements AutoCloseable {
     int watching = 0;
     List<String> down = new ArrayList<>();
     List<String> refused = new ArrayList<>();
-    for (Watch<?> watch : watches) {
+    for (SupervisedInformer<?> watch : watches.values()) {
       if (watch.up()) {
         watching++;
       } else if (watch.refused()) {
@@ -244,7 +280,7 @@ public final class ChangeWatcher implements AutoCloseable {
    *     airbyte/regcred}
    * @param refused the watches the API server answers 403 Forbidden (RBAC without {@code watch},
    *     such as {@code rbac.secrets.mode=none}): not down, since re-opening them changes nothing;
-   *     what they would have seen shows at the next periodic run
+   *     runs list what they would have held
    */
   public record Health(int informers, int watching, List<String> down, List<String> refused) {
     public Health {
@@ -270,7 +306,7 @@ public final class ChangeWatcher implements AutoCloseable {
 
   private synchronized void check() {
     long now = System.nanoTime();
-    for (Watch<?> watch : watches) {
+    for (SupervisedInformer<?> watch : watches.values()) {
       if (watch.refused()) {
         // Forbidden: re-opening it every few seconds would ask for a run each time. The informer
         // retries with its own backoff and clears this once a list or watch goes through.
@@ -278,13 +314,13 @@ public final class ChangeWatcher implements AutoCloseable {
         if (!watch.refusalLogged) {
           watch.refusalLogged = true;
           logger.warn(
-              "not permitted to watch {} (403 Forbidden): its changes show at the next periodic"
-                  + " run; grant list and watch on it to see them at once",
+              "not permitted to watch {} (403 Forbidden): runs list it instead; grant list and"
+                  + " watch on it to see its changes at once",
               watch.what);
         }
         continue;
       }
-      String why = watch.restartReason(now);
+      String why = watch.restartReason(now, policy);
       if (why != null) {
         logger.warn("re-opening the watch of {}: {}", watch.what, why);
         watch.restart(now);
@@ -298,122 +334,74 @@ public final class ChangeWatcher implements AutoCloseable {
     }
   }
 
-  /** One watched object (or the job-pod events): its informer, re-made on each restart. */
-  private final class Watch<T extends HasMetadata> {
-    final String what;
-    final String kind;
-    private final Supplier<SharedIndexInformer<T>> make;
-    private SharedIndexInformer<T> informer;
-    // Nanos; guarded by ChangeWatcher.this.
-    private long downSince = -1;
-    private long lastRestart;
-    private int restartsInARow;
-    // Whether health() names it: down for Policy.reportAfter at the last check.
-    boolean named;
-    // Written by the informer's thread, read by the checker.
-    final AtomicLong lastHeard;
-    // Set when the API server answered 403 to its list or watch, cleared when it is watching.
-    final AtomicBoolean forbidden;
-    boolean refusalLogged;
-
-    Watch(
-        String what,
-        String kind,
-        AtomicLong lastHeard,
-        AtomicBoolean forbidden,
-        Supplier<SharedIndexInformer<T>> make) {
-      this.what = what;
-      this.kind = kind;
-      this.lastHeard = lastHeard;
-      this.forbidden = forbidden;
-      this.make = make;
-      this.informer = make.get();
-      this.lastRestart = System.nanoTime();
-    }
-
-    boolean up() {
-      boolean up = informer.isRunning() && informer.isWatching();
-      if (up && forbidden.getAndSet(false)) {
-        refusalLogged = false;
-      }
-      return up;
-    }
-
-    /** Whether the API server forbids it (and it is not watching). */
-    boolean refused() {
-      return forbidden.get() && !up();
-    }
-
-    Duration downFor(long now) {
-      return downSince < 0 ? Duration.ZERO : Duration.ofNanos(now - downSince);
-    }
-
-    /** Why it must be re-opened now; null when it may stay. */
-    @Nullable String restartReason(long now) {
-      if (up()) {
-        downSince = -1;
-        restartsInARow = 0;
-        return Duration.ofNanos(now - lastHeard.get()).compareTo(policy.silentAfter()) >= 0
-            ? "silent for " + policy.silentAfter().toSeconds() + " s"
-            : null;
-      }
-      if (downSince < 0) {
-        downSince = now;
-      }
-      if (!informer.isRunning()) {
-        return "its informer stopped";
-      }
-      Duration wait = policy.restartAfter().multipliedBy(1L << Math.min(restartsInARow, 10));
-      if (wait.compareTo(MAX_RESTART_WAIT) > 0) {
-        wait = MAX_RESTART_WAIT;
-      }
-      long since = Math.max(downSince, lastRestart);
-      return Duration.ofNanos(now - since).compareTo(wait) >= 0
-          ? "not watching for " + Duration.ofNanos(now - downSince).toSeconds() + " s"
-          : null;
-    }
-
-    void restart(long now) {
-      informer.stop();
-      informer = make.get();
-      lastRestart = now;
-      restartsInARow++;
-      lastHeard.set(now);
-    }
-
-    void stop() {
-      informer.stop();
-    }
+  private static String key(String kindName, @Nullable String namespace) {
+    return namespace == null ? kindName : kindName + " " + namespace;
   }
 
-  /**
-   * Starts one informer.
-   *
-   * @param deletesMatter false for events: they expire after an hour, which changes nothing
-   */
-  private <T extends HasMetadata> void add(
-      Informable<T> source,
-      Class<T> type,
+  /** Starts the informer of one kind in one namespace (null: cluster-scoped). */
+  private <T extends HasMetadata> void add(Kind<T> kind, @Nullable String namespace) {
+    String what =
+        namespace == null ? kind.name() + "s" : kind.name() + "s in namespace " + namespace;
+    Relevance<T> relevance = Relevance.of(kind, namespace);
+    start(
+        key(kind.name(), namespace),
+        what,
+        kind.name(),
+        namespace,
+        () -> {
+          SharedIndexInformer<T> informer = Informers.of(client, kind, namespace);
+          return new SupervisedInformer.Started<>(informer, Informers.prunedStore(kind));
+        },
+        relevance);
+  }
+
+  /** Starts the informer of the Secrets of one type, or of the one Secret {@code name}. */
+  private void addSecrets(String namespace, @Nullable String type, @Nullable String name) {
+    String key =
+        name != null
+            ? SECRET + " " + namespace + "/" + name
+            : SECRET + " " + namespace + " " + type;
+    String what =
+        name != null
+            ? SECRET + " " + namespace + "/" + name
+            : "Secrets of type " + type + " in namespace " + namespace;
+    start(
+        key,
+        what,
+        SECRET,
+        namespace,
+        () ->
+            new SupervisedInformer.Started<>(
+                Informers.secrets(client, namespace, type, name),
+                new SecretStore(
+                    secret ->
+                        (type == null || type.equals(secret.getType()))
+                            && (name == null || name.equals(secret.getMetadata().getName())))),
+        name != null ? Relevance.always() : Relevance.namedSecret());
+  }
+
+  private <T extends HasMetadata> void start(
+      String key,
       String what,
-      Predicate<T> relevant,
-      boolean deletesMatter) {
+      String kind,
+      @Nullable String namespace,
+      Supplier<SupervisedInformer.Started<T>> make,
+      Relevance<T> relevance) {
     AtomicLong heard = new AtomicLong(System.nanoTime());
     AtomicBoolean forbidden = new AtomicBoolean();
-    Watch<T> watch =
-        new Watch<>(
+    SupervisedInformer<T> watch =
+        new SupervisedInformer<>(
             what,
-            type.getSimpleName(),
+            kind,
+            namespace,
             heard,
             forbidden,
             () -> {
-              SharedIndexInformer<T> informer = source.runnableInformer(0);
-              informer.itemStore(
-                  new ReducedStateItemStore<>(
-                      ReducedStateItemStore.NAME_KEY_STATE,
-                      type,
-                      client.getKubernetesSerialization()));
+              SupervisedInformer.Started<T> started = make.get();
+              SharedIndexInformer<T> informer = started.informer();
+              informer.itemStore(started.store());
               informer.exceptionHandler(
-                  (started, failure) -> {
+                  (isStarted, failure) -> {
                     if (isForbidden(failure)) {
                       forbidden.set(true);
                     }
@@ -425,11 +413,12 @@ public final class ChangeWatcher implements AutoCloseable {
                         forbidden.get() ? ", 403 Forbidden" : "");
                     return true;
                   });
-              informer.addEventHandler(new Handler<>(what, relevant, deletesMatter, heard));
+              informer.addEventHandler(
+                  new ChangeHandler<>(kind, relevance, () -> current, onChange, heard));
               informer.start();
-              return informer;
+              return started;
             });
-    watches.add(watch);
+    watches.put(key, watch);
   }
 
   /** Whether the API server answered 403 Forbidden, however the informer wraps the answer. */
@@ -448,77 +437,10 @@ public final class ChangeWatcher implements AutoCloseable {
     return false;
   }
 
-  /**
-   * Turns informer notifications into changes. The informer calls one handler from one thread at a
-   * time, in order: {@code onBeforeList}, the list's adds and updates, {@code onList}.
-   */
-  private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {
-    private final String what;
-    private final Predicate<T> relevant;
-    private final boolean deletesMatter;
-    private final AtomicLong heard;
-    private boolean listing;
-    private boolean listedOnce;
-
-    Handler(String what, Predicate<T> relevant, boolean deletesMatter, AtomicLong heard) {
-      this.what = what;
-      this.relevant = relevant;
-      this.deletesMatter = deletesMatter;
-      this.heard = heard;
-    }
-
-    @Override
-    public void onBeforeList(String resourceVersion) {
-      listing = true;
-      heard.set(System.nanoTime());
-    }
-
-    @Override
-    public void onList(String resourceVersion, boolean empty) {
-      listing = false;
-      listedOnce = true;
-      heard.set(System.nanoTime());
-    }
-
-    @Override
-    public void onAdd(T object) {
-      heard.set(System.nanoTime());
-      // The first list adds what existed when the last run read the cluster: not news. A later
-      // re-list (after the watch fell behind) adds only what is new since.
-      if (!(listing && !listedOnce) && relevant.test(object)) {
-        onChange.accept(what + " created");
-      }
-    }
-
-    @Override
-    public void onUpdate(T before, T after) {
-      heard.set(System.nanoTime());
-      if (!Objects.equals(
-              before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
-          && relevant.test(after)) {
-        onChange.accept(what + " changed");
-      }
-    }
-
-    @Override
-    public void onDelete(T object, boolean finalStateUnknown) {
-      heard.set(System.nanoTime());
-      if (deletesMatter) {
-        onChange.accept(what + " deleted");
-      }
-    }
-  }
-
-  private static boolean isJobPodPullEvent(Event event) {
-    return event.getInvolvedObject() != null
-        && "Pod".equals(event.getInvolvedObject().getKind())
-        && ImageInventory.looksLikeJobPodName(event.getInvolvedObject().getName())
-        && PULL_REASONS.contains(event.getReason());
-  }
-
   private void stopAll() {
-    watches.forEach(Watch::stop);
+    watches.values().forEach(SupervisedInformer::stop);
     watches.clear();
+    namedSecrets.clear();
   }
 
   @Override
@@ -526,5 +448,11 @@ public final class ChangeWatcher implements AutoCloseable {
     checker.shutdownNow();
     stopAll();
     current = null;
+  }
+
+  /** For tests: the store behind one informer, e.g. {@code "Pod airbyte"}. */
+  synchronized @Nullable ItemStore<?> storeOf(String key) {
+    SupervisedInformer<?> watch = watches.get(key);
+    return watch == null ? null : watch.store();
   }
 }

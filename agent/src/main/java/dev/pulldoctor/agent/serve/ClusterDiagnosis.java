@@ -1,6 +1,7 @@
 package dev.pulldoctor.agent.serve;
 
 import dev.pulldoctor.agent.collect.AccessReviewCache;
+import dev.pulldoctor.agent.collect.CachedKinds;
 import dev.pulldoctor.agent.collect.ClusterCollector;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.rules.engine.Diagnosis;
@@ -15,11 +16,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The daemon's diagnosis: one live collection per run, then what Airbyte's API lists and what the
- * registries answer ({@link SnapshotStep}), then every rule. Access reviews are asked again only
- * when the RBAC objects changed or the kept answers are older than the cache allows ({@link
- * AccessReviewCache}). The Airbyte namespace, when not given, is looked up until an install is
- * found and then kept, which saves the cluster-wide lookups on every later run.
+ * The daemon's diagnosis: the cluster as the change watcher's informers hold it ({@link #readFrom};
+ * a kind they cannot answer for is listed), then what Airbyte's API lists and what the registries
+ * answer ({@link SnapshotStep}), then every rule. Access reviews are asked again only when the RBAC
+ * objects changed or the kept answers are older than the cache allows ({@link AccessReviewCache}).
+ * The Airbyte namespace, when not given, is looked up until an install is found and then kept,
+ * which saves the cluster-wide lookups on every later run.
  */
 public final class ClusterDiagnosis implements DiagnosisRun {
   private final KubernetesClient client;
@@ -31,6 +33,7 @@ public final class ClusterDiagnosis implements DiagnosisRun {
   private final Clock clock;
   private final AccessReviewCache reviewCache;
   private volatile @Nullable String namespace;
+  private volatile CachedKinds cache = CachedKinds.NONE;
 
   /**
    * A diagnosis of one cluster.
@@ -63,15 +66,28 @@ public final class ClusterDiagnosis implements DiagnosisRun {
     this.reviewCache = reviewCache;
   }
 
-  /** What a run gives the rules: the collection plus discovery and probes. */
-  public Snapshot snapshot() throws ClusterUnreachableException {
-    return afterCollection.apply(
-        new ClusterCollector(client, clock, reviewCache).collect(namespace, context));
+  @Override
+  public void readFrom(CachedKinds cache) {
+    this.cache = cache;
   }
 
+  /**
+   * A live collection, whole objects read afresh, plus discovery and probes: what a support bundle
+   * holds.
+   */
+  public Snapshot snapshot() throws ClusterUnreachableException {
+    return snapshot(CachedKinds.NONE);
+  }
+
+  private Snapshot snapshot(CachedKinds from) throws ClusterUnreachableException {
+    return afterCollection.apply(
+        new ClusterCollector(client, clock, reviewCache, from).collect(namespace, context));
+  }
+
+  /** A run: the kinds the watch caches hold read from memory, the others listed. */
   @Override
   public Diagnosed run() throws ClusterUnreachableException {
-    Snapshot snapshot = snapshot();
+    Snapshot snapshot = snapshot(cache);
     List<CollectionError> serverErrors =
         snapshot.collectionErrors().stream()
             .filter(e -> e.httpStatus() >= 500 || e.httpStatus() == 429)

@@ -51,7 +51,10 @@ public final class HostileNamespace {
     return events;
   }
 
-  /** An event about a pod that is not a job pod, seen {@code second} seconds into the day. */
+  /**
+   * A kubelet-looking image event about a pod that is not a job pod, seen {@code second} seconds
+   * into the day.
+   */
   private static Event noise(String pod, int second, String message) {
     String time = Instant.parse("2026-11-23T00:00:00Z").plusSeconds(second).toString();
     return new EventBuilder()
@@ -64,7 +67,8 @@ public final class HostileNamespace {
         .withName(pod)
         .withNamespace(NAMESPACE)
         .endInvolvedObject()
-        .withReason("Noise")
+        // An image reason: a flood that looks relevant is what the bounds must hold against.
+        .withReason("Failed")
         .withType("Normal")
         .withMessage(message)
         .withFirstTimestamp(time)

@@ -62,7 +62,7 @@ class ChangeWatcherRefusalTest {
       Thread.sleep(1_500);
 
       ChangeWatcher.Health health = watcher.health();
-      assertThat(health.refused()).containsExactly("Roles in jobs");
+      assertThat(health.refused()).containsExactly("Roles in namespace jobs");
       assertThat(health.down()).isEmpty();
       assertThat(watcher.restarts("Role")).isEqualTo(restarts);
       assertThat(changes).hasSize(asked);

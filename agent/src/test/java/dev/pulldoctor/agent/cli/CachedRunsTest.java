@@ -1,0 +1,130 @@
+package dev.pulldoctor.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The daemon's runs read the cluster from its informers once they hold it: a periodic run sends the
+ * API server nothing (no LIST, no GET, no access review), and finds what the first run, which
+ * listed everything, found.
+ */
+class CachedRunsTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "healthy-private-registry",
+        "abctl-missing-pull-secret",
+        "space-padded-secret-list",
+        "worker-env-on-1x"
+      })
+  void runs_from_the_informers_ask_the_api_nothing_and_find_what_a_listing_run_finds(String example)
+      throws Exception {
+    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve(example));
+        RunningDaemon daemon =
+            RunningDaemon.start(api, dir, RunningDaemon.quick(Duration.ofSeconds(1)))) {
+      JsonNode listed = daemon.awaitReport(r -> r.path("results").size() > 0, WAIT);
+      awaitCachesReady(daemon);
+      awaitRunAfter(daemon, Instant.now());
+
+      Map<String, Long> before = api.requestCounts();
+      awaitRunAfter(daemon, Instant.now());
+      awaitRunAfter(daemon, Instant.now());
+      Map<String, Long> after = api.requestCounts();
+
+      assertThat(after.getOrDefault("GET", 0L))
+          .as("LISTs and GETs during two periodic runs")
+          .isEqualTo(before.getOrDefault("GET", 0L));
+      assertThat(after.getOrDefault("POST", 0L))
+          .as("access reviews during two periodic runs")
+          .isEqualTo(before.getOrDefault("POST", 0L));
+      assertThat(findings(daemon.report())).isEqualTo(findings(listed));
+    }
+  }
+
+  @Test
+  void a_role_that_loses_its_rules_shows_in_the_report_within_3_seconds() throws Exception {
+    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"));
+        RunningDaemon daemon =
+            RunningDaemon.start(api, dir, RunningDaemon.quick(Duration.ofMinutes(10)))) {
+      daemon.awaitReady(200, WAIT);
+      assertThat(RunningDaemon.status(daemon.report(), "rbac.job-launcher")).isEqualTo("pass");
+      awaitCachesReady(daemon);
+
+      long start = System.nanoTime();
+      Role role =
+          api.client.rbac().roles().inNamespace("airbyte").withName("airbyte-admin-role").get();
+      api.client
+          .rbac()
+          .roles()
+          .resource(new RoleBuilder(role).withRules(List.of()).build())
+          .update();
+
+      // No periodic run for 10 min: only the Role's watch can trigger this one, and its access
+      // reviews must be asked again, not taken from the cache.
+      daemon.awaitReport(
+          r -> "fail".equals(RunningDaemon.status(r, "rbac.job-launcher")), Duration.ofSeconds(3));
+      System.out.printf("Role edited to report: %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  /** Each result's rule, status, subject and message, in order. */
+  private static List<String> findings(JsonNode report) {
+    List<String> found = new ArrayList<>();
+    for (JsonNode result : report.path("results")) {
+      found.add(
+          result.path("rule").asText()
+              + " "
+              + result.path("status").asText()
+              + " "
+              + result.path("subject")
+              + " "
+              + result.path("message").asText());
+    }
+    return found;
+  }
+
+  static void awaitCachesReady(RunningDaemon daemon) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      var health = daemon.app.watcher().health();
+      if (health.informers() > 0
+          && health.watching() == health.informers()
+          && (daemon.app.watcher().secrets("airbyte").isPresent()
+              || daemon.app.watcher().secrets("airbyte-abctl").isPresent())) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static void awaitRunAfter(RunningDaemon daemon, Instant mark)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      Instant last = daemon.app.daemon().state().lastSuccessAt();
+      if (last != null && last.isAfter(mark)) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("a run after %s", mark).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+}
