@@ -1,5 +1,6 @@
 package dev.pulldoctor.agent.collect;
 
+import dev.pulldoctor.rules.model.ImageEvents;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.EventSeries;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -60,32 +60,10 @@ public final class EventReducer {
   private long dropped;
 
   /**
-   * The reasons of the kubelet's image events, the only events a rule reads: {@code Pulling},
-   * {@code Pulled}, {@code Failed}, {@code InspectFailed}, {@code ErrImageNeverPull} and {@code
-   * BackOff} (kubernetes/kubernetes {@code pkg/kubelet/events/event.go}), {@code
-   * FailedToRetrieveImagePullSecret} ({@code pkg/kubelet/kubelet_pods.go}), and {@code
-   * InvalidImageName}, the waiting reason some runtimes also report as an event. Other events
-   * (scheduling, probes, volumes) never name the image a pod pulls.
+   * Whether a rule can read {@code event}: a kubelet image event about a Pod ({@link ImageEvents}).
    */
-  public static final Set<String> IMAGE_REASONS =
-      Set.of(
-          "Pulling",
-          "Pulled",
-          "Failed",
-          "InspectFailed",
-          "ErrImageNeverPull",
-          "BackOff",
-          "FailedToRetrieveImagePullSecret",
-          "InvalidImageName");
-
-  /** Whether a rule can read {@code event}: a kubelet image event about a Pod. */
   public static boolean canMatter(Event event) {
-    ObjectReference involved = event.getInvolvedObject();
-    return involved != null
-        && "Pod".equals(involved.getKind())
-        && involved.getName() != null
-        && event.getReason() != null
-        && IMAGE_REASONS.contains(event.getReason());
+    return ImageEvents.isImageEventOfPod(event);
   }
 
   /** Takes one event: reduced, or passed over when no rule reads it ({@link #canMatter}). */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler<T> {
   private final String kind;
   private final Relevance<T> relevance;
+  private final Predicate<T> kept;
   private final Supplier<@Nullable WatchTargets> targets;
   private final Consumer<String> onChange;
   private final AtomicLong heard;
@@ -25,11 +27,13 @@ final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler
   ChangeHandler(
       String kind,
       Relevance<T> relevance,
+      Predicate<T> kept,
       Supplier<@Nullable WatchTargets> targets,
       Consumer<String> onChange,
       AtomicLong heard) {
     this.kind = kind;
     this.relevance = relevance;
+    this.kept = kept;
     this.targets = targets;
     this.onChange = onChange;
     this.heard = heard;
@@ -53,7 +57,9 @@ final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler
     heard.set(System.nanoTime());
     // The first list adds what existed when the last run read the cluster: not news. A later
     // re-list (after the watch fell behind) adds only what is new since.
-    if (!(listing && !listedOnce) && relevance.changes().test(targets.get(), object)) {
+    if (!(listing && !listedOnce)
+        && kept.test(object)
+        && relevance.changes().test(targets.get(), object)) {
       onChange.accept(describe(object) + " created");
     }
   }
@@ -63,6 +69,7 @@ final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler
     heard.set(System.nanoTime());
     if (!Objects.equals(
             before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
+        && kept.test(after)
         && relevance.changes().test(targets.get(), after)) {
       onChange.accept(describe(after) + " changed");
     }

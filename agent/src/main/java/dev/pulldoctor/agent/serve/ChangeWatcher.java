@@ -389,6 +389,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
       Relevance<T> relevance) {
     AtomicLong heard = new AtomicLong(System.nanoTime());
     AtomicBoolean forbidden = new AtomicBoolean();
+    AtomicBoolean failedSince = new AtomicBoolean();
     SupervisedInformer<T> watch =
         new SupervisedInformer<>(
             what,
@@ -396,12 +397,14 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
             namespace,
             heard,
             forbidden,
+            failedSince,
             () -> {
               SupervisedInformer.Started<T> started = make.get();
               SharedIndexInformer<T> informer = started.informer();
               informer.itemStore(started.store());
               informer.exceptionHandler(
                   (isStarted, failure) -> {
+                    failedSince.set(true);
                     if (isForbidden(failure)) {
                       forbidden.set(true);
                     }
@@ -413,8 +416,17 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
                         forbidden.get() ? ", 403 Forbidden" : "");
                     return true;
                   });
+              ItemStore<T> store = started.store();
+              // What the store refused (outside its selection, or not read by any rule) is no
+              // change: a server that ignores a field selector sends every Secret to each watch.
               informer.addEventHandler(
-                  new ChangeHandler<>(kind, relevance, () -> current, onChange, heard));
+                  new ChangeHandler<>(
+                      kind,
+                      relevance,
+                      o -> store.get(store.getKey(o)) != null,
+                      () -> current,
+                      onChange,
+                      heard));
               informer.start();
               return started;
             });

@@ -40,6 +40,8 @@ final class SupervisedInformer<T extends HasMetadata> {
   final AtomicLong lastHeard;
   // Set when the API server answered 403 to its list or watch, cleared when it is watching.
   final AtomicBoolean forbidden;
+  // Set when its list or watch failed since it was made: a first list still running is not down.
+  final AtomicBoolean failed;
   boolean refusalLogged;
 
   SupervisedInformer(
@@ -48,7 +50,9 @@ final class SupervisedInformer<T extends HasMetadata> {
       @Nullable String namespace,
       AtomicLong lastHeard,
       AtomicBoolean forbidden,
+      AtomicBoolean failed,
       Supplier<Started<T>> make) {
+    this.failed = failed;
     this.what = what;
     this.kind = kind;
     this.namespace = namespace;
@@ -106,11 +110,18 @@ final class SupervisedInformer<T extends HasMetadata> {
           ? "silent for " + policy.silentAfter().toSeconds() + " s"
           : null;
     }
+    if (!started.informer().isRunning()) {
+      if (downSince < 0) {
+        downSince = now;
+      }
+      return "its informer stopped";
+    }
+    if (!started.informer().hasSynced() && !failed.get()) {
+      // Its first list is still being read (2,000 pods take seconds): starting, not down.
+      return null;
+    }
     if (downSince < 0) {
       downSince = now;
-    }
-    if (!started.informer().isRunning()) {
-      return "its informer stopped";
     }
     Duration wait = policy.restartAfter().multipliedBy(1L << Math.min(restartsInARow, 10));
     if (wait.compareTo(MAX_RESTART_WAIT) > 0) {
@@ -129,6 +140,7 @@ final class SupervisedInformer<T extends HasMetadata> {
     restartsInARow++;
     lastVersion = null;
     progressSeen = false;
+    failed.set(false);
     lastHeard.set(now);
   }
 

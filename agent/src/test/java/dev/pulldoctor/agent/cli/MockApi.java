@@ -21,6 +21,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +58,7 @@ final class MockApi implements AutoCloseable {
   private final Queue<String> writes = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private static final ObjectMapper JSON_MAPPER = new ObjectMapper();
   private final ExecutorService watchFailures = WatchFailureHandoff.failureThread();
+  private final Set<WebSocket> openWatches = ConcurrentHashMap.newKeySet();
 
   private MockApi() {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -88,7 +91,7 @@ final class MockApi implements AutoCloseable {
                 return answered;
               }
             }
-            return WatchFailureHandoff.wrap(crud.dispatch(request), watchFailures);
+            return WatchFailureHandoff.wrap(crud.dispatch(request), watchFailures, openWatches);
           }
         };
     server =
@@ -164,9 +167,18 @@ final class MockApi implements AutoCloseable {
     return new MockApi();
   }
 
-  /** Answers every request with 500 while set. */
+  /**
+   * Answers every request with 500 while set, and ends the open watches when set, as an API server
+   * going down ends them: the daemon's informers must list again, and meet the 500s.
+   */
   void failing(boolean fail) {
     failing.set(fail);
+    if (fail) {
+      for (WebSocket watch : List.copyOf(openWatches)) {
+        watch.close(1011, "outage");
+        openWatches.remove(watch);
+      }
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -20,10 +21,13 @@ import java.util.concurrent.Executors;
 final class WatchFailureHandoff extends WebSocketListener {
   private final WebSocketListener delegate;
   private final ExecutorService failures;
+  private final Set<WebSocket> open;
 
-  private WatchFailureHandoff(WebSocketListener delegate, ExecutorService failures) {
+  private WatchFailureHandoff(
+      WebSocketListener delegate, ExecutorService failures, Set<WebSocket> open) {
     this.delegate = delegate;
     this.failures = failures;
+    this.open = open;
   }
 
   /** One thread for every watch of a mock server; shut it down with the server. */
@@ -36,13 +40,16 @@ final class WatchFailureHandoff extends WebSocketListener {
         });
   }
 
-  /** {@code response} with its watch listener wrapped, if it upgrades to a WebSocket. */
-  static MockResponse wrap(MockResponse response, ExecutorService failures) {
+  /**
+   * {@code response} with its watch listener wrapped, if it upgrades to a WebSocket; the watch is
+   * in {@code open} while it is.
+   */
+  static MockResponse wrap(MockResponse response, ExecutorService failures, Set<WebSocket> open) {
     WebSocketListener listener = response.getWebSocketListener();
     if (listener == null) {
       return response;
     }
-    return response.withWebSocketUpgrade(new WatchFailureHandoff(listener, failures));
+    return response.withWebSocketUpgrade(new WatchFailureHandoff(listener, failures, open));
   }
 
   @Override
@@ -52,6 +59,7 @@ final class WatchFailureHandoff extends WebSocketListener {
 
   @Override
   public void onOpen(WebSocket webSocket, Response response) {
+    open.add(webSocket);
     delegate.onOpen(webSocket, response);
   }
 
@@ -72,11 +80,13 @@ final class WatchFailureHandoff extends WebSocketListener {
 
   @Override
   public void onClosed(WebSocket webSocket, int code, String reason) {
+    open.remove(webSocket);
     delegate.onClosed(webSocket, code, reason);
   }
 
   @Override
   public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+    open.remove(webSocket);
     failures.execute(() -> delegate.onFailure(webSocket, failure, response));
   }
 }

@@ -159,7 +159,7 @@ public final class PullFailureEventsRule implements Rule {
             + " (checked "
             + plural(found.jobPods(), "job pod")
             + " and "
-            + plural(found.jobPodEvents(), "event")
+            + plural(found.jobPodEvents(), "image event")
             + " in namespace "
             + namespace
             + (older > 0 ? "; failures of " + plural(older, "image") + " are older" : "")

@@ -3,6 +3,7 @@ package dev.pulldoctor.rules.checks;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.classify.Classification;
 import dev.pulldoctor.rules.classify.PullErrorClassifier;
+import dev.pulldoctor.rules.model.ImageEvents;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -83,7 +84,7 @@ final class PullSignals {
    *
    * @param signals every sign of a failed pull, in or out of any window
    * @param jobPods how many job pods there are
-   * @param jobPodEvents how many events are about job pods (of any reason)
+   * @param jobPodEvents how many image events ({@link ImageEvents}) are about job pods
    */
   record Found(List<Signal> signals, int jobPods, int jobPodEvents) {}
 
@@ -114,6 +115,10 @@ final class PullSignals {
           byName.containsKey(podName)
               || (!otherPods.contains(podName) && ImageInventory.looksLikeJobPodName(podName));
       if (!jobPod) {
+        continue;
+      }
+      if (!ImageEvents.REASONS.contains(event.getReason())) {
+        // Scheduling, probes, volumes: no pull to judge. A collector keeps none of them.
         continue;
       }
       jobPodEvents++;
