@@ -156,7 +156,7 @@ public record ProbePolicy(
               "--probe-allow takes HOST:PORT of a token realm, e.g. registry.example.com:5001: "
                   + value);
         }
-        hosts.add(RegistryHttpClient.bare(authority.group(1)) + ":" + port);
+        hosts.add(UriText.bare(authority.group(1)) + ":" + port);
         continue;
       }
       IpLiterals.Literal literal =
@@ -382,9 +382,7 @@ public record ProbePolicy(
   }
 
   private static String hostOf(URI uri) {
-    return uri.getHost() == null
-        ? ""
-        : RegistryHttpClient.bare(uri.getHost()).toLowerCase(Locale.ROOT);
+    return uri.getHost() == null ? "" : UriText.bare(uri.getHost()).toLowerCase(Locale.ROOT);
   }
 
   private static int effectivePort(URI uri) {

@@ -100,7 +100,9 @@ final class RegistryHttpClient {
       throw ProbeException.failed(
           Stage.HTTP,
           PullErrorCause.NETWORK_TIMEOUT,
-          "the run's probe deadline passed before " + display(request.uri()) + " was asked");
+          "the run's probe deadline passed before "
+              + UriText.display(request.uri())
+              + " was asked");
     }
     long deadline = System.nanoTime() + policy.requestTimeout().toNanos();
     try (RequestWatchdog watchdog = new RequestWatchdog(deadline)) {
@@ -120,7 +122,10 @@ final class RegistryHttpClient {
         if (hop > 0 && e.refusedByPolicy()) {
           throw ProbeException.refused(
               e.stage(),
-              "the registry redirected to " + display(current.uri()) + ", refused: " + e.detail());
+              "the registry redirected to "
+                  + UriText.display(current.uri())
+                  + ", refused: "
+                  + e.detail());
         }
         throw e;
       }
@@ -131,7 +136,10 @@ final class RegistryHttpClient {
       if (hop >= policy.maxRedirects()) {
         throw ProbeException.refused(
             Stage.HTTP,
-            "more than " + policy.maxRedirects() + " redirects from " + display(request.uri()));
+            "more than "
+                + policy.maxRedirects()
+                + " redirects from "
+                + UriText.display(request.uri()));
       }
       URI next;
       try {
@@ -140,7 +148,7 @@ final class RegistryHttpClient {
         throw ProbeException.failed(
             Stage.HTTP,
             PullErrorCause.REGISTRY_SERVER_ERROR,
-            display(current.uri()) + " redirected to an invalid location");
+            UriText.display(current.uri()) + " redirected to an invalid location");
       }
       Map<String, String> headers = new LinkedHashMap<>(current.headers());
       if (!sameOrigin(current.uri(), next)) {
@@ -158,12 +166,13 @@ final class RegistryHttpClient {
     URI uri = request.uri();
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !scheme.equals("http")) {
-      throw ProbeException.refused(Stage.HTTP, "only https URLs are followed: " + display(uri));
+      throw ProbeException.refused(
+          Stage.HTTP, "only https URLs are followed: " + UriText.display(uri));
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null) {
       throw ProbeException.refused(Stage.HTTP, "a URL without a host or with user info");
     }
-    String host = bare(uri.getHost());
+    String host = UriText.bare(uri.getHost());
     boolean secure = scheme.equals("https");
     int port = uri.getPort() > 0 ? uri.getPort() : (secure ? 443 : 80);
     if (!secure && !policy.allowsPlainHttp(host, port)) {
@@ -214,13 +223,15 @@ final class RegistryHttpClient {
       return response;
     } catch (LimitException e) {
       throw ProbeException.failed(
-          Stage.HTTP, PullErrorCause.REGISTRY_SERVER_ERROR, display(uri) + " " + e.getMessage());
+          Stage.HTTP,
+          PullErrorCause.REGISTRY_SERVER_ERROR,
+          UriText.display(uri) + " " + e.getMessage());
     } catch (IOException e) {
       if (watchdog.expired() || e instanceof SocketTimeoutException) {
         throw ProbeException.failed(
             Stage.HTTP,
             PullErrorCause.NETWORK_TIMEOUT,
-            display(uri)
+            UriText.display(uri)
                 + " accepted the connection but did not finish answering within the request"
                 + " timeout of "
                 + policy.requestTimeout().toMillis()
@@ -229,7 +240,7 @@ final class RegistryHttpClient {
       throw ProbeException.failed(
           Stage.HTTP,
           PullErrorCause.REGISTRY_SERVER_ERROR,
-          display(uri) + " broke off the exchange (" + e.getClass().getSimpleName() + ")");
+          UriText.display(uri) + " broke off the exchange (" + e.getClass().getSimpleName() + ")");
     } finally {
       closeQuietly(socket);
     }
@@ -341,7 +352,7 @@ final class RegistryHttpClient {
 
   private void tunnel(Socket socket, Proxies.Proxy proxy, String host, int port, long deadline)
       throws ProbeException {
-    String authority = authority(host, port);
+    String authority = UriText.authority(host, port);
     StringBuilder connect =
         new StringBuilder("CONNECT ")
             .append(authority)
@@ -439,8 +450,8 @@ final class RegistryHttpClient {
   private void writeRequest(OutputStream out, HttpRequest request, boolean absoluteForm)
       throws IOException {
     URI uri = request.uri();
-    String target = absoluteForm ? uri.toASCIIString() : pathAndQuery(uri);
-    String host = bare(uri.getHost());
+    String target = absoluteForm ? uri.toASCIIString() : UriText.pathAndQuery(uri);
+    String host = UriText.bare(uri.getHost());
     boolean secure = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort();
     StringBuilder text =
@@ -450,8 +461,8 @@ final class RegistryHttpClient {
             .append(" HTTP/1.1\r\nHost: ")
             .append(
                 port < 0 || port == (secure ? 443 : 80)
-                    ? hostForHeader(host)
-                    : authority(host, port))
+                    ? UriText.hostForHeader(host)
+                    : UriText.authority(host, port))
             .append("\r\nUser-Agent: ")
             .append(userAgent)
             .append("\r\nConnection: close\r\n");
@@ -638,33 +649,6 @@ final class RegistryHttpClient {
     return String.valueOf(a.getScheme()).equalsIgnoreCase(String.valueOf(b.getScheme()))
         && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
         && a.getPort() == b.getPort();
-  }
-
-  private static String pathAndQuery(URI uri) {
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-  }
-
-  /** {@code host} without IPv6 brackets. */
-  static String bare(String host) {
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-  }
-
-  private static String hostForHeader(String host) {
-    return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-  }
-
-  private static String authority(String host, int port) {
-    return hostForHeader(host) + ":" + port;
-  }
-
-  /** A URL for messages: scheme, host, port and path, never user info or query. */
-  static String display(URI uri) {
-    return uri.getScheme()
-        + "://"
-        + uri.getHost()
-        + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
-        + (uri.getRawPath() == null ? "" : ProbeText.shorten(uri.getRawPath(), 120));
   }
 
   private static void closeQuietly(@Nullable Socket socket) {
