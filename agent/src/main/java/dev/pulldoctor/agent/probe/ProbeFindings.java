@@ -9,9 +9,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The wording of what one probe with one login (or none) found about access and the manifest: the
- * steps decide, this says it. Texts are pulldoctor's own; a registry's words reach a finding only
- * as its scrubbed error code and message ({@link RegistryErrors}).
+ * What one probe with one login (or none) found, in words: every access finding, and the manifest
+ * findings more than one step gives; the steps decide, this says it. Texts are pulldoctor's own; a
+ * registry's words reach a finding only as its scrubbed error code and message ({@link
+ * RegistryErrors}).
  */
 final class ProbeFindings {
   private final @Nullable Login login;
@@ -19,10 +20,6 @@ final class ProbeFindings {
   /** Findings of a probe with {@code login}; null for an anonymous one. */
   ProbeFindings(@Nullable Login login) {
     this.login = login;
-  }
-
-  boolean anonymous() {
-    return login == null;
   }
 
   /** The registry asks for an authentication scheme container runtimes do not speak. */

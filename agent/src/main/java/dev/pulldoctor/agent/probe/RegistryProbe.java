@@ -125,14 +125,15 @@ final class RegistryProbe {
           Access.notChecked("the registry was not reached"),
           Manifest.notChecked("the registry was not reached"));
     }
-    Challenge asked = challenge;
+    Challenge registryChallenge = challenge; // set by connection(); the steps only read it
     String path = target.reference().path();
     ProbeStepResult.Finished found =
         tokens
-            .authorize(asked, path, login, secrets)
+            .authorize(registryChallenge, path, login, secrets)
             .then(
                 granted ->
-                    manifests.lookUp(target, asked, login, granted.authorization(), secrets));
+                    manifests.lookUp(
+                        target, registryChallenge, login, granted.authorization(), secrets));
     return new RegistryObservation(
         image, endpoint.registry(), reached, found.access(), found.manifest());
   }
