@@ -1,6 +1,5 @@
 package dev.pulldoctor.agent.probe;
 
-import java.util.Base64;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -39,11 +38,7 @@ final class ProbeText {
 
   /** The secret strings of a login as they may travel: password, token, and the Basic form. */
   static List<String> secretForms(String username, String password) {
-    String basic =
-        Base64.getEncoder()
-            .encodeToString(
-                (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return List.of(password, basic);
+    return List.of(password, AuthorizationHeader.basicCredentials(username, password));
   }
 
   /** A duration for messages: whole seconds, or milliseconds below ten seconds. */

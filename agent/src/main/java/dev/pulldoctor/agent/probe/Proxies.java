@@ -148,11 +148,7 @@ public final class Proxies {
       }
       String authorization = null;
       if (uri.getRawUserInfo() != null) {
-        authorization =
-            "Basic "
-                + java.util.Base64.getEncoder()
-                    .encodeToString(
-                        uri.getUserInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        authorization = AuthorizationHeader.basicOf(uri.getUserInfo());
       }
       int port = uri.getPort() > 0 ? uri.getPort() : 80;
       return new Proxy(uri.getHost(), port, authorization, uri.getHost() + ":" + port);

@@ -242,7 +242,7 @@ class ProbePolicyTest {
     assertThat(IpLiterals.parse("registry.example.com")).isNull();
     assertThat(IpLiterals.parse("[::1]").address()).isEqualTo(ip("::1"));
     assertThat(IpLiterals.parse("999.1.1.1").ambiguous()).isTrue();
-    assertThat(ProbePolicy.embeddedIpv4(ip("2001:db8::1"))).isEmpty();
+    assertThat(AddressVetting.embeddedIpv4(ip("2001:db8::1"))).isEmpty();
   }
 
   @Test
