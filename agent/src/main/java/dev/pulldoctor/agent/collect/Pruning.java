@@ -41,10 +41,7 @@ public final class Pruning {
       return o -> o == null ? null : (T) pod((Pod) o);
     }
     if (kind.equals(Kind.EVENTS)) {
-      return o ->
-          o == null || !EventReducer.canMatter((Event) o)
-              ? null
-              : (T) EventReducer.reduce((Event) o);
+      return o -> o == null ? null : (T) event((Event) o);
     }
     if (kind.equals(Kind.NODES)) {
       return o -> o == null ? null : (T) node((Node) o);
@@ -67,6 +64,19 @@ public final class Pruning {
       spec.setAffinity(null);
     }
     return pod;
+  }
+
+  /**
+   * What {@link EventReducer#reduce} keeps, with the resourceVersion, by which the informer tells a
+   * change from the same event sent again; null for an event no rule reads.
+   */
+  static @Nullable Event event(Event event) {
+    if (!EventReducer.canMatter(event)) {
+      return null;
+    }
+    Event reduced = EventReducer.reduce(event);
+    reduced.getMetadata().setResourceVersion(event.getMetadata().getResourceVersion());
+    return reduced;
   }
 
   static Node node(Node node) {
