@@ -108,9 +108,9 @@ public final class Bench {
    */
   private static List<Row> scaled(Path root) throws Exception {
     LargeNamespace.Size full = LargeNamespace.Size.FULL;
-    DaemonBench.Footprint one;
+    DaemonFootprint.Footprint one;
     try (MockCluster cluster = MockCluster.seeded(root, full)) {
-      one = DaemonBench.footprint(root, cluster, "the large namespace (2,000 job pods)", 2_000);
+      one = DaemonFootprint.footprint(root, cluster, "the large namespace (2,000 job pods)", 2_000);
     }
     LargeNamespace.Size five =
         new LargeNamespace.Size(
@@ -121,10 +121,10 @@ public final class Bench {
             full.nodes(),
             full.imagesPerNode(),
             full.images());
-    DaemonBench.Footprint scaled;
+    DaemonFootprint.Footprint scaled;
     try (MockCluster cluster = MockCluster.seeded(root, five)) {
       scaled =
-          DaemonBench.footprint(
+          DaemonFootprint.footprint(
               root, cluster, "the namespace scaled 5× (10,000 job pods)", five.jobPods());
     }
     return List.of(one.row(), scaled.row(), scaled.growthFrom(one));

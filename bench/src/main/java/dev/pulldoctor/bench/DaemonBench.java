@@ -85,6 +85,16 @@ final class DaemonBench {
     return new DaemonBench(root, cluster).measure(changes);
   }
 
+  /** A bench that only starts daemons on {@code cluster} ({@link DaemonFootprint}). */
+  static DaemonBench forFootprint(Path root, MockCluster cluster) throws IOException {
+    return new DaemonBench(root, cluster);
+  }
+
+  /** The JVM options the daemon is measured with. */
+  String jvmOptions() {
+    return jvm;
+  }
+
   private List<Row> measure(int changes) throws Exception {
     List<String> args =
         List.of(
@@ -212,8 +222,8 @@ final class DaemonBench {
     Bench.progress(
         String.format(Locale.ROOT, "daemon: requests in the idle window of %.0f s:", window));
     requests.forEach((k, v) -> Bench.progress("  " + v + " " + k));
-    Counts idle = Counts.of(requests);
-    Counts first = Counts.of(started);
+    RequestCounts idle = RequestCounts.of(requests);
+    RequestCounts first = RequestCounts.of(started);
     double perHour = 3600 / window;
     rows.add(
         new Row(
@@ -354,8 +364,8 @@ final class DaemonBench {
 
   /**
    * Empties the rules of the launcher's Role in the API and times until {@code /api/v1/report} says
-   * {@code rbac.job-launcher} fails; then puts them back. Only the Role's watch can trigger that run,
-   * and its access reviews must be asked again, not taken from the cache.
+   * {@code rbac.job-launcher} fails; then puts them back. Only the Role's watch can trigger that
+   * run, and its access reviews must be asked again, not taken from the cache.
    */
   private void roleChange(ServeProcess serve) throws Exception {
     double lastRunEnd = serve.metric("pulldoctor_last_run_timestamp_seconds");
@@ -376,7 +386,8 @@ final class DaemonBench {
       Thread.sleep(100);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Bench.progress(String.format(Locale.ROOT, "daemon: Role change in the report after %.2f s", seconds));
+    Bench.progress(
+        String.format(Locale.ROOT, "daemon: Role change in the report after %.2f s", seconds));
     rows.add(
         new Row(
             "daemon",
@@ -404,81 +415,7 @@ final class DaemonBench {
     return worst;
   }
 
-  /** What {@link #footprint} measured: the RSS's max over a minute idle, the heap live after GC. */
-  record Footprint(String label, int jobPods, double rssMib, double liveMib) {
-    Row row() {
-      return Row.of(
-          "daemon",
-          "footprint on "
-              + label
-              + ": RSS over a minute idle after a run from the caches (max); heap live after a full"
-              + " GC",
-          String.format(Locale.ROOT, "%.0f MiB; %.0f MiB", rssMib, liveMib));
-    }
-
-    /** The growth per 1,000 job pods from {@code smaller} to this one, and what 50,000 would need. */
-    Row growthFrom(Footprint smaller) {
-      double thousands = (jobPods - smaller.jobPods) / 1000.0;
-      double rss = (rssMib - smaller.rssMib) / thousands;
-      double live = (liveMib - smaller.liveMib) / thousands;
-      return Row.of(
-          "daemon",
-          "  growth per 1,000 job pods (with their events, secrets and RBAC, "
-              + smaller.label
-              + " to "
-              + label
-              + "); so 50,000 job pods",
-          String.format(
-              Locale.ROOT,
-              "RSS %.1f MiB, heap live %.1f MiB; about %.0f MiB RSS, %.0f MiB live",
-              rss,
-              live,
-              smaller.rssMib + rss * (50 - smaller.jobPods / 1000.0),
-              smaller.liveMib + live * (50 - smaller.jobPods / 1000.0)));
-    }
-  }
-
-  /**
-   * The footprint alone: {@code serve} with the chart's JVM options, its first run (which lists)
-   * and the informers' first lists, one periodic run from the caches, then RSS sampled over a
-   * minute of idling, and the heap live after a full GC.
-   */
-  static Footprint footprint(Path root, MockCluster cluster, String label, int jobPods)
-      throws Exception {
-    DaemonBench bench = new DaemonBench(root, cluster);
-    List<String> args =
-        List.of(
-            "--kubeconfig",
-            cluster.kubeconfig().toString(),
-            "-n",
-            NAMESPACE,
-            "--port",
-            "0",
-            "--offline",
-            "--interval",
-            "30s");
-    Map<String, Long> before = cluster.requests();
-    Bench.progress("daemon: footprint on " + label + "…");
-    try (ServeProcess serve =
-        ServeProcess.start(
-            root, Map.of("PULLDOCTOR_JAVA_OPTS", bench.jvm, "MALLOC_ARENA_MAX", "2"), args)) {
-      awaitRuns(serve, 1, Duration.ofMinutes(5));
-      bench.awaitWatches(serve, before);
-      long successes = serve.successfulRuns();
-      awaitRuns(serve, successes + 1, Duration.ofMinutes(2));
-      List<Long> rss = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        Thread.sleep(2_000);
-        rss.add(serve.rssBytes());
-      }
-      serve.jcmd("GC.run");
-      double live = serve.heapUsedBytes();
-      serve.terminate();
-      return new Footprint(label, jobPods, max(rss) / 1048576.0, live / 1048576);
-    }
-  }
-
-  private static void awaitRuns(ServeProcess serve, long runs, Duration timeout)
+  static void awaitRuns(ServeProcess serve, long runs, Duration timeout)
       throws InterruptedException, IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (serve.successfulRuns() < runs) {
@@ -491,14 +428,14 @@ final class DaemonBench {
   }
 
   /** Waits until each informer has opened its watch; returns how many informers there are. */
-  private int awaitWatches(ServeProcess serve, Map<String, Long> before)
+  int awaitWatches(ServeProcess serve, Map<String, Long> before)
       throws InterruptedException, IOException {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (true) {
       Matcher watching = WATCHING.matcher(serve.output());
       if (watching.find()) {
         int informers = Integer.parseInt(watching.group(1));
-        if (Counts.of(diff(cluster.requests(), before)).watches() >= informers) {
+        if (RequestCounts.of(diff(cluster.requests(), before)).watches() >= informers) {
           return informers;
         }
       }
@@ -560,48 +497,7 @@ final class DaemonBench {
     return diff;
   }
 
-  private static long max(List<Long> values) {
+  static long max(List<Long> values) {
     return values.stream().mapToLong(Long::longValue).max().orElse(0);
-  }
-
-  /**
-   * Requests by kind: LISTs (GET of a collection), SubjectAccessReview POSTs, watches, and anything
-   * else (GETs of one object, updates).
-   */
-  record Counts(long lists, long reviews, long watches, long other) {
-    static Counts of(Map<String, Long> requests) {
-      long lists = 0;
-      long reviews = 0;
-      long watches = 0;
-      long other = 0;
-      for (Map.Entry<String, Long> entry : requests.entrySet()) {
-        String key = entry.getKey();
-        long count = entry.getValue();
-        if (key.endsWith(" watch")) {
-          watches += count;
-        } else if (key.startsWith("POST ") && key.endsWith("/subjectaccessreviews")) {
-          reviews += count;
-        } else if (key.startsWith("GET ") && isCollection(key.substring("GET ".length()))) {
-          lists += count;
-        } else {
-          other += count;
-        }
-      }
-      return new Counts(lists, reviews, watches, other);
-    }
-
-    long total() {
-      return lists + reviews + watches + other;
-    }
-
-    /**
-     * Whether a path names a collection: after {@code /api/v1} or {@code /apis/GROUP/VERSION}, an
-     * odd number of segments ({@code nodes}, {@code namespaces/NS/pods}).
-     */
-    private static boolean isCollection(String path) {
-      String[] segments = path.substring(1).split("/", -1);
-      int prefix = segments[0].equals("api") ? 2 : 3;
-      return (segments.length - prefix) % 2 == 1;
-    }
   }
 }

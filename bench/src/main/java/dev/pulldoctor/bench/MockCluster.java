@@ -77,9 +77,17 @@ final class MockCluster implements AutoCloseable {
     return seeded(root, LargeNamespace.Size.FULL);
   }
 
-  /** Starts the server and creates a namespace of {@code size} in it. */
+  /**
+   * Starts the server and creates a namespace of {@code size} in it. Its pods and events, which no
+   * harness section changes, are answered as an API server answers them: LISTs in pages (the
+   * daemon's informers list them with a limit, and the CRUD store would answer 2,000 pods or 10,000
+   * events at once) and watches that hear nothing.
+   */
   static MockCluster seeded(Path root, LargeNamespace.Size size) throws Exception {
-    return seeded(LargeNamespace.objects(root.resolve("examples"), size), List.of());
+    String namespace = "/api/v1/namespaces/" + LargeNamespace.NAMESPACE;
+    return seeded(
+        LargeNamespace.objects(root.resolve("examples"), size),
+        List.of(namespace + "/pods", namespace + "/events"));
   }
 
   /**

@@ -1,0 +1,100 @@
+package dev.pulldoctor.bench;
+
+import dev.pulldoctor.agent.collect.LargeNamespace;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The daemon's footprint alone, on namespaces of different sizes, so the table shows how it grows
+ * with the namespace: {@code serve} with the chart's JVM options, its first run and the informers'
+ * first lists, one periodic run from the caches, then the RSS over a minute idle and the heap live
+ * after a full GC.
+ */
+final class DaemonFootprint {
+  private DaemonFootprint() {}
+
+  /**
+   * What {@link DaemonFootprint#footprint} measured: the RSS's max over a minute idle, the heap
+   * live after GC.
+   */
+  record Footprint(String label, int jobPods, double rssMib, double liveMib) {
+    Row row() {
+      return Row.of(
+          "daemon",
+          "footprint on "
+              + label
+              + ": RSS over a minute idle after a run from the caches (max); heap live after a full"
+              + " GC",
+          String.format(Locale.ROOT, "%.0f MiB; %.0f MiB", rssMib, liveMib));
+    }
+
+    /**
+     * The growth per 1,000 job pods from {@code smaller} to this one, and what 50,000 would need.
+     */
+    Row growthFrom(Footprint smaller) {
+      double thousands = (jobPods - smaller.jobPods) / 1000.0;
+      double rss = (rssMib - smaller.rssMib) / thousands;
+      double live = (liveMib - smaller.liveMib) / thousands;
+      return Row.of(
+          "daemon",
+          "  growth per 1,000 job pods (with their events, secrets and RBAC, "
+              + smaller.label
+              + " to "
+              + label
+              + "); so 50,000 job pods",
+          String.format(
+              Locale.ROOT,
+              "RSS %.1f MiB, heap live %.1f MiB; about %.0f MiB RSS, %.0f MiB live",
+              rss,
+              live,
+              smaller.rssMib + rss * (50 - smaller.jobPods / 1000.0),
+              smaller.liveMib + live * (50 - smaller.jobPods / 1000.0)));
+    }
+  }
+
+  /**
+   * The footprint alone: {@code serve} with the chart's JVM options, its first run (which lists)
+   * and the informers' first lists, one periodic run from the caches, then RSS sampled over a
+   * minute of idling, and the heap live after a full GC.
+   */
+  static Footprint footprint(Path root, MockCluster cluster, String label, int jobPods)
+      throws Exception {
+    DaemonBench bench = DaemonBench.forFootprint(root, cluster);
+    List<String> args =
+        List.of(
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "-n",
+            LargeNamespace.NAMESPACE,
+            "--port",
+            "0",
+            "--offline",
+            "--interval",
+            "30s");
+    Map<String, Long> before = cluster.requests();
+    Bench.progress("daemon: footprint on " + label + "…");
+    try (ServeProcess serve =
+        ServeProcess.start(
+            root,
+            Map.of("PULLDOCTOR_JAVA_OPTS", bench.jvmOptions(), "MALLOC_ARENA_MAX", "2"),
+            args)) {
+      DaemonBench.awaitRuns(serve, 1, Duration.ofMinutes(5));
+      bench.awaitWatches(serve, before);
+      long successes = serve.successfulRuns();
+      DaemonBench.awaitRuns(serve, successes + 1, Duration.ofMinutes(2));
+      List<Long> rss = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        Thread.sleep(2_000);
+        rss.add(serve.rssBytes());
+      }
+      serve.jcmd("GC.run");
+      double live = serve.heapUsedBytes();
+      serve.terminate();
+      return new Footprint(label, jobPods, DaemonBench.max(rss) / 1048576.0, live / 1048576);
+    }
+  }
+}
