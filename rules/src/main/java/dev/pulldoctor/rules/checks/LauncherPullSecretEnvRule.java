@@ -19,6 +19,7 @@ import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
     AirbyteInstall install = diagnosis.install();
     String namespace = install.namespace();
     Optional<CollectionError> error =
-        diagnosis.snapshot().collectionError("deployments", namespace);
+        diagnosis.snapshot().collectionError(ResourceKind.DEPLOYMENTS, namespace);
     String why = error.map(CollectionError::describe).orElse(install.noLauncherExplanation());
     Fix remediation =
         install.launcherNamespacesElsewhere().isEmpty()

@@ -2,9 +2,11 @@ package dev.pulldoctor.rules.engine;
 
 import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -61,6 +63,16 @@ public record Result(
       @Nullable String image,
       String message) {
     return new Result(rule.id(), status, rule.severity(), subject, image, message, null, Map.of());
+  }
+
+  /** An error saying the check could not run because {@code errors} left it without its input. */
+  public static Result couldNotRun(
+      RuleInfo rule,
+      @Nullable ObjectRef subject,
+      @Nullable String image,
+      List<CollectionError> errors) {
+    String missing = String.join("; ", errors.stream().map(CollectionError::describe).toList());
+    return of(rule, Status.ERROR, subject, image, "the check could not run: " + missing);
   }
 
   /** A remediation a person carries out as written (no structured fix). */
