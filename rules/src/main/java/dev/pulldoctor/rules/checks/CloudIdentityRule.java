@@ -155,7 +155,7 @@ public final class CloudIdentityRule implements Rule {
                   + NodeIdentity.explanation(other.cloud(), nodes))
           .withFix(nodeIdentity(other.cloud(), other.reference(), nodes))
           .withEvidence(evidence)
-          .withEvidence("registry", other.cloud().registry());
+          .withRegistry(other.cloud().registry());
     }
     ImageReference image = match.map(CloudImage::reference).orElse(null);
     boolean tokenKey = annotation.key().equals(IdentityAnnotation.ECR_ROLE);
@@ -270,7 +270,7 @@ public final class CloudIdentityRule implements Rule {
                       + NodeIdentity.explanation(image.cloud(), nodes)
                       + misplaced)
               .withFix(nodeIdentity(image.cloud(), image.reference(), nodes))
-              .withEvidence("registry", image.cloud().registry()));
+              .withRegistry(image.cloud().registry()));
     }
     return results;
   }

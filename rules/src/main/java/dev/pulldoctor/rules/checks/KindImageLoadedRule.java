@@ -344,7 +344,7 @@ public final class KindImageLoadedRule implements Rule {
             INFO, status, ObjectRef.of("Node", null, node), image.effective(), message.toString())
         .withFix(load(diagnosis.install(), image, ref, cluster, nodes))
         .withEvidence(evidence(kind, census))
-        .withEvidence("registry", ref.domain());
+        .withRegistry(ref.domain());
   }
 
   /** kind load with the real names, and the image-archive route for multi-platform images. */

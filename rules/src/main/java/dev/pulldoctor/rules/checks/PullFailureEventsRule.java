@@ -303,8 +303,8 @@ public final class PullFailureEventsRule implements Rule {
                 null,
                 Map.of())
             .withFix(remediation(diagnosis, cause, rules, image, namespace, pod))
-            .withEvidence("cause", cause.word())
-            .withEvidence(Result.DEPENDS_ON, List.copyOf(rules))
+            .withCause(cause)
+            .withDependsOn(List.copyOf(rules))
             .withEvidence("count", count)
             .withEvidence(
                 "alternatives",

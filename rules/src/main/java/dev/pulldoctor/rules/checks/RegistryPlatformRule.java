@@ -174,7 +174,7 @@ public final class RegistryPlatformRule implements Rule {
                       + (none ? "fails" : "scheduled there fails")
                       + " with 'no match for platform in manifest'")
               .withFix(remediation(diagnosis.install(), image, uncovered, platforms))
-              .withEvidence("cause", PullErrorCause.PLATFORM.word())
+              .withCause(PullErrorCause.PLATFORM)
               .withEvidence("nodePlatforms", List.copyOf(uncovered.keySet()));
     }
     return result.withEvidence("platforms", platforms.stream().map(Platform::display).toList());

@@ -297,7 +297,7 @@ public final class TokenExpiryRule implements Rule {
               .withEvidence("ageMinutes", age.toMinutes());
     }
     return (result.status() == Status.PASS ? result : result.withFix(remediation))
-        .withEvidence("registry", host)
+        .withRegistry(host)
         .withEvidence("token", kind.name().toLowerCase(Locale.ROOT))
         .withEvidence("lifetimeHours", kind.lifetime.toHours());
   }
