@@ -83,14 +83,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
     if (value.problem() != null) {
       return List.of(
           result(Status.FAIL, workload, JobEnv.PULL_SECRET + ": " + value.problem())
-              .withFix(
-                  Fix.of(
-                      "Restore the key in the ConfigMap, then restart the launcher:",
-                      new Step.Manual(
-                          "helm upgrade re-renders the ConfigMap with every key the chart"
-                              + " defines",
-                          null),
-                      new Step.RestartDeployment(workload.ref())))
+              .withFix(Fixes.restoreEnvKey(workload))
               .withEvidence(evidence(install, workload, value)));
     }
     Optional<Result> misplaced = setOnWorkerOnly(diagnosis, workload, value);

@@ -169,14 +169,7 @@ public final class PullSecretCredentialsRule implements Rule {
           case NOT_CHECKED ->
               Result.of(INFO, Status.SKIP, secret, image.effective(), access.detail());
         };
-    result = result.withRegistry(seen.registry());
-    if (access.httpStatus() > 0) {
-      result = result.withEvidence("httpStatus", access.httpStatus());
-    }
-    if (access.errorCode() != null) {
-      result = result.withEvidence("registryError", access.errorCode());
-    }
-    return result;
+    return RegistryProbes.withAnswer(result, seen, access.httpStatus(), access.errorCode());
   }
 
   private static Result anonymousRejected(

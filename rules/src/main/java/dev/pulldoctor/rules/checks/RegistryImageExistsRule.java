@@ -155,13 +155,7 @@ public final class RegistryImageExistsRule implements Rule {
           case NOT_CHECKED ->
               Result.of(INFO, Status.SKIP, null, image.effective(), manifest.detail());
         };
-    result = result.withRegistry(seen.registry());
-    if (manifest.httpStatus() > 0) {
-      result = result.withEvidence("httpStatus", manifest.httpStatus());
-    }
-    if (manifest.errorCode() != null) {
-      result = result.withEvidence("registryError", manifest.errorCode());
-    }
+    result = RegistryProbes.withAnswer(result, seen, manifest.httpStatus(), manifest.errorCode());
     if (manifest.mediaType() != null) {
       result = result.withEvidence("mediaType", manifest.mediaType());
     }

@@ -119,14 +119,7 @@ public final class ServiceAccountExistsRule implements Rule {
                       + workload.name()
                       + " cannot be resolved: "
                       + value.problem())
-              .withFix(
-                  Fix.of(
-                      "Restore the key in the ConfigMap, then restart the launcher:",
-                      new Step.Manual(
-                          "helm upgrade re-renders the ConfigMap with every key the chart"
-                              + " defines",
-                          null),
-                      new Step.RestartDeployment(workload.ref())))
+              .withFix(Fixes.restoreEnvKey(workload))
               .withEvidence("origin", value.origin()));
     }
     String namespace = install.jobNamespace();
