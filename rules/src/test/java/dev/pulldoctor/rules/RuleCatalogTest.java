@@ -2,12 +2,15 @@ package dev.pulldoctor.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
+import dev.pulldoctor.rules.model.ResourceKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,31 @@ class RuleCatalogTest {
       assertThat(files)
           .as("fail (or error) fixture of " + id)
           .anyMatch(f -> f.startsWith(id + "/fail.") || f.startsWith(id + "/error."));
+    }
+  }
+
+  /**
+   * The engine checks declared kinds only where {@code readScope} says they are read: a declaration
+   * without one, or one without a declaration, would silently check nothing.
+   */
+  @Test
+  void declared_kinds_come_with_a_read_scope_and_a_forbidden_fixture() throws Exception {
+    for (Rule rule : Rules.all()) {
+      RuleInfo info = rule.info();
+      boolean scoped =
+          rule.getClass().getMethod("readScope", Diagnosis.class).getDeclaringClass() != Rule.class;
+      assertThat(scoped).as("readScope of " + info.id()).isEqualTo(!info.reads().isEmpty());
+      List<String> headers = new ArrayList<>();
+      for (Path file : RuleFixtureTest.fixtureFiles().toList()) {
+        if (file.getParent().getFileName().toString().equals(info.id())) {
+          headers.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+        }
+      }
+      for (ResourceKind kind : info.reads()) {
+        assertThat(headers)
+            .as("a fixture of " + info.id() + " with '# forbidden: " + kind.resource() + "'")
+            .contains("# forbidden: " + kind.resource());
+      }
     }
   }
 

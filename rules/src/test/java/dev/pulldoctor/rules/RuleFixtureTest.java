@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Status;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
- * Runs every fixture through the real rule: a {@code fail.*} file must give a fail, a {@code
- * warn.*} file a warning and no fail, a {@code pass.*} file a pass and nothing worse than skip.
- * Adding a case means adding a file.
+ * Runs every fixture through the real rule, as the engine calls it (collection errors of the kinds
+ * it reads are reported in its place): a {@code fail.*} file must give a fail, a {@code warn.*}
+ * file a warning and no fail, a {@code pass.*} file a pass and nothing worse than skip. Adding a
+ * case means adding a file.
  */
 class RuleFixtureTest {
   static final Path FIXTURES = Path.of("src/test/resources/fixtures");
@@ -50,7 +52,7 @@ class RuleFixtureTest {
     Rule rule =
         Rules.byId(fixture.ruleId())
             .orElseThrow(() -> new AssertionError("no rule with id " + fixture.ruleId()));
-    List<Result> results = rule.evaluate(fixture.diagnosis());
+    List<Result> results = RuleEngine.resultsOf(rule, fixture.diagnosis());
     String shown = describe(results);
     assertThat(results).as("results").isNotEmpty();
     assertThat(results).allSatisfy(r -> assertThat(r.rule()).isEqualTo(fixture.ruleId()));

@@ -68,8 +68,9 @@ public record RegistrySample(String registry, boolean up, Map<String, Double> st
   }
 
   private static Optional<String> registry(Result result) {
-    if (result.evidence().get("registry") instanceof String named && !named.isBlank()) {
-      return Optional.of(named.toLowerCase(Locale.ROOT));
+    Optional<String> named = result.registry().filter(host -> !host.isBlank());
+    if (named.isPresent()) {
+      return named.map(host -> host.toLowerCase(Locale.ROOT));
     }
     return Optional.ofNullable(result.image())
         .flatMap(ImageReference::tryParse)

@@ -167,10 +167,7 @@ public final class RunMetrics implements Consumer<RunRecord> {
       if (!result.rule().equals(PULL_FAILURES_RULE) || result.status() != Status.FAIL) {
         continue;
       }
-      String cause =
-          result.evidence().get("cause") instanceof String word
-              ? PullErrorCause.fromWord(word).orElse(PullErrorCause.OTHER).word()
-              : PullErrorCause.OTHER.word();
+      String cause = result.cause().orElse(PullErrorCause.OTHER).word();
       // Job pods run in the job namespace; a label per pod namespace would add nothing.
       counts.merge(Tags.of("namespace", jobNamespace, "cause", cause), 1, Integer::sum);
     }

@@ -66,9 +66,7 @@ public final class ProblemOrder {
   /** The rules a result names as its cause: its dependsOn evidence and the ids in its message. */
   static Set<String> pointsTo(Result result) {
     Set<String> rules = new LinkedHashSet<>();
-    if (result.evidence().get(Result.DEPENDS_ON) instanceof List<?> listed) {
-      listed.forEach(rule -> rules.add(String.valueOf(rule)));
-    }
+    rules.addAll(result.dependsOn());
     MENTIONS.forEach(
         (rule, pattern) -> {
           if (pattern.matcher(result.message()).find()) {

@@ -1,8 +1,8 @@
 package dev.pulldoctor.rules.checks;
 
-import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -12,8 +12,8 @@ import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
-import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -65,7 +65,8 @@ public final class CloudIdentityRule implements Rule {
                   + " (eks.amazonaws.com/ecr-role-arn)",
               "https://docs.airbyte.com/platform/operator-guides/using-custom-connectors (suggests"
                   + " IRSA on a service account for ECR pulls)",
-              "kubernetes.io: Configure a kubelet image credential provider (KEP-4412)"));
+              "kubernetes.io: Configure a kubelet image credential provider (KEP-4412)"),
+          List.of(ResourceKind.SERVICE_ACCOUNTS));
 
   @Override
   public RuleInfo info() {
@@ -73,35 +74,17 @@ public final class CloudIdentityRule implements Rule {
   }
 
   @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return Optional.of(JobServiceAccount.of(diagnosis).readScope());
+  }
+
+  @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
-    AirbyteInstall install = diagnosis.install();
-    String namespace = install.jobNamespace();
-    String name = install.jobServiceAccount();
-    ObjectRef subject = ObjectRef.of("ServiceAccount", namespace, name);
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("serviceaccounts", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.ERROR,
-              subject,
-              null,
-              "the check could not run: " + unreadable.get().describe()));
-    }
-    Optional<ServiceAccount> account = diagnosis.snapshot().serviceAccount(namespace, name);
+    JobServiceAccount jobAccount = JobServiceAccount.of(diagnosis);
+    ObjectRef subject = jobAccount.ref();
+    Optional<ServiceAccount> account = jobAccount.find(diagnosis);
     if (account.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              subject,
-              null,
-              "ServiceAccount "
-                  + name
-                  + " was not found in namespace "
-                  + namespace
-                  + " (see serviceaccount.exists)"));
+      return List.of(jobAccount.notFound(INFO));
     }
     List<Node> nodes = NodeIdentity.jobNodes(diagnosis);
     List<IdentityAnnotation> annotations = IdentityAnnotation.of(account.get());
@@ -172,7 +155,7 @@ public final class CloudIdentityRule implements Rule {
                   + NodeIdentity.explanation(other.cloud(), nodes))
           .withFix(nodeIdentity(other.cloud(), other.reference(), nodes))
           .withEvidence(evidence)
-          .withEvidence("registry", other.cloud().registry());
+          .withRegistry(other.cloud().registry());
     }
     ImageReference image = match.map(CloudImage::reference).orElse(null);
     boolean tokenKey = annotation.key().equals(IdentityAnnotation.ECR_ROLE);
@@ -287,7 +270,7 @@ public final class CloudIdentityRule implements Rule {
                       + NodeIdentity.explanation(image.cloud(), nodes)
                       + misplaced)
               .withFix(nodeIdentity(image.cloud(), image.reference(), nodes))
-              .withEvidence("registry", image.cloud().registry()));
+              .withRegistry(image.cloud().registry()));
     }
     return results;
   }

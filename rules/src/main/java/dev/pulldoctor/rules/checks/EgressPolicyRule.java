@@ -3,6 +3,7 @@ package dev.pulldoctor.rules.checks;
 import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -10,9 +11,9 @@ import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
-import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.LabelSelectors;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -59,7 +60,8 @@ public final class EgressPolicyRule implements Rule {
                   + " registries)",
               "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-commons-worker/src/main/kotlin/io/airbyte/workers/pod/Metadata.kt#L16-L17"
                   + " (label airbyte=job-pod)",
-              "kubernetes.io: Network Policies"));
+              "kubernetes.io: Network Policies"),
+          List.of(ResourceKind.NETWORK_POLICIES));
 
   private static final String JOB_KUBE_LABELS = "JOB_KUBE_LABELS";
   private static final int DNS_PORT = 53;
@@ -67,6 +69,15 @@ public final class EgressPolicyRule implements Rule {
   @Override
   public RuleInfo info() {
     return INFO;
+  }
+
+  /** Policies are read in the job namespace, known once there is a launcher to name it. */
+  @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return diagnosis
+        .install()
+        .jobLauncher()
+        .map(launcher -> ReadScope.namespace(diagnosis.install().jobNamespace()));
   }
 
   @Override
@@ -82,17 +93,6 @@ public final class EgressPolicyRule implements Rule {
               null,
               diagnosis.install().noLauncherExplanation()
                   + ", so the namespace of job pods is unknown (see launcher.pull-secret-env)"));
-    }
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("networkpolicies", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.ERROR,
-              subject,
-              null,
-              "the check could not run: " + unreadable.get().describe()));
     }
     List<NetworkPolicy> policies =
         Snapshot.inNamespace(diagnosis.snapshot().networkPolicies(), namespace);

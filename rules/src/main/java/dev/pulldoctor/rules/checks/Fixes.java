@@ -133,6 +133,18 @@ final class Fixes {
     return Fix.of(reason, steps);
   }
 
+  /**
+   * The fix of a launcher variable read from a ConfigMap key that is gone: the chart renders the
+   * key again, and the launcher reads it only when it starts.
+   */
+  static Fix restoreEnvKey(Workload launcher) {
+    return Fix.of(
+        "Restore the key in the ConfigMap, then restart the launcher:",
+        new Step.Manual(
+            "helm upgrade re-renders the ConfigMap with every key the chart defines", null),
+        new Step.RestartDeployment(launcher.ref()));
+  }
+
   /** The launcher's deployment; a guess by the usual name when the install has none. */
   static ObjectRef launcher(AirbyteInstall install) {
     return install

@@ -5,6 +5,7 @@ import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -17,6 +18,7 @@ import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
@@ -70,7 +72,8 @@ public final class KindImageLoadedRule implements Rule {
               "https://github.com/airbytehq/abctl/blob/v0.30.4/internal/service/install.go#L152-L172"
                   + " (abctl loads only the chart's images)",
               "kubernetes-sigs/kind pkg/cluster/nodeutils/util.go",
-              "kubernetes-sigs/kind PR #4247 (kind load image-archive workaround)"));
+              "kubernetes-sigs/kind PR #4247 (kind load image-archive workaround)"),
+          List.of(ResourceKind.NODES));
 
   private static final Set<String> PULL_FAILURE_REASONS =
       Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull");
@@ -80,11 +83,24 @@ public final class KindImageLoadedRule implements Rule {
     return INFO;
   }
 
+  /** Nodes are cluster-scoped: read once, about no one object. */
+  @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return Optional.of(new ReadScope(diagnosis.install().namespace(), null));
+  }
+
+  @Override
+  public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
+    Result couldNotRun = Rule.super.unreadable(diagnosis, scope, errors);
+    return Result.of(
+        INFO, Status.ERROR, null, null, couldNotRun.message() + " (needed to detect kind)");
+  }
+
   @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
     List<Node> nodes = diagnosis.snapshot().nodes();
     if (nodes.isEmpty()) {
-      return List.of(noNodes(diagnosis));
+      return List.of(noNodes());
     }
     Optional<NodeImages.KindNode> kind = NodeImages.kindCluster(nodes);
     if (kind.isEmpty()) {
@@ -116,18 +132,8 @@ public final class KindImageLoadedRule implements Rule {
     return results;
   }
 
-  /** No Node objects: skip when none were given, error when reading them was refused. */
-  private static Result noNodes(Diagnosis diagnosis) {
-    Optional<CollectionError> error =
-        diagnosis.snapshot().collectionError("nodes", diagnosis.install().namespace());
-    if (error.isPresent()) {
-      return Result.of(
-          INFO,
-          Status.ERROR,
-          null,
-          null,
-          "the check could not run: " + error.get().describe() + " (needed to detect kind)");
-    }
+  /** No Node objects were given (reading them was not refused). */
+  private static Result noNodes() {
     return Result.of(
         INFO,
         Status.SKIP,
@@ -338,7 +344,7 @@ public final class KindImageLoadedRule implements Rule {
             INFO, status, ObjectRef.of("Node", null, node), image.effective(), message.toString())
         .withFix(load(diagnosis.install(), image, ref, cluster, nodes))
         .withEvidence(evidence(kind, census))
-        .withEvidence("registry", ref.domain());
+        .withRegistry(ref.domain());
   }
 
   /** kind load with the real names, and the image-archive route for multi-platform images. */

@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -19,6 +20,7 @@ import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,7 +65,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
               "airbytehq/airbyte-platform"
                   + " airbyte-workload-launcher/src/main/resources/application.yml",
               "airbytehq/airbyte-platform charts/v2/airbyte/templates/_helpers.tpl"
-                  + " (airbyte.imagePullSecretNames)"));
+                  + " (airbyte.imagePullSecretNames)"),
+          List.of(ResourceKind.DEPLOYMENTS));
 
   @Override
   public RuleInfo info() {
@@ -82,14 +85,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
     if (value.problem() != null) {
       return List.of(
           result(Status.FAIL, workload, JobEnv.PULL_SECRET + ": " + value.problem())
-              .withFix(
-                  Fix.of(
-                      "Restore the key in the ConfigMap, then restart the launcher:",
-                      new Step.Manual(
-                          "helm upgrade re-renders the ConfigMap with every key the chart"
-                              + " defines",
-                          null),
-                      new Step.RestartDeployment(workload.ref())))
+              .withFix(Fixes.restoreEnvKey(workload))
               .withEvidence(evidence(install, workload, value)));
     }
     Optional<Result> misplaced = setOnWorkerOnly(diagnosis, workload, value);
@@ -102,12 +98,39 @@ public final class LauncherPullSecretEnvRule implements Rule {
     return entries(diagnosis, workload, value);
   }
 
+  /**
+   * Deployments are read in the Airbyte namespace; a refused list matters when no launcher was
+   * found (it is then why none was).
+   */
+  @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    AirbyteInstall install = diagnosis.install();
+    return install.jobLauncher().isPresent()
+        ? Optional.empty()
+        : Optional.of(ReadScope.namespace(install.namespace()));
+  }
+
+  @Override
+  public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
+    return noLauncher(diagnosis, Rule.super.unreadable(diagnosis, scope, errors));
+  }
+
+  /** No launcher in the Deployments read: an error, since every other check needs one. */
   private static Result noLauncher(Diagnosis diagnosis) {
     AirbyteInstall install = diagnosis.install();
-    String namespace = install.namespace();
-    Optional<CollectionError> error =
-        diagnosis.snapshot().collectionError("deployments", namespace);
-    String why = error.map(CollectionError::describe).orElse(install.noLauncherExplanation());
+    return noLauncher(
+        diagnosis,
+        Result.of(
+            INFO,
+            Status.ERROR,
+            ObjectRef.of("Namespace", null, install.namespace()),
+            null,
+            "the check could not run: " + install.noLauncherExplanation()));
+  }
+
+  /** {@code couldNotRun} with the way to point pulldoctor at the launcher. */
+  private static Result noLauncher(Diagnosis diagnosis, Result couldNotRun) {
+    AirbyteInstall install = diagnosis.install();
     Fix remediation =
         install.launcherNamespacesElsewhere().isEmpty()
             ? Fixes.run(
@@ -118,12 +141,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
                 "Run pulldoctor with -n "
                     + Fixes.shellWord(install.launcherNamespacesElsewhere().get(0))
                     + ".");
-    return Result.of(
-            INFO,
-            Status.ERROR,
-            ObjectRef.of("Namespace", null, namespace),
-            null,
-            "the check could not run: " + why)
+    return couldNotRun
         .withFix(remediation)
         .withEvidence("launcherNamespaces", install.launcherNamespacesElsewhere());
   }

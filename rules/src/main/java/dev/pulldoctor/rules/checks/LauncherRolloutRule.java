@@ -5,6 +5,7 @@ import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -12,9 +13,9 @@ import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
-import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.LabelSelectors;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -67,7 +68,8 @@ public final class LauncherRolloutRule implements Rule {
               "https://github.com/airbytehq/charts/blob/main/airbyte-2.2.0.tgz"
                   + " airbyte/templates/config/_jobs.tpl:76-81 (read through configMapKeyRef)",
               "kubernetes.io: Configure a Pod to Use a ConfigMap (env values are not updated)",
-              "kubernetes.io: Deployments (rollout, pause, progress deadline)"));
+              "kubernetes.io: Deployments (rollout, pause, progress deadline)"),
+          List.of(ResourceKind.PODS));
 
   /** The launcher variables that shape connector pulls. */
   private static final List<String> VARIABLES =
@@ -79,6 +81,12 @@ public final class LauncherRolloutRule implements Rule {
   @Override
   public RuleInfo info() {
     return INFO;
+  }
+
+  /** The launcher's pods are read in its namespace, once there is a launcher. */
+  @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return diagnosis.install().jobLauncher().map(launcher -> ReadScope.object(launcher.ref()));
   }
 
   @Override
@@ -97,16 +105,6 @@ public final class LauncherRolloutRule implements Rule {
     String namespace = workload.namespace();
     List<Pod> pods = launcherPods(diagnosis.snapshot(), workload.deployment());
     if (pods.isEmpty()) {
-      Optional<CollectionError> error = diagnosis.snapshot().collectionError("pods", namespace);
-      if (error.isPresent()) {
-        return List.of(
-            Result.of(
-                INFO,
-                Status.ERROR,
-                workload.ref(),
-                null,
-                "the check could not run: " + error.get().describe()));
-      }
       return List.of(
           Result.of(
               INFO,

@@ -16,6 +16,7 @@ import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,21 +85,16 @@ public final class PullFailureEventsRule implements Rule {
   @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
     String namespace = diagnosis.install().jobNamespace();
-    Optional<CollectionError> podsError = diagnosis.snapshot().collectionError("pods", namespace);
+    // Either kind alone shows pull failures, so only both unreadable stop the check: not a kind
+    // the engine could check for it (RuleInfo.reads).
+    Optional<CollectionError> podsError =
+        diagnosis.snapshot().collectionError(ResourceKind.PODS, namespace);
     Optional<CollectionError> eventsError =
-        diagnosis.snapshot().collectionError("events", namespace);
+        diagnosis.snapshot().collectionError(ResourceKind.EVENTS, namespace);
     ObjectRef subject = ObjectRef.of("Namespace", null, namespace);
     if (podsError.isPresent() && eventsError.isPresent()) {
       return List.of(
-          Result.of(
-              INFO,
-              Status.ERROR,
-              subject,
-              null,
-              "the check could not run: "
-                  + podsError.get().describe()
-                  + "; "
-                  + eventsError.get().describe()));
+          Result.couldNotRun(INFO, subject, null, List.of(podsError.get(), eventsError.get())));
     }
     List<Pod> jobPods = ImageInventory.jobPods(diagnosis.snapshot(), namespace);
     PullSignals.Found found = PullSignals.collect(diagnosis.snapshot(), jobPods, namespace);
@@ -307,8 +303,8 @@ public final class PullFailureEventsRule implements Rule {
                 null,
                 Map.of())
             .withFix(remediation(diagnosis, cause, rules, image, namespace, pod))
-            .withEvidence("cause", cause.word())
-            .withEvidence(Result.DEPENDS_ON, List.copyOf(rules))
+            .withCause(cause)
+            .withDependsOn(List.copyOf(rules))
             .withEvidence("count", count)
             .withEvidence(
                 "alternatives",

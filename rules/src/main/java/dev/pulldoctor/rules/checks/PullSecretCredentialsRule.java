@@ -121,7 +121,7 @@ public final class PullSecretCredentialsRule implements Rule {
                           + " Unauthorized"
                           + tokenHint(ref, access))
                   .withFix(recreate(diagnosis, ref, access, namespace))
-                  .withEvidence("cause", PullErrorCause.AUTH.word());
+                  .withCause(PullErrorCause.AUTH);
           case NO_PULL_ACCESS ->
               Result.of(
                       INFO,
@@ -136,7 +136,7 @@ public final class PullSecretCredentialsRule implements Rule {
                           + registryAnswer
                           + "; the pull fails with 'denied' or 'insufficient_scope'")
                   .withRemediation(grant(ref, access))
-                  .withEvidence("cause", PullErrorCause.AUTH.word());
+                  .withCause(PullErrorCause.AUTH);
           case ANONYMOUS_REJECTED -> anonymousRejected(diagnosis, image, ref, seen, registryAnswer);
           case WITHHELD ->
               Result.of(INFO, Status.WARN, secret, image.effective(), access.detail())
@@ -158,7 +158,7 @@ public final class PullSecretCredentialsRule implements Rule {
                           ? "Pull with a Docker Hub account (a pull secret for docker.io), which"
                               + " raises the limit, or mirror the image to your own registry."
                           : "Wait, or ask the registry's operator about its rate limits.")
-                  .withEvidence("cause", PullErrorCause.RATE_LIMIT.word());
+                  .withCause(PullErrorCause.RATE_LIMIT);
           case ERROR ->
               Result.of(
                   INFO,
@@ -169,14 +169,7 @@ public final class PullSecretCredentialsRule implements Rule {
           case NOT_CHECKED ->
               Result.of(INFO, Status.SKIP, secret, image.effective(), access.detail());
         };
-    result = result.withEvidence("registry", seen.registry());
-    if (access.httpStatus() > 0) {
-      result = result.withEvidence("httpStatus", access.httpStatus());
-    }
-    if (access.errorCode() != null) {
-      result = result.withEvidence("registryError", access.errorCode());
-    }
-    return result;
+    return RegistryProbes.withAnswer(result, seen, access.httpStatus(), access.errorCode());
   }
 
   private static Result anonymousRejected(
@@ -210,7 +203,7 @@ public final class PullSecretCredentialsRule implements Rule {
                     diagnosis.install().pullSecretNames().stream()
                         .filter(n -> !n.isBlank())
                         .toList())))
-        .withEvidence("cause", PullErrorCause.AUTH.word());
+        .withCause(PullErrorCause.AUTH);
   }
 
   private static String registryAnswer(Access access) {

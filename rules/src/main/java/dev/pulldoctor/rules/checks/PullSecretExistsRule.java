@@ -2,6 +2,7 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -11,6 +12,7 @@ import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
@@ -42,11 +44,24 @@ public final class PullSecretExistsRule implements Rule {
               "https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod"
                   + " (own namespace only)",
               "kubernetes.io: Pull an Image from a Private Registry",
-              "kubernetes/kubernetes PR #117927 (FailedToRetrieveImagePullSecret)"));
+              "kubernetes/kubernetes PR #117927 (FailedToRetrieveImagePullSecret)"),
+          List.of(ResourceKind.SECRETS));
 
   @Override
   public RuleInfo info() {
     return INFO;
+  }
+
+  @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return ReferencedSecrets.readScope(diagnosis);
+  }
+
+  @Override
+  public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
+    return Rule.super
+        .unreadable(diagnosis, scope, errors)
+        .withEvidence("secretNames", ReferencedSecrets.of(diagnosis).names());
   }
 
   @Override
@@ -63,18 +78,6 @@ public final class PullSecretExistsRule implements Rule {
               "no pull secret is named for job pods in namespace "
                   + namespace
                   + " (see launcher.pull-secret-env)"));
-    }
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("secrets", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-                  INFO,
-                  Status.ERROR,
-                  ObjectRef.of("Namespace", null, namespace),
-                  null,
-                  "the check could not run: " + unreadable.get().describe())
-              .withEvidence("secretNames", referenced.names()));
     }
     List<Result> results = new ArrayList<>();
     for (String name : referenced.names()) {

@@ -2,14 +2,15 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Fix;
-import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.ParseProblem;
 import dev.pulldoctor.rules.pullsecret.ProblemCode;
@@ -55,7 +56,8 @@ public final class PullSecretFormatRule implements Rule {
               "https://github.com/kubernetes/kubernetes/issues/82147 (illegal base64 data in auth)",
               "docs/conformance.md (the config_test.go cases)",
               "kubernetes/kubernetes pkg/credentialprovider/config.go, secrets/secrets.go",
-              "kubernetes.io: Images, Interpretation of config.json"));
+              "kubernetes.io: Images, Interpretation of config.json"),
+          List.of(ResourceKind.SECRETS));
 
   private static final Set<ProblemCode> WARNINGS =
       Set.of(
@@ -69,23 +71,17 @@ public final class PullSecretFormatRule implements Rule {
   }
 
   @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return ReferencedSecrets.readScope(diagnosis);
+  }
+
+  @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
     ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
     String namespace = referenced.namespace();
     if (referenced.isEmpty()) {
       return List.of(
           Result.of(INFO, Status.SKIP, null, null, "no pull secret is named for job pods"));
-    }
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("secrets", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.ERROR,
-              ObjectRef.of("Namespace", null, namespace),
-              null,
-              "the check could not run: " + unreadable.get().describe()));
     }
     List<Result> results = new ArrayList<>();
     for (String name : referenced.names()) {

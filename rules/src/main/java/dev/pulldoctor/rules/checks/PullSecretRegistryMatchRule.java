@@ -13,6 +13,7 @@ import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
@@ -93,15 +94,15 @@ public final class PullSecretRegistryMatchRule implements Rule {
               + image.effective()
               + " with node credentials or anonymously (see launcher.pull-secret-env)");
     }
+    // Read here, not through readScope: each image that names no secret still gets its skip.
     Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("secrets", namespace);
+        diagnosis.snapshot().collectionError(ResourceKind.SECRETS, namespace);
     if (unreadable.isPresent()) {
-      return Result.of(
+      return Result.couldNotRun(
           INFO,
-          Status.ERROR,
           ObjectRef.of("Namespace", null, namespace),
           image.effective(),
-          "the check could not run: " + unreadable.get().describe());
+          List.of(unreadable.get()));
     }
     List<KubeletKeyring.Entry> entries = new ArrayList<>();
     List<String> unusable = new ArrayList<>();

@@ -4,11 +4,13 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The pull-secret names job pods use, and where each name comes from. */
 record ReferencedSecrets(String namespace, Map<String, String> origins) {
@@ -40,6 +42,14 @@ record ReferencedSecrets(String namespace, Map<String, String> origins) {
       }
     }
     return new ReferencedSecrets(install.jobNamespace(), origins);
+  }
+
+  /** Secrets are read in the job namespace, once some are named: with none there is no check. */
+  static Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    ReferencedSecrets referenced = of(diagnosis);
+    return referenced.isEmpty()
+        ? Optional.empty()
+        : Optional.of(ReadScope.namespace(referenced.namespace()));
   }
 
   List<String> names() {

@@ -164,6 +164,6 @@ public final class RegistryActivePullRule implements Rule {
             rules.isEmpty()
                 ? "Read the kubelet's message above; pulldoctor has no rule for this cause."
                 : "The cause is " + cause.word() + ": see " + rules + " for the fix.")
-        .withEvidence("cause", cause.word());
+        .withCause(cause);
   }
 }

@@ -95,7 +95,7 @@ public final class RegistryImageExistsRule implements Rule {
                           + manifest.detail()
                           + ")")
                   .withFix(push(ref, ""))
-                  .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
+                  .withCause(PullErrorCause.NOT_FOUND);
           case MISSING_REPOSITORY, NOT_FOUND ->
               Result.of(
                       INFO,
@@ -118,7 +118,7 @@ public final class RegistryImageExistsRule implements Rule {
                           ref,
                           "Check the repository name (registry host, path, letter case of the"
                               + " original). "))
-                  .withEvidence("cause", PullErrorCause.NOT_FOUND.word());
+                  .withCause(PullErrorCause.NOT_FOUND);
           case DENIED ->
               Result.of(
                   INFO,
@@ -155,13 +155,7 @@ public final class RegistryImageExistsRule implements Rule {
           case NOT_CHECKED ->
               Result.of(INFO, Status.SKIP, null, image.effective(), manifest.detail());
         };
-    result = result.withEvidence("registry", seen.registry());
-    if (manifest.httpStatus() > 0) {
-      result = result.withEvidence("httpStatus", manifest.httpStatus());
-    }
-    if (manifest.errorCode() != null) {
-      result = result.withEvidence("registryError", manifest.errorCode());
-    }
+    result = RegistryProbes.withAnswer(result, seen, manifest.httpStatus(), manifest.errorCode());
     if (manifest.mediaType() != null) {
       result = result.withEvidence("mediaType", manifest.mediaType());
     }

@@ -16,6 +16,7 @@ import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
 import dev.pulldoctor.rules.model.RegistryObservation.ManifestOutcome;
 import dev.pulldoctor.rules.model.RegistryObservation.Platform;
+import dev.pulldoctor.rules.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.Node;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ public final class RegistryPlatformRule implements Rule {
     }
     String offered = String.join(", ", platforms.stream().map(Platform::display).toList());
     Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("nodes", diagnosis.install().namespace());
+        diagnosis.snapshot().collectionError(ResourceKind.NODES, diagnosis.install().namespace());
     if (unreadable.isPresent()) {
       return Result.of(
               INFO,
@@ -173,7 +174,7 @@ public final class RegistryPlatformRule implements Rule {
                       + (none ? "fails" : "scheduled there fails")
                       + " with 'no match for platform in manifest'")
               .withFix(remediation(diagnosis.install(), image, uncovered, platforms))
-              .withEvidence("cause", PullErrorCause.PLATFORM.word())
+              .withCause(PullErrorCause.PLATFORM)
               .withEvidence("nodePlatforms", List.copyOf(uncovered.keySet()));
     }
     return result.withEvidence("platforms", platforms.stream().map(Platform::display).toList());

@@ -10,6 +10,7 @@ import dev.pulldoctor.rules.model.SourceType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** What the registry rules share: finding an image's probe, and saying why there is none. */
 final class RegistryProbes {
@@ -84,6 +85,22 @@ final class RegistryProbes {
         "the registry "
             + observation.registry()
             + " was not reached, so this was not checked (see registry.reachable)");
+  }
+
+  /**
+   * {@code result} with the registry's answer as evidence: its host, and the HTTP status and the
+   * registry's error code when it gave them.
+   */
+  static Result withAnswer(
+      Result result, RegistryObservation seen, int httpStatus, @Nullable String errorCode) {
+    Result answered = result.withRegistry(seen.registry());
+    if (httpStatus > 0) {
+      answered = answered.withEvidence("httpStatus", httpStatus);
+    }
+    if (errorCode != null) {
+      answered = answered.withEvidence("registryError", errorCode);
+    }
+    return answered;
   }
 
   /**

@@ -109,7 +109,7 @@ public final class RegistryReachableRule implements Rule {
                 result.remediation(),
                 result.evidence(),
                 result.fix())
-            .withEvidence("registry", registry)
+            .withRegistry(registry)
             .withEvidence("images", observations.stream().map(RegistryObservation::image).toList())
             .withEvidence(TIMINGS_EVIDENCE, timings(connection));
     if (connection.address() != null) {
@@ -262,7 +262,7 @@ public final class RegistryReachableRule implements Rule {
                 + " failed): "
                 + connection.detail())
         .withFix(remediation)
-        .withEvidence("cause", cause.word())
+        .withCause(cause)
         .withEvidence("stage", connection.stage() == null ? "" : connection.stage().word());
   }
 

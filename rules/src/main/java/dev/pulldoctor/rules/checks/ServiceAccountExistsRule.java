@@ -7,6 +7,7 @@ import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -16,6 +17,7 @@ import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import java.util.ArrayList;
@@ -57,11 +59,35 @@ public final class ServiceAccountExistsRule implements Rule {
                   + " (default airbyte-admin)",
               "docs/airbyte-versions.md (the job service account's values key, by chart version)",
               "airbytehq/airbyte-platform charts/v2/airbyte/templates/serviceaccount.yaml",
-              "airbytehq/airbyte issue #68107, #7211"));
+              "airbytehq/airbyte issue #68107, #7211"),
+          List.of(ResourceKind.SERVICE_ACCOUNTS));
 
   @Override
   public RuleInfo info() {
     return INFO;
+  }
+
+  /** Service accounts are read once the launcher names one that resolves. */
+  @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return resolvedSetting(diagnosis).map(value -> JobServiceAccount.of(diagnosis).readScope());
+  }
+
+  @Override
+  public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
+    EnvValue value = resolvedSetting(diagnosis).orElseThrow();
+    return Rule.super
+        .unreadable(diagnosis, scope, errors)
+        .withEvidence(evidence(diagnosis.install(), value));
+  }
+
+  /** The launcher's setting of the job service account, when there is one without a problem. */
+  private static Optional<EnvValue> resolvedSetting(Diagnosis diagnosis) {
+    return diagnosis
+        .install()
+        .jobLauncher()
+        .map(launcher -> launcher.env(JobEnv.SERVICE_ACCOUNT))
+        .filter(value -> value.problem() == null);
   }
 
   @Override
@@ -93,31 +119,12 @@ public final class ServiceAccountExistsRule implements Rule {
                       + workload.name()
                       + " cannot be resolved: "
                       + value.problem())
-              .withFix(
-                  Fix.of(
-                      "Restore the key in the ConfigMap, then restart the launcher:",
-                      new Step.Manual(
-                          "helm upgrade re-renders the ConfigMap with every key the chart"
-                              + " defines",
-                          null),
-                      new Step.RestartDeployment(workload.ref())))
+              .withFix(Fixes.restoreEnvKey(workload))
               .withEvidence("origin", value.origin()));
     }
     String namespace = install.jobNamespace();
     String name = install.jobServiceAccount();
-    ObjectRef subject = ObjectRef.of("ServiceAccount", namespace, name);
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("serviceaccounts", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-                  INFO,
-                  Status.ERROR,
-                  subject,
-                  null,
-                  "the check could not run: " + unreadable.get().describe())
-              .withEvidence(evidence(install, value)));
-    }
+    ObjectRef subject = JobServiceAccount.of(diagnosis).ref();
     String origin = origin(workload, value);
     if (diagnosis.snapshot().serviceAccount(namespace, name).isPresent()) {
       return List.of(

@@ -5,6 +5,7 @@ import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -13,8 +14,8 @@ import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
-import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.WriteTimes;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
@@ -59,7 +60,8 @@ public final class ShadowedPullSecretsRule implements Rule {
           List.of(
               "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/factories/ConnectorPodFactory.kt#L95"
                   + " (imagePullSecrets on every job pod)",
-              "kubernetes/kubernetes plugin/pkg/admission/serviceaccount (package doc)"));
+              "kubernetes/kubernetes plugin/pkg/admission/serviceaccount (package doc)"),
+          List.of(ResourceKind.SERVICE_ACCOUNTS));
 
   @Override
   public RuleInfo info() {
@@ -67,35 +69,19 @@ public final class ShadowedPullSecretsRule implements Rule {
   }
 
   @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return Optional.of(JobServiceAccount.of(diagnosis).readScope());
+  }
+
+  @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
     AirbyteInstall install = diagnosis.install();
-    String namespace = install.jobNamespace();
-    String name = install.jobServiceAccount();
-    ObjectRef subject = ObjectRef.of("ServiceAccount", namespace, name);
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("serviceaccounts", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.ERROR,
-              subject,
-              null,
-              "the check could not run: " + unreadable.get().describe()));
-    }
-    Optional<ServiceAccount> account = diagnosis.snapshot().serviceAccount(namespace, name);
+    JobServiceAccount jobAccount = JobServiceAccount.of(diagnosis);
+    ObjectRef subject = jobAccount.ref();
+    String name = subject.name();
+    Optional<ServiceAccount> account = jobAccount.find(diagnosis);
     if (account.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              subject,
-              null,
-              "ServiceAccount "
-                  + name
-                  + " was not found in namespace "
-                  + namespace
-                  + " (see serviceaccount.exists)"));
+      return List.of(jobAccount.notFound(INFO));
     }
     List<String> attached = names(account.get().getImagePullSecrets());
     if (attached.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
+import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -15,8 +16,8 @@ import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.image.RegistryKind;
-import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.pullsecret.PullSecretView;
 import dev.pulldoctor.rules.pullsecret.RegistryCredential;
@@ -61,7 +62,8 @@ public final class TokenExpiryRule implements Rule {
                   + " (pull secrets before node credentials)",
               "https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html (nodes pull"
                   + " with the node IAM role)",
-              "AWS CLI reference: ecr get-login-password"));
+              "AWS CLI reference: ecr get-login-password"),
+          List.of(ResourceKind.SECRETS));
 
   /** A short-lived token recognised by its username and registry. */
   enum TokenKind {
@@ -103,6 +105,11 @@ public final class TokenExpiryRule implements Rule {
   }
 
   @Override
+  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
+    return ReferencedSecrets.readScope(diagnosis);
+  }
+
+  @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
     ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
     String namespace = referenced.namespace();
@@ -114,17 +121,6 @@ public final class TokenExpiryRule implements Rule {
               null,
               null,
               "no pull secret is named for job pods in namespace " + namespace));
-    }
-    Optional<CollectionError> unreadable =
-        diagnosis.snapshot().collectionError("secrets", namespace);
-    if (unreadable.isPresent()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.ERROR,
-              ObjectRef.of("Namespace", null, namespace),
-              null,
-              "the check could not run: " + unreadable.get().describe()));
     }
     List<Result> results = new ArrayList<>();
     List<String> checked = new ArrayList<>();
@@ -301,7 +297,7 @@ public final class TokenExpiryRule implements Rule {
               .withEvidence("ageMinutes", age.toMinutes());
     }
     return (result.status() == Status.PASS ? result : result.withFix(remediation))
-        .withEvidence("registry", host)
+        .withRegistry(host)
         .withEvidence("token", kind.name().toLowerCase(Locale.ROOT))
         .withEvidence("lifetimeHours", kind.lifetime.toHours());
   }

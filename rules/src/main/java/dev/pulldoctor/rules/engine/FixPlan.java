@@ -67,10 +67,11 @@ public record FixPlan(Report before, List<Entry> entries, Report after, Snapshot
   }
 
   private boolean resolvedSymptom(Result result) {
-    if (!(result.evidence().get(Result.DEPENDS_ON) instanceof List<?> rules) || rules.isEmpty()) {
+    List<String> rules = result.dependsOn();
+    if (rules.isEmpty()) {
       return false;
     }
-    for (Object rule : rules) {
+    for (String rule : rules) {
       List<Result> ofRule = after.results().stream().filter(r -> r.rule().equals(rule)).toList();
       // A rule that could not look (skip, error) proves nothing either way.
       if (ofRule.stream().anyMatch(r -> r.status() != Status.PASS)

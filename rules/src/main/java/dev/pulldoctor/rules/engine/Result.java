@@ -1,12 +1,16 @@
 package dev.pulldoctor.rules.engine;
 
+import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Fix;
+import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.ObjectRef;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -29,9 +33,15 @@ public record Result(
 
   /**
    * Evidence key of a finding that reports a symptom (past pull failures) of the rules it lists:
-   * once none of them fails or warns, the next attempt no longer shows the symptom.
+   * once none of them fails or warns, the next attempt no longer shows the symptom. Read it with
+   * {@link #dependsOn()}.
    */
   public static final String DEPENDS_ON = "dependsOn";
+
+  // Evidence other modules read: written and read only through the typed methods below, so the
+  // report keeps printing them as plain evidence (the JSON contract) without a key spelled twice.
+  private static final String CAUSE = "cause";
+  private static final String REGISTRY = "registry";
 
   public Result {
     Objects.requireNonNull(rule, "rule");
@@ -63,6 +73,16 @@ public record Result(
     return new Result(rule.id(), status, rule.severity(), subject, image, message, null, Map.of());
   }
 
+  /** An error saying the check could not run because {@code errors} left it without its input. */
+  public static Result couldNotRun(
+      RuleInfo rule,
+      @Nullable ObjectRef subject,
+      @Nullable String image,
+      List<CollectionError> errors) {
+    String missing = String.join("; ", errors.stream().map(CollectionError::describe).toList());
+    return of(rule, Status.ERROR, subject, image, "the check could not run: " + missing);
+  }
+
   /** A remediation a person carries out as written (no structured fix). */
   public Result withRemediation(@Nullable String text) {
     return new Result(rule, status, severity, subject, image, message, text, evidence, null);
@@ -80,6 +100,40 @@ public record Result(
         Commands.text(structured),
         evidence,
         structured);
+  }
+
+  /** This finding names {@code cause} as why pulls fail; printed as its word. */
+  public Result withCause(PullErrorCause cause) {
+    return withEvidence(CAUSE, cause.word());
+  }
+
+  /** The pull-error cause this finding names, if it names a known one. */
+  public Optional<PullErrorCause> cause() {
+    return evidence.get(CAUSE) instanceof String word
+        ? PullErrorCause.fromWord(word)
+        : Optional.empty();
+  }
+
+  /** The registry host this finding is about (as the image reference names it). */
+  public Result withRegistry(String host) {
+    return withEvidence(REGISTRY, host);
+  }
+
+  /** The registry host this finding names, if any. */
+  public Optional<String> registry() {
+    return evidence.get(REGISTRY) instanceof String host ? Optional.of(host) : Optional.empty();
+  }
+
+  /** This finding is a symptom of the {@code rules} that explain it ({@link #DEPENDS_ON}). */
+  public Result withDependsOn(List<String> rules) {
+    return withEvidence(DEPENDS_ON, List.copyOf(rules));
+  }
+
+  /** The rules this finding is a symptom of; empty for a finding of its own. */
+  public List<String> dependsOn() {
+    return evidence.get(DEPENDS_ON) instanceof List<?> rules
+        ? rules.stream().map(String::valueOf).toList()
+        : List.of();
   }
 
   public Result withEvidence(String key, Object value) {

@@ -2,17 +2,21 @@ package dev.pulldoctor.rules.engine;
 
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Proof;
+import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.redact.SecretText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs every rule in registry order. A rule that throws yields one {@code error} result instead of
  * ending the run, and a rule that returns nothing yields a {@code skip}, so every rule is visible
- * in every report. Every fix of a failure or warning is then proven ({@link FixProof}): replayed on
- * the snapshot, with every rule run again, before the report shows it.
+ * in every report. A rule that cannot run because a kind it reads was not collected is not called:
+ * the engine reports that once, in its place. Every fix of a failure or warning is then proven
+ * ({@link FixProof}): replayed on the snapshot, with every rule run again, before the report shows
+ * it.
  */
 public final class RuleEngine {
   private final List<Rule> rules;
@@ -67,7 +71,7 @@ public final class RuleEngine {
   static List<Result> evaluateSafely(Rule rule, Diagnosis diagnosis) {
     List<Result> results;
     try {
-      results = rule.evaluate(diagnosis);
+      results = resultsOf(rule, diagnosis);
     } catch (RuntimeException e) {
       return List.of(crashed(rule.info(), e));
     }
@@ -75,6 +79,26 @@ public final class RuleEngine {
       return List.of(Result.of(rule.info(), Status.SKIP, null, null, "nothing to check"));
     }
     return results;
+  }
+
+  /**
+   * One rule's results: what it says when a kind it {@link RuleInfo#reads() reads} could not be
+   * collected, else what it returns. Unlike a run, a rule that throws ends this call.
+   */
+  public static List<Result> resultsOf(Rule rule, Diagnosis diagnosis) {
+    Optional<ReadScope> scope = rule.readScope(diagnosis);
+    if (scope.isPresent()) {
+      List<CollectionError> unreadable =
+          rule.info().reads().stream()
+              .flatMap(
+                  kind ->
+                      diagnosis.snapshot().collectionError(kind, scope.get().namespace()).stream())
+              .toList();
+      if (!unreadable.isEmpty()) {
+        return List.of(rule.unreadable(diagnosis, scope.get(), unreadable));
+      }
+    }
+    return rule.evaluate(diagnosis);
   }
 
   private static Result crashed(RuleInfo rule, RuntimeException e) {

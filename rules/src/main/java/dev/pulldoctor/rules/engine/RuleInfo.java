@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.engine;
 
+import dev.pulldoctor.rules.model.ResourceKind;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
  * @param explanation the facts behind the check, for {@code explain}
  * @param remediation the general fix; results carry the fix with real names filled in
  * @param references sources a user can read (docs pages, code, issues)
+ * @param reads the kinds without which the check cannot run at all: when one of them could not be
+ *     collected, {@link RuleEngine} reports that in the rule's place ({@link Rule#readScope}). A
+ *     kind the rule can do without, or needs only for some images, it looks up itself.
  */
 public record RuleInfo(
     String id,
@@ -21,7 +25,8 @@ public record RuleInfo(
     Severity severity,
     String explanation,
     String remediation,
-    List<String> references) {
+    List<String> references,
+    List<ResourceKind> reads) {
 
   private static final Pattern ID = Pattern.compile("[a-z]+(\\.[a-z0-9]+(-[a-z0-9]+)*)+");
 
@@ -32,12 +37,24 @@ public record RuleInfo(
     Objects.requireNonNull(explanation, "explanation");
     Objects.requireNonNull(remediation, "remediation");
     references = List.copyOf(references);
+    reads = List.copyOf(reads);
     if (!ID.matcher(id).matches()) {
       throw new IllegalArgumentException("rule id must look like 'area.kebab-name': " + id);
     }
     if (title.endsWith(".")) {
       throw new IllegalArgumentException("rule title must not end with a period: " + id);
     }
+  }
+
+  /** A rule that declares no kind it cannot do without. */
+  public RuleInfo(
+      String id,
+      String title,
+      Severity severity,
+      String explanation,
+      String remediation,
+      List<String> references) {
+    this(id, title, severity, explanation, remediation, references, List.of());
   }
 
   /** The part of the id before the first dot, e.g. {@code pullsecret}. */

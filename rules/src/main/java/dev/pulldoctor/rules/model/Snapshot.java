@@ -170,6 +170,11 @@ public record Snapshot(
         .toList();
   }
 
+  /** The failed read of {@code kind} in {@code namespace} (or cluster-wide), if any. */
+  public Optional<CollectionError> collectionError(ResourceKind kind, String namespace) {
+    return collectionError(kind.resource(), namespace);
+  }
+
   /** The failed read of {@code resource} in {@code namespace} (or cluster-wide), if any. */
   public Optional<CollectionError> collectionError(String resource, String namespace) {
     return collectionErrors.stream()
