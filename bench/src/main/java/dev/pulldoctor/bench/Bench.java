@@ -76,11 +76,15 @@ public final class Bench {
         // After live: the daemon section changes a secret of the namespace.
         if (only.contains("daemon")) {
           daemon.addAll(DaemonBench.run(root, cluster, runs));
+          // Each section's rows as soon as it ends: a later section that fails loses none.
+          daemon.forEach(row -> progress("row: " + row));
         }
       }
     }
     if (only.contains("daemon")) {
-      daemon.addAll(scaled(root));
+      List<Row> footprints = scaled(root);
+      footprints.forEach(row -> progress("row: " + row));
+      daemon.addAll(footprints);
     }
     // Starts are short and noisy: twice the runs cost little.
     List<Row> start = only.contains("start") ? StartupBench.run(root, 2 * runs) : List.<Row>of();

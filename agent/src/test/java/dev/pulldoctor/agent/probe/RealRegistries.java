@@ -21,7 +21,7 @@ public final class RealRegistries {
   public static final String USER = "robot";
   public static final String PASSWORD = "robot-pw-7c1d";
 
-  /** The canary credentials of CanaryLeakTest; valid on the Basic registry. */
+  /** The canary credentials of CanaryLeakIT; valid on the Basic registry. */
   public static final String CANARY_USER = "robot$acme";
 
   public static final String CANARY_PASSWORD = "c4n4ry-P4ss-9f1e";

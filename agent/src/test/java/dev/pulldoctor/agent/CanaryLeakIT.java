@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (reliability-security-perf.md §8.3, CVE-2020-8564).
  */
 @EnableKubernetesMockClient(crud = true)
-class CanaryLeakTest {
+class CanaryLeakIT {
   private static final String CANARY = "c4n4ry-P4ss-9f1e";
   private static final String USER = "robot$acme";
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The daemon reaches the mock API through a {@link FlakyProxy} with fabric8's timeouts set short
  * ({@link FaultyCluster#SHORT_TIMEOUTS}); the schedule retries after 300 ms.
  */
-class DaemonFaultInjectionTest {
+class DaemonFaultInjectionIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final Duration RECOVERY = Duration.ofSeconds(35);
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * served, marked stale, {@code /readyz} fails, metrics keep being served, and the daemon recovers
  * by itself when the API answers again, twice in a row, without growing its thread count.
  */
-class DaemonResilienceTest {
+class DaemonResilienceIT {
   private static final Duration WAIT = Duration.ofSeconds(40);
 
   @TempDir Path dir;

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * so logging is configured exactly as for a user.
  */
 @EnableKubernetesMockClient(crud = true)
-class AirbyteApiCanaryTest {
+class AirbyteApiCanaryIT {
   private static final String CLIENT_ID = "5e1f0c2a-7b3d-4e8f-9a6b-c4n4ry1d0000";
   private static final String SECRET = "c4n4ry-cl13nt-s3cr3t-7d2e";
   private static final String WRONG = "c4n4ry-wr0ng-s3cr3t-91ab";

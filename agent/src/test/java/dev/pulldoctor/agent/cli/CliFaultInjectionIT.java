@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code error} results naming what could not be read (DESIGN: exit codes, statuses). Never a
  * stack trace, never a hang: every case ends within seconds.
  */
-class CliFaultInjectionTest {
+class CliFaultInjectionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STATUS_500 =
       "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
