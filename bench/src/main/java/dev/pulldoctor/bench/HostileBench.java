@@ -11,10 +11,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * on its own ends the measurement; the rows then say when and why.
  */
 final class HostileBench {
-  private static final String SECTION = "hostile";
+  static final String SECTION = "hostile";
   private static final String NAMESPACE = HostileNamespace.NAMESPACE;
   private static final String EVENTS = "/api/v1/namespaces/" + NAMESPACE + "/events";
   private static final String NMT = "-XX:NativeMemoryTracking=summary";
@@ -161,8 +159,8 @@ final class HostileBench {
             + String.join(" ", args));
     long started = System.nanoTime();
     try (ServeProcess serve = ServeProcess.startJar(root, jvm, args);
-        RssSampler rss = new RssSampler(serve)) {
-      Rows result = new Rows();
+        RssSampler rss = new RssSampler(serve, FIRST_PHASE)) {
+      HostileRows.Result result = new HostileRows.Result();
       @Nullable String stoppedAt = null;
       double firstRun = Double.NaN;
       Samples runTimes = new Samples();
@@ -238,7 +236,7 @@ final class HostileBench {
             .subList(Math.max(0, lines.size() - 15), lines.size())
             .forEach(line -> Bench.progress("  " + line));
       }
-      rows(result);
+      rows.addAll(HostileRows.of(result, limitMib, String.join(" ", jvm).replace(root + "/", "")));
       if (serve.alive()) {
         Bench.progress("hostile: serve exited " + serve.terminate() + " on SIGTERM");
       } else {
@@ -248,147 +246,6 @@ final class HostileBench {
       Files.deleteIfExists(token);
     }
     return rows;
-  }
-
-  /** What one measurement found, gathered before the rows are written. */
-  private static final class Rows {
-    boolean alive;
-    String readyz = "none: the process had exited";
-    boolean readyzOk;
-    long failedRuns;
-    long allRuns;
-    long watchRestarts;
-    double heapUsed;
-    double heapCommitted;
-    double heapAfterGc;
-    long maxHeap;
-    String firstRunHeap = "n/a";
-    String firstRunNmt = "n/a";
-    long peak = -1;
-    int exitCode;
-    String nmt = "";
-    @Nullable String stoppedAt;
-    double seconds;
-    double firstRun;
-    Samples runTimes = new Samples();
-    int requested;
-    Map<String, List<Long>> samples = Map.of();
-    String log = "";
-  }
-
-  private void rows(Rows r) {
-    List<Long> all = new ArrayList<>();
-    r.samples.values().forEach(all::addAll);
-    long sampledMax = all.stream().mapToLong(Long::longValue).max().orElse(0);
-    long peak = Math.max(r.peak, sampledMax);
-    double peakMib = peak / 1048576.0;
-    rows.add(
-        new Row(
-            SECTION,
-            String.format(
-                Locale.ROOT,
-                "peak RSS of `serve` %s; `VmHWM`%s, and the largest of %d samples taken every"
-                    + " second; the chart's memory limit is %d MiB",
-                r.stoppedAt == null
-                    ? String.format(
-                        Locale.ROOT,
-                        "over %.0f s: first run, the informers' first lists, %d runs asked for",
-                        r.seconds,
-                        r.requested)
-                    : String.format(
-                        Locale.ROOT,
-                        "over the %.0f s until it exited (%s)",
-                        r.seconds,
-                        r.stoppedAt),
-                r.peak < 0 ? " (not read: the process had exited)" : "",
-                all.size(),
-                limitMib),
-            String.format(
-                Locale.ROOT,
-                "%s; samples: %s",
-                r.peak < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", r.peak / 1048576.0),
-                Samples.mib(all)),
-            "≤ " + limitMib + " MiB",
-            peakMib > limitMib
-                ? String.format(Locale.ROOT, "missed by %.0f MiB", peakMib - limitMib)
-                : r.stoppedAt != null
-                    ? String.format(
-                        Locale.ROOT,
-                        "not measured to the end: serve exited during %s, %.0f MiB under until"
-                            + " then",
-                        r.stoppedAt,
-                        limitMib - peakMib)
-                    : String.format(Locale.ROOT, "met (%.0f MiB under)", limitMib - peakMib)));
-    for (Map.Entry<String, List<Long>> phase : r.samples.entrySet()) {
-      rows.add(Row.of(SECTION, "  RSS during " + phase.getKey(), Samples.mib(phase.getValue())));
-    }
-    boolean up = r.alive && r.stoppedAt == null;
-    rows.add(
-        new Row(
-            SECTION,
-            "`serve` stays up: the process alive at the end, `/readyz`, runs that failed (of all"
-                + " runs), watches re-opened",
-            r.alive
-                ? String.format(
-                    Locale.ROOT,
-                    "alive; `/readyz` %s; %d of %d runs failed; %d watches re-opened",
-                    r.readyz,
-                    r.failedRuns,
-                    r.allRuns,
-                    r.watchRestarts)
-                : "exited with " + r.exitCode + " " + exitNote(r.log) + " during " + r.stoppedAt,
-            "alive, `/readyz` 200",
-            up && r.readyzOk && r.failedRuns == 0
-                ? "met"
-                : !up
-                    ? "missed: the process exited"
-                    : !r.readyzOk ? "missed: `/readyz` not 200" : "missed: runs failed"));
-    rows.add(
-        Row.of(
-            SECTION,
-            "  run durations (`pulldoctor_run_duration_seconds`): the first run; the runs asked for"
-                + " with `POST /api/v1/run`",
-            String.format(
-                Locale.ROOT,
-                "first %s; then %s",
-                Double.isNaN(r.firstRun) ? "n/a" : String.format(Locale.ROOT, "%.2f s", r.firstRun),
-                r.runTimes.size() == 0 ? "none" : r.runTimes.describe())));
-    rows.add(
-        Row.of(
-            SECTION,
-            "  at the end of the first run, before the informers list: heap used / committed of"
-                + " the maximum; NMT committed MiB",
-            String.format(
-                Locale.ROOT, "%s of %d MiB; %s", r.firstRunHeap, r.maxHeap >> 20, r.firstRunNmt)));
-    if (r.alive) {
-      rows.add(
-          Row.of(
-              SECTION,
-              "  heap at the end: used / committed of the maximum (`/metrics`); used after a full"
-                  + " GC (`jcmd GC.run`, then `GC.heap_info`)",
-              String.format(
-                  Locale.ROOT,
-                  "%.0f / %.0f of %d MiB; %.0f MiB",
-                  r.heapUsed / 1048576,
-                  r.heapCommitted / 1048576,
-                  r.maxHeap >> 20,
-                  r.heapAfterGc / 1048576)));
-    }
-    rows.add(
-        Row.of(
-            SECTION,
-            "  JVM options: the image's entrypoint (deploy/pom.xml), the chart's limit as MaxRAM,"
-                + " native memory tracking: `"
-                + String.join(" ", jvm).replace(root + "/", "")
-                + "`; NMT committed MiB at the end",
-            r.alive ? r.nmt : "n/a: the process had exited"));
-  }
-
-  /** The JVM's last words when it exited on its own, e.g. its OutOfMemoryError. */
-  private static String exitNote(String log) {
-    Matcher oom =
-        Pattern.compile("(?m)^Terminating due to java.lang.OutOfMemoryError: (.*)$").matcher(log);
-    return oom.find() ? "(OutOfMemoryError: " + oom.group(1).strip() + ")" : "(see the log)";
   }
 
   /** Triggers a run, waiting out a 429's {@code Retry-After}. */
@@ -477,71 +334,5 @@ final class HostileBench {
               Locale.ROOT, "%s %.0f", part.group(1), Long.parseLong(part.group(2)) / 1024.0));
     }
     return String.join(", ", parts);
-  }
-
-  /** Reads the RSS of the process every second on a thread of its own, by phase. */
-  private static final class RssSampler implements AutoCloseable {
-    private final ServeProcess serve;
-    private final Map<String, List<Long>> samples = new LinkedHashMap<>();
-    private final Thread thread;
-    private volatile String phase = FIRST_PHASE;
-    private volatile boolean stopped;
-
-    RssSampler(ServeProcess serve) {
-      this.serve = serve;
-      this.thread = new Thread(this::sample, "bench-rss");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void phase(String name) {
-      phase = name;
-      Bench.progress("hostile: " + name + "…");
-    }
-
-    String currentPhase() {
-      return phase;
-    }
-
-    private void sample() {
-      while (!stopped && serve.alive()) {
-        try {
-          long rss = serve.rssBytes();
-          synchronized (samples) {
-            samples.computeIfAbsent(phase, k -> new ArrayList<>()).add(rss);
-          }
-          Thread.sleep(1_000);
-        } catch (IOException | IllegalStateException e) {
-          return; // the process is gone
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
-    Map<String, List<Long>> samples() {
-      synchronized (samples) {
-        Map<String, List<Long>> copy = new LinkedHashMap<>();
-        samples.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        return copy;
-      }
-    }
-
-    @Override
-    public void close() {
-      stop();
-    }
-
-    /** Stops sampling and waits for the sampling thread to end. */
-    void stop() {
-      stopped = true;
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

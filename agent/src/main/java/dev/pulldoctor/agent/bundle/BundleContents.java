@@ -18,6 +18,7 @@ import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.agent.render.ReportTree;
+import dev.pulldoctor.agent.render.TableRenderer;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
@@ -411,16 +412,7 @@ final class BundleContents {
             + " rules"
             + (request.offline() ? " offline" : "")
             + ": "
-            + summary.fail()
-            + " fail, "
-            + summary.error()
-            + " error, "
-            + summary.warn()
-            + " warn, "
-            + summary.pass()
-            + " pass, "
-            + summary.skip()
-            + " skip");
+            + TableRenderer.counts(summary));
     return String.join("\n", lines) + "\n";
   }
 

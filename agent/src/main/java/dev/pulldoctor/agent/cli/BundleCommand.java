@@ -10,6 +10,8 @@ import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
 import dev.pulldoctor.agent.probe.ProbePolicy;
+import dev.pulldoctor.agent.probe.SecretSource;
+import dev.pulldoctor.agent.probe.SnapshotProbe;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -24,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,11 +119,7 @@ final class BundleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException, ClusterUnreachableException {
-      if (!manifests.isEmpty() && (cluster.kubeconfig != null || cluster.context != null)) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--manifests reads files and cannot be combined with --kubeconfig or --context");
-      }
+      cluster.refuseWithManifests(manifests, spec);
       airbyteApi.request();
       ProbePolicy policy = probes.policy();
       String serverVersion = null;
@@ -140,14 +137,11 @@ final class BundleCommand implements Callable<Integer> {
           // The probes' observations travel in the bundle: analyze shows what was seen, and when.
           if (!offline) {
             snapshot =
-                probes
-                    .snapshotProbe(policy, message -> {})
-                    .probe(
-                        snapshot,
-                        snapshot.capturedAt(),
-                        images,
-                        new ClusterSecrets(connection.client()),
-                        probes.activePullRunner(connection));
+                probe(
+                    policy,
+                    snapshot,
+                    new ClusterSecrets(connection.client()),
+                    probes.activePullRunner(connection));
           }
           serverVersion = serverVersion(connection);
         }
@@ -161,14 +155,11 @@ final class BundleCommand implements Callable<Integer> {
         // As in diagnose: from files, only images named with --image are probed.
         if (!offline && !images.isEmpty()) {
           snapshot =
-              probes
-                  .snapshotProbe(policy, message -> {})
-                  .probe(
-                      snapshot,
-                      snapshot.capturedAt(),
-                      images,
-                      new ManifestSecrets(manifests, snapshot.source().namespace()),
-                      null);
+              probe(
+                  policy,
+                  snapshot,
+                  new ManifestSecrets(manifests, snapshot.source().namespace()),
+                  null);
         }
       }
       Path target = target(snapshot);
@@ -204,6 +195,19 @@ final class BundleCommand implements Callable<Integer> {
               + " values left out, each listed in its manifest.json");
       err.flush();
       return ExitCodes.OK;
+    }
+
+    /**
+     * Probes the registries of {@code --image} (else of the snapshot's images) with these secrets.
+     */
+    private Snapshot probe(
+        ProbePolicy policy,
+        Snapshot snapshot,
+        SecretSource secrets,
+        SnapshotProbe.@Nullable ActivePullRunner activePull) {
+      return probes
+          .snapshotProbe(policy, message -> {})
+          .probe(snapshot, snapshot.capturedAt(), images, secrets, activePull);
     }
 
     private Path target(Snapshot snapshot) throws InputException {

@@ -1,7 +1,10 @@
 package dev.pulldoctor.agent.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code --kubeconfig}, {@code --context}, {@code -n}: which cluster and Airbyte namespace. */
@@ -25,4 +28,15 @@ final class ClusterOptions {
           "Airbyte namespace (default: the namespace of the Airbyte workload-launcher, else"
               + " 'airbyte'; abctl uses 'airbyte-abctl').")
   @Nullable String namespace;
+
+  /**
+   * Refuses {@code --kubeconfig} and {@code --context} next to {@code --manifests}, a usage error.
+   */
+  void refuseWithManifests(List<Path> manifests, CommandSpec spec) {
+    if (!manifests.isEmpty() && (kubeconfig != null || context != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--manifests reads files and cannot be combined with --kubeconfig or --context");
+    }
+  }
 }

@@ -11,6 +11,8 @@ import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.collect.ManifestSecrets;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
 import dev.pulldoctor.agent.probe.ProbePolicy;
+import dev.pulldoctor.agent.probe.SecretSource;
+import dev.pulldoctor.agent.probe.SnapshotProbe;
 import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -86,11 +88,7 @@ final class SnapshotInput {
 
   /** Reads the selected input and prepares the diagnosis the rules run on. */
   Diagnosis diagnose(Clock clock) throws InputException, ClusterUnreachableException {
-    if (!manifests.isEmpty() && (cluster.kubeconfig != null || cluster.context != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--manifests reads files and cannot be combined with --kubeconfig or --context");
-    }
+    cluster.refuseWithManifests(manifests, spec);
     if (bundle != null
         && (!manifests.isEmpty()
             || cluster.kubeconfig != null
@@ -200,14 +198,8 @@ final class SnapshotInput {
     if (offline || images.isEmpty()) {
       return snapshot;
     }
-    return probes
-        .snapshotProbe(policy, this::progress)
-        .probe(
-            snapshot,
-            rulesClock(snapshot),
-            images,
-            new ManifestSecrets(manifests, snapshot.source().namespace()),
-            null);
+    return probe(
+        policy, snapshot, new ManifestSecrets(manifests, snapshot.source().namespace()), null);
   }
 
   private void warnActivePullIgnored(String because) {
@@ -238,15 +230,25 @@ final class SnapshotInput {
         warnActivePullIgnored("--offline");
         return snapshot;
       }
-      return probes
-          .snapshotProbe(policy, this::progress)
-          .probe(
-              snapshot,
-              rulesClock(snapshot),
-              images,
-              new ClusterSecrets(connection.client()),
-              probes.activePullRunner(connection));
+      return probe(
+          policy,
+          snapshot,
+          new ClusterSecrets(connection.client()),
+          probes.activePullRunner(connection));
     }
+  }
+
+  /**
+   * Probes the registries of {@code --image} (else of the snapshot's images) with these secrets.
+   */
+  private Snapshot probe(
+      ProbePolicy policy,
+      Snapshot snapshot,
+      SecretSource secrets,
+      SnapshotProbe.@Nullable ActivePullRunner activePull) {
+    return probes
+        .snapshotProbe(policy, this::progress)
+        .probe(snapshot, rulesClock(snapshot), images, secrets, activePull);
   }
 
   private Instant rulesClock(Snapshot snapshot) {

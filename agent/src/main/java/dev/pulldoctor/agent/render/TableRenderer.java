@@ -264,8 +264,12 @@ public final class TableRenderer implements ReportRenderer {
   }
 
   private static String summary(Summary summary) {
-    return "Summary: "
-        + summary.fail()
+    return "Summary: " + counts(summary);
+  }
+
+  /** The results by status, e.g. {@code 1 fail, 0 error, 2 warn, 30 pass, 4 skip}. */
+  public static String counts(Summary summary) {
+    return summary.fail()
         + " fail, "
         + summary.error()
         + " error, "
