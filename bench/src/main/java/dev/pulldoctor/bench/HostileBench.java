@@ -74,6 +74,8 @@ final class HostileBench {
     // In a container the JVM sizes its heap (MaxRAMPercentage) from the cgroup's limit; here the
     // same limit is given as MaxRAM.
     jvm.add(0, "-XX:MaxRAM=" + limitMib + "m");
+    // The chart's jvmOptions, which it passes as JDK_JAVA_OPTIONS: its -Xmx wins over the share.
+    jvm.addAll(List.of(DaemonBench.chartJvmOptions(root).split("\\s+", -1)));
     jvm.add(NMT);
     String extra = System.getenv("BENCH_HOSTILE_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {
