@@ -59,7 +59,7 @@ class DaemonFaultInjectionIT {
   void an_api_that_disappears_and_comes_back_is_survived_and_recovered_from() throws Exception {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
 
       cluster.proxy.mode(FlakyProxy.Mode.DOWN);
       awaitOutageSeen(daemon);
@@ -125,7 +125,7 @@ class DaemonFaultInjectionIT {
       // A 403 on one kind is a finding of the run, not a failed run.
       daemon.awaitReady(200, WAIT);
       assertThat(daemon.report().toString()).contains("403 Forbidden; grant 'list' on");
-      awaitWatchingAllBut(daemon, 1);
+      daemon.awaitWatchingAllBut(1, WAIT);
 
       throttle.set(true);
       // The pods watch resumes into 410 Gone, its informer's relist is throttled, so the runs
@@ -144,7 +144,7 @@ class DaemonFaultInjectionIT {
   void watches_cut_mid_stream_are_re_established() throws Exception {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
       // Mid-stream: on watches open for a second. Cut within milliseconds of opening, some of
       // fabric8 7.9's JDK WebSockets never noticed (twice in five cold, loaded runs; none in
       // three with this pause); docs/reliability.md says what covers for that.
@@ -157,7 +157,7 @@ class DaemonFaultInjectionIT {
         assertThat(System.nanoTime()).as("the five watches re-opened").isLessThan(deadline);
         Thread.sleep(50);
       }
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
 
       // The watches work again: a changed pull secret triggers a run within seconds.
       String generated = daemon.report().path("generatedAt").asText();
@@ -183,7 +183,7 @@ class DaemonFaultInjectionIT {
         });
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
       Thread.sleep(1_000);
       long restartsBefore = watchRestarts(daemon, "Secret");
 
@@ -196,7 +196,7 @@ class DaemonFaultInjectionIT {
 
       refuseWatches.set(false);
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
       assertThat(watchRestarts(daemon, "Secret"))
           .as("pulldoctor_watch_restarts_total{resource=\"Secret\"}")
           .isGreaterThan(restartsBefore);
@@ -248,7 +248,7 @@ class DaemonFaultInjectionIT {
         });
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (secretRelists.get() < 2) {
         assertThat(System.nanoTime())
@@ -257,7 +257,7 @@ class DaemonFaultInjectionIT {
         Thread.sleep(50);
       }
       assertThat(expireNextSecretWatch).as("the expired watch was opened").isFalse();
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
 
       // Still watching: a changed pull secret triggers a run within seconds.
       String generated = daemon.report().path("generatedAt").asText();
@@ -290,7 +290,7 @@ class DaemonFaultInjectionIT {
             Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ZERO, Duration.ofSeconds(1));
     try (RunningDaemon daemon = daemon(schedule)) {
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
       cluster.proxy.mode(FlakyProxy.Mode.DOWN);
       awaitOutageSeen(daemon);
       // 1+2+4+8+16 s of retries: an uncapped backoff would wait 32 s, then 64 s, for the next
@@ -306,7 +306,7 @@ class DaemonFaultInjectionIT {
   void twenty_outages_leak_neither_threads_nor_heap() throws Exception {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
       int[] threads = new int[21];
       long[] heap = new long[21];
       long started = System.nanoTime();
@@ -314,7 +314,7 @@ class DaemonFaultInjectionIT {
         cluster.proxy.mode(cycle % 2 == 0 ? FlakyProxy.Mode.SILENT : FlakyProxy.Mode.DOWN);
         awaitOutageSeen(daemon);
         recoverNow(daemon);
-        awaitWatching(daemon);
+        daemon.awaitWatching(WAIT);
         if (cycle == 1 || cycle == 10 || cycle == 20) {
           settle();
           threads[cycle] = fewestThreads();
@@ -374,34 +374,6 @@ class DaemonFaultInjectionIT {
     JsonNode report = daemon.report();
     assertThat(report.path("daemon").path("stale").asBoolean()).isFalse();
     return took;
-  }
-
-  private static void awaitWatching(RunningDaemon daemon) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      var health = daemon.app.watcher().health();
-      if (health.informers() > 0 && health.watching() == health.informers()) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
-      Thread.sleep(50);
-    }
-  }
-
-  /** Waits until every informer watches but {@code refused}, which the API server forbids. */
-  private static void awaitWatchingAllBut(RunningDaemon daemon, int refused)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      var health = daemon.app.watcher().health();
-      if (health.informers() > 0
-          && health.refused().size() == refused
-          && health.watching() == health.informers() - refused) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
-      Thread.sleep(50);
-    }
   }
 
   /**

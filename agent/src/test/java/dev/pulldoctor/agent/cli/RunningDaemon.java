@@ -193,6 +193,29 @@ final class RunningDaemon implements AutoCloseable {
     }
   }
 
+  /** Waits until every informer of the change watcher watches. */
+  void awaitWatching(Duration timeout) throws InterruptedException {
+    awaitWatchingAllBut(0, timeout);
+  }
+
+  /**
+   * Waits until every informer watches but {@code refused}, which the API server forbids (a 403 on
+   * their list or watch).
+   */
+  void awaitWatchingAllBut(int refused, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      var health = app.watcher().health();
+      if (health.informers() > 0
+          && health.refused().size() == refused
+          && health.watching() == health.informers() - refused) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
   /** The status of {@code rule}'s worst result, e.g. {@code fail}; null when it has none. */
   static @Nullable String status(JsonNode report, String rule) {
     String worst = null;

@@ -139,7 +139,7 @@ class ServeTest {
           daemon.awaitReport(
               r -> "fail".equals(RunningDaemon.status(r, "pullsecret.exists")), WAIT);
       assertThat(before.path("airbyte").path("pullSecrets").toString()).contains("ghcr-creds");
-      awaitWatching(daemon);
+      daemon.awaitWatching(WAIT);
 
       // The fix of the example's README: create the secret under the name Airbyte references.
       Secret existing =
@@ -266,18 +266,6 @@ class ServeTest {
     CliRun help = CliRun.of("serve", "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("--bind", "POST /api/v1/run", "--token-file");
-  }
-
-  private static void awaitWatching(RunningDaemon daemon) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      var health = daemon.app.watcher().health();
-      if (health.informers() > 0 && health.watching() == health.informers()) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
-      Thread.sleep(50);
-    }
   }
 
   private static void assertSecurityHeaders(HttpResponse<String> response) {
