@@ -42,7 +42,8 @@ class DaemonResilienceIT {
 
       assertThat(threadsAfterSecondOutage)
           .as("live threads after a second outage")
-          .isLessThanOrEqualTo(threadsAfterFirstOutage + 2);
+          // A leak of one thread per informer would add 15.
+          .isLessThanOrEqualTo(threadsAfterFirstOutage + 4);
       assertThat(daemon.get("/metrics").body())
           .containsPattern("pulldoctor_runs_total\\{outcome=\"error\"} [1-9]");
     }
@@ -82,9 +83,17 @@ class DaemonResilienceIT {
     assertThat(report.path("daemon").has("lastError")).isFalse();
   }
 
-  /** Live threads once the informers have had time to reconnect and idle threads to exit. */
+  /**
+   * The fewest live threads over 3 s, once the informers have had time to reconnect and idle
+   * threads to exit: 15 informers re-watching make the count move for a moment; a leak stays.
+   */
   private static int threadsAfterSettling() throws InterruptedException {
     Thread.sleep(2_000);
-    return ManagementFactory.getThreadMXBean().getThreadCount();
+    int fewest = Integer.MAX_VALUE;
+    for (int i = 0; i < 7; i++) {
+      fewest = Math.min(fewest, ManagementFactory.getThreadMXBean().getThreadCount());
+      Thread.sleep(500);
+    }
+    return fewest;
   }
 }
