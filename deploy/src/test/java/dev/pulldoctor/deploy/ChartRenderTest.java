@@ -182,7 +182,11 @@ class ChartRenderTest {
                 .flatMap(r -> r.getVerbs().stream())
                 .collect(Collectors.toSet()))
         .as("pod verbs")
-        .isEqualTo(activePull ? Set.of("list", "get", "create", "delete") : Set.of("list"));
+        // The daemon lists pods once and then watches them (its informers).
+        .isEqualTo(
+            activePull
+                ? Set.of("list", "watch", "get", "create", "delete")
+                : Set.of("list", "watch"));
   }
 
   @ParameterizedTest(name = "{0}")
