@@ -167,8 +167,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
   }
 
   private void startKinds(WatchTargets targets) {
-    List<String> namespaces =
-        Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList();
+    List<String> namespaces = namespaces(targets);
     for (Kind<?> kind : Kind.AIRBYTE_NAMESPACE) {
       add(kind, targets.namespace());
     }
@@ -188,8 +187,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
   /** One informer per named pull secret in each watched namespace; the others stopped. */
   private void watchNamedSecrets(WatchTargets targets) {
     Set<String> wanted = new HashSet<>();
-    for (String namespace :
-        Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList()) {
+    for (String namespace : namespaces(targets)) {
       for (String name : targets.secrets()) {
         wanted.add(SECRET + " " + namespace + "/" + name);
       }
@@ -200,8 +198,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         namedSecrets.remove(key);
       }
     }
-    for (String namespace :
-        Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList()) {
+    for (String namespace : namespaces(targets)) {
       for (String name : targets.secrets()) {
         String key = SECRET + " " + namespace + "/" + name;
         if (!namedSecrets.containsKey(key)) {
@@ -334,6 +331,11 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
     }
   }
 
+  /** The Airbyte namespace and the job namespace, once when they are the same. */
+  private static List<String> namespaces(WatchTargets targets) {
+    return Stream.of(targets.namespace(), targets.jobNamespace()).distinct().toList();
+  }
+
   private static String key(String kindName, @Nullable String namespace) {
     return namespace == null ? kindName : kindName + " " + namespace;
   }
@@ -347,7 +349,6 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         key(kind.name(), namespace),
         what,
         kind.name(),
-        namespace,
         () -> {
           SharedIndexInformer<T> informer = Informers.of(client, kind, namespace);
           return new SupervisedInformer.Started<>(informer, Informers.prunedStore(kind));
@@ -369,7 +370,6 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         key,
         what,
         SECRET,
-        namespace,
         () ->
             new SupervisedInformer.Started<>(
                 Informers.secrets(client, namespace, type, name),
@@ -384,7 +384,6 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
       String key,
       String what,
       String kind,
-      @Nullable String namespace,
       Supplier<SupervisedInformer.Started<T>> make,
       Relevance<T> relevance) {
     AtomicLong heard = new AtomicLong(System.nanoTime());
@@ -394,7 +393,6 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         new SupervisedInformer<>(
             what,
             kind,
-            namespace,
             heard,
             forbidden,
             failedSince,
@@ -460,11 +458,5 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
     checker.shutdownNow();
     stopAll();
     current = null;
-  }
-
-  /** For tests: the store behind one informer, e.g. {@code "Pod airbyte"}. */
-  synchronized @Nullable ItemStore<?> storeOf(String key) {
-    SupervisedInformer<?> watch = watches.get(key);
-    return watch == null ? null : watch.store();
   }
 }

@@ -24,7 +24,6 @@ final class SupervisedInformer<T extends HasMetadata> {
 
   final String what;
   final String kind;
-  final @Nullable String namespace;
   private final Supplier<Started<T>> make;
   private Started<T> started;
   private long downSince = -1;
@@ -47,7 +46,6 @@ final class SupervisedInformer<T extends HasMetadata> {
   SupervisedInformer(
       String what,
       String kind,
-      @Nullable String namespace,
       AtomicLong lastHeard,
       AtomicBoolean forbidden,
       AtomicBoolean failed,
@@ -55,7 +53,6 @@ final class SupervisedInformer<T extends HasMetadata> {
     this.failed = failed;
     this.what = what;
     this.kind = kind;
-    this.namespace = namespace;
     this.lastHeard = lastHeard;
     this.forbidden = forbidden;
     this.make = make;
