@@ -1,6 +1,9 @@
 package dev.pulldoctor.bench;
 
 import dev.pulldoctor.agent.collect.LargeNamespace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +60,22 @@ final class DaemonFootprint {
   }
 
   /**
+   * Keeps the heap's biggest classes after the full GC in {@code
+   * bench/target/footprint-histogram-N.txt} (N job pods), to see what the live heap holds: class
+   * names, counts and bytes only, never an object's contents; before them, the resident set by
+   * mapping.
+   */
+  private static void histogram(Path root, ServeProcess serve, int jobPods)
+      throws IOException, InterruptedException {
+    List<String> lines = new ArrayList<>(serve.residentByMapping(12));
+    serve.jcmd("GC.class_histogram").lines().limit(45).forEach(lines::add);
+    Path out = root.resolve("bench/target/footprint-histogram-" + jobPods + ".txt");
+    Files.createDirectories(out.getParent());
+    Files.write(out, lines, StandardCharsets.UTF_8);
+    Bench.progress("daemon: histogram in " + root.relativize(out));
+  }
+
+  /**
    * The footprint alone: {@code serve} with the chart's JVM options, its first run (which lists)
    * and the informers' first lists, one periodic run from the caches, then RSS sampled over a
    * minute of idling, and the heap live after a full GC.
@@ -93,8 +112,12 @@ final class DaemonFootprint {
       }
       serve.jcmd("GC.run");
       double live = serve.heapUsedBytes();
+      histogram(root, serve, jobPods);
       serve.terminate();
-      return new Footprint(label, jobPods, DaemonBench.max(rss) / 1048576.0, live / 1048576);
+      Footprint footprint =
+          new Footprint(label, jobPods, DaemonBench.max(rss) / 1048576.0, live / 1048576);
+      Bench.progress("row: " + footprint.row());
+      return footprint;
     }
   }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,7 @@ final class ServeProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private boolean terminated;
   private final int port;
 
   private ServeProcess(Process process, Path log, int port) {
@@ -252,8 +254,39 @@ final class ServeProcess implements AutoCloseable {
     return Files.readString(log, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The resident set by what it maps, largest first: {@code RssAnon}, {@code RssFile} and each
+   * mapped file or kind of anonymous memory of {@code /proc/PID/smaps} with its resident KiB.
+   */
+  List<String> residentByMapping(int most) throws IOException {
+    Map<String, Long> kib = new TreeMap<>();
+    String name = "[anon]";
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps"))) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length >= 5 && fields[0].contains("-") && !fields[0].endsWith(":")) {
+        name = fields.length >= 6 ? fields[5] : "[anon]";
+      } else if (fields[0].equals("Rss:")) {
+        kib.merge(name, Long.parseLong(fields[1]), Long::sum);
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "RssAnon "
+            + procStatus("RssAnon") / 1024
+            + " KiB, RssFile "
+            + procStatus("RssFile") / 1024
+            + " KiB");
+    kib.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(most)
+        .forEach(e -> lines.add(e.getValue() + " KiB " + e.getKey()));
+    return lines;
+  }
+
   /** Sends SIGTERM and waits for the exit, up to 30 s. */
   int terminate() throws InterruptedException {
+    terminated = true;
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("serve did not stop within 30 s of SIGTERM");
@@ -263,6 +296,15 @@ final class ServeProcess implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (!terminated && !process.isAlive()) {
+      // It ended on its own (out of memory, say): what it said last is why.
+      List<String> said = Files.readAllLines(log, StandardCharsets.UTF_8);
+      Bench.progress(
+          "serve ended on its own, exit "
+              + process.exitValue()
+              + "; its last lines:\n"
+              + String.join("\n", said.subList(Math.max(0, said.size() - 15), said.size())));
+    }
     if (process.isAlive()) {
       try {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
