@@ -31,6 +31,8 @@ final class ServeProcess implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Process process;
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
+
   private final Path log;
   private boolean terminated;
   private final int port;
@@ -263,7 +265,7 @@ final class ServeProcess implements AutoCloseable {
     String name = "[anon]";
     for (String line :
         Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps"))) {
-      String[] fields = line.trim().split("\\s+");
+      String[] fields = BLANKS.split(line.trim());
       if (fields.length >= 5 && fields[0].contains("-") && !fields[0].endsWith(":")) {
         name = fields.length >= 6 ? fields[5] : "[anon]";
       } else if (fields[0].equals("Rss:")) {
