@@ -31,7 +31,10 @@ final class ServeProcess implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Process process;
-  private static final Pattern BLANKS = Pattern.compile("\\s+");
+  // A mapping's header in /proc/PID/smaps: range, permissions, offset, device, inode, path.
+  private static final Pattern MAPPING =
+      Pattern.compile("[0-9a-f]+-[0-9a-f]+ \\S+ \\S+ \\S+ \\S+\\s*(.*)");
+  private static final Pattern RSS = Pattern.compile("Rss:\\s+(\\d+) kB");
 
   private final Path log;
   private boolean terminated;
@@ -265,11 +268,12 @@ final class ServeProcess implements AutoCloseable {
     String name = "[anon]";
     for (String line :
         Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "smaps"))) {
-      String[] fields = BLANKS.split(line.trim());
-      if (fields.length >= 5 && fields[0].contains("-") && !fields[0].endsWith(":")) {
-        name = fields.length >= 6 ? fields[5] : "[anon]";
-      } else if (fields[0].equals("Rss:")) {
-        kib.merge(name, Long.parseLong(fields[1]), Long::sum);
+      Matcher mapping = MAPPING.matcher(line);
+      Matcher rss = RSS.matcher(line);
+      if (mapping.matches()) {
+        name = mapping.group(1).isEmpty() ? "[anon]" : mapping.group(1);
+      } else if (rss.matches()) {
+        kib.merge(name, Long.parseLong(rss.group(1)), Long::sum);
       }
     }
     List<String> lines = new ArrayList<>();
