@@ -1,18 +1,13 @@
 package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.airbyte.ImageInventory;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,49 +17,66 @@ import org.jspecify.annotations.Nullable;
  * ConfigMaps and ServiceAccounts, whose {@code managedFields} tell when they were last written).
  * Dropped everywhere: {@code kubectl}'s last-applied copy of the object.
  *
- * <p>Job pods, thousands in a busy namespace, keep of each container its name, image and pull
- * policy only (no environment, mounts, probes or resources): the rules read the images a job pod
- * pulls, its pull secrets, service account, node and status. Other pods (the launcher's, whose
- * environment {@code launcher.rollout} compares with its Deployment) keep their containers whole.
- * Events keep what {@link EventReducer#reduce} keeps, and only those a rule reads ({@link
- * EventReducer#canMatter}).
+ * <p>Job pods, thousands in a busy namespace, are kept as {@link KeptJobPod}s: of each container
+ * its name, image and pull policy only (no environment, mounts, probes or resources), and of the
+ * pod what the rules read: its labels, pull secrets, service account, node, phase and its
+ * containers' states. Other pods (the launcher's, whose environment {@code launcher.rollout}
+ * compares with its Deployment) are kept whole. Events keep what {@link EventReducer#reduce} keeps,
+ * as {@link KeptEvent}s, and only those a rule reads ({@link EventReducer#canMatter}).
  */
 public final class Pruning {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private Pruning() {}
 
-  /** What a cache of {@code kind} keeps of each object; null from the function: nothing. */
-  @SuppressWarnings("unchecked") // each branch returns the function for its own kind's class
-  public static <T extends HasMetadata> UnaryOperator<@Nullable T> of(Kind<T> kind) {
+  /** How a cache of {@code kind} keeps each object; nothing of those no rule reads. */
+  @SuppressWarnings("unchecked") // each branch keeps objects of its own kind's class
+  public static <T extends HasMetadata> Keeping<T, ?> of(Kind<T> kind) {
     if (kind.equals(Kind.PODS)) {
-      return o -> o == null ? null : (T) pod((Pod) o);
+      return (Keeping<T, ?>) PODS;
     }
     if (kind.equals(Kind.EVENTS)) {
-      return o -> o == null ? null : (T) event((Event) o);
+      return (Keeping<T, ?>) EVENTS;
     }
     if (kind.equals(Kind.NODES)) {
-      return o -> o == null ? null : (T) node((Node) o);
+      return Keeping.asObjects(o -> o == null ? null : (T) node((Node) o));
     }
     if (kind.equals(Kind.DEPLOYMENTS)
         || kind.equals(Kind.CONFIG_MAPS)
         || kind.equals(Kind.SERVICE_ACCOUNTS)) {
-      return o -> o == null ? null : withoutLastApplied(o);
+      return Keeping.asObjects(o -> o == null ? null : withoutLastApplied(o));
     }
-    return o -> o == null ? null : withoutBookkeeping(o);
+    return Keeping.asObjects(o -> o == null ? null : withoutBookkeeping(o));
   }
 
-  static Pod pod(Pod pod) {
-    withoutBookkeeping(pod);
-    PodSpec spec = pod.getSpec();
-    if (spec != null && isJobPod(pod)) {
-      spec.setContainers(imagesOnly(spec.getContainers()));
-      spec.setInitContainers(imagesOnly(spec.getInitContainers()));
-      spec.setVolumes(null);
-      spec.setAffinity(null);
-    }
-    return pod;
-  }
+  /** Job pods as {@link KeptJobPod}s; other pods (a handful) as objects. */
+  private static final Keeping<Pod, Object> PODS =
+      new Keeping<>() {
+        @Override
+        public Object keep(Pod pod) {
+          return isJobPod(pod) ? KeptJobPod.of(pod) : withoutBookkeeping(pod);
+        }
+
+        @Override
+        public Pod restore(Object kept) {
+          return kept instanceof KeptJobPod jobPod ? jobPod.restore() : (Pod) kept;
+        }
+      };
+
+  /** Events a rule reads, as {@link KeptEvent}s of their reduced form. */
+  private static final Keeping<Event, KeptEvent> EVENTS =
+      new Keeping<>() {
+        @Override
+        public @Nullable KeptEvent keep(Event event) {
+          Event reduced = event(event);
+          return reduced == null ? null : KeptEvent.of(reduced);
+        }
+
+        @Override
+        public Event restore(KeptEvent kept) {
+          return kept.restore();
+        }
+      };
 
   /**
    * What {@link EventReducer#reduce} keeps, with the resourceVersion, by which the informer tells a
@@ -93,20 +105,6 @@ public final class Pruning {
     return (labels != null
             && ImageInventory.JOB_POD_VALUE.equals(labels.get(ImageInventory.JOB_POD_LABEL)))
         || ImageInventory.looksLikeJobPodName(pod.getMetadata().getName());
-  }
-
-  private static @Nullable List<Container> imagesOnly(@Nullable List<Container> containers) {
-    return containers == null
-        ? null
-        : containers.stream()
-            .map(
-                c ->
-                    new ContainerBuilder()
-                        .withName(c.getName())
-                        .withImage(c.getImage())
-                        .withImagePullPolicy(c.getImagePullPolicy())
-                        .build())
-            .toList();
   }
 
   /** Drops {@code managedFields} and the last-applied annotation. */

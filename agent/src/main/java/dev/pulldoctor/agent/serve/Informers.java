@@ -35,8 +35,8 @@ final class Informers {
    * The store of one kind: pruned on arrival; events bounded in number as {@link EventReducer}
    * bounds them (the runs apply its per-pod bound).
    */
-  static <T extends HasMetadata> PrunedStore<T> prunedStore(Kind<T> kind) {
-    return new PrunedStore<>(
+  static <T extends HasMetadata> PrunedStore<T, ?> prunedStore(Kind<T> kind) {
+    return PrunedStore.of(
         Pruning.of(kind), kind.equals(Kind.EVENTS) ? EventReducer.MAX_EVENTS : Integer.MAX_VALUE);
   }
 
