@@ -118,6 +118,10 @@ public final class Bench {
     try (MockCluster cluster = MockCluster.seeded(root, full)) {
       one = DaemonFootprint.footprint(root, cluster, "the large namespace (2,000 job pods)", 2_000);
     }
+    // To compare JVM options quickly (BENCH_DAEMON_JAVA_OPTS): the large namespace alone.
+    if ("large".equals(System.getenv("BENCH_FOOTPRINT_SIZES"))) {
+      return List.of(one.row());
+    }
     LargeNamespace.Size five =
         new LargeNamespace.Size(
             5 * full.jobPods(),
