@@ -65,9 +65,18 @@ final class DaemonFootprint {
    * names, counts and bytes only, never an object's contents; before them, the resident set by
    * mapping.
    */
-  private static void histogram(Path root, ServeProcess serve, int jobPods)
+  private static void histogram(Path root, ServeProcess serve, int jobPods, boolean nmt)
       throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>(serve.residentByMapping(12));
+    if (nmt) {
+      // Native memory tracking's committed totals by area (BENCH_DAEMON_JAVA_OPTS turns it on).
+      serve
+          .jcmd("VM.native_memory", "summary")
+          .lines()
+          .filter(l -> l.contains("committed=") && !l.contains("(mmap:"))
+          .filter(l -> l.startsWith("-") || l.startsWith("Total"))
+          .forEach(lines::add);
+    }
     serve.jcmd("GC.class_histogram").lines().limit(45).forEach(lines::add);
     Path out = root.resolve("bench/target/footprint-histogram-" + jobPods + ".txt");
     Files.createDirectories(out.getParent());
@@ -112,7 +121,7 @@ final class DaemonFootprint {
       }
       serve.jcmd("GC.run");
       double live = serve.heapUsedBytes();
-      histogram(root, serve, jobPods);
+      histogram(root, serve, jobPods, bench.jvmOptions().contains("NativeMemoryTracking"));
       serve.terminate();
       Footprint footprint =
           new Footprint(label, jobPods, DaemonBench.max(rss) / 1048576.0, live / 1048576);

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.model.ReducedSecrets;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +35,14 @@ public interface CachedKinds {
    * API server's LIST order (by name), or empty when the cache cannot answer.
    */
   <T extends HasMetadata> Optional<List<T>> objects(Kind<T> kind, @Nullable String namespace);
+
+  /**
+   * Before a run of {@code namespace}: makes the cache hold that namespace's kinds if it holds
+   * nothing yet, then waits, at most {@code max}, while first lists are being read, so the run
+   * takes the objects from memory instead of listing them whole beside the cache. Returns at once
+   * when no first list is under way. The {@link #NONE} cache holds nothing and never waits.
+   */
+  default void awaitFirstLists(String namespace, Duration max) throws InterruptedException {}
 
   /** The cached pull secrets and Helm release records of {@code namespace}, or empty. */
   Optional<Secrets> secrets(String namespace);

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class ChangeWatcher implements CachedKinds, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ChangeWatcher.class);
   private static final String SECRET = "Secret";
+  // How often a run waiting for first lists looks again: a first list takes seconds.
+  private static final Duration FIRST_LIST_POLL = Duration.ofMillis(50);
 
   /** The resource kinds watched, the values of {@link #restarts}'s key. */
   public static final List<String> KINDS =
@@ -164,6 +166,23 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
               : " and " + targets.jobNamespace(),
           targets.secrets());
     }
+  }
+
+  @Override
+  public void awaitFirstLists(String namespace, Duration max) throws InterruptedException {
+    synchronized (this) {
+      if (current == null) {
+        watch(WatchTargets.beforeFirstReport(namespace));
+      }
+    }
+    long deadline = System.nanoTime() + max.toNanos();
+    while (firstListsUnderway() && System.nanoTime() < deadline) {
+      Thread.sleep(FIRST_LIST_POLL.toMillis());
+    }
+  }
+
+  private synchronized boolean firstListsUnderway() {
+    return watches.values().stream().anyMatch(SupervisedInformer::starting);
   }
 
   private void startKinds(WatchTargets targets) {

@@ -12,6 +12,7 @@ import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -21,9 +22,14 @@ import org.jspecify.annotations.Nullable;
  * answer ({@link SnapshotStep}), then every rule. Access reviews are asked again only when the RBAC
  * objects changed or the kept answers are older than the cache allows ({@link AccessReviewCache}).
  * The Airbyte namespace, when not given, is looked up until an install is found and then kept,
- * which saves the cluster-wide lookups on every later run.
+ * which saves the cluster-wide lookups on every later run. Once the namespace is known, a run first
+ * lets the informers finish the lists they are reading (at most {@link #FIRST_LISTS}): the first
+ * run then reads the namespace once, pruned page by page, instead of a second time whole.
  */
 public final class ClusterDiagnosis implements DiagnosisRun {
+  /** How long a run waits for the informers' first lists before it lists what they lack. */
+  static final Duration FIRST_LISTS = Duration.ofSeconds(30);
+
   private final KubernetesClient client;
   private final @Nullable String context;
   private final List<String> images;
@@ -87,6 +93,15 @@ public final class ClusterDiagnosis implements DiagnosisRun {
   /** A run: the kinds the watch caches hold read from memory, the others listed. */
   @Override
   public Diagnosed run() throws ClusterUnreachableException {
+    String known = namespace;
+    if (known != null) {
+      try {
+        cache.awaitFirstLists(known, FIRST_LISTS);
+      } catch (InterruptedException e) {
+        // Stopping: the run lists what the cache does not hold yet.
+        Thread.currentThread().interrupt();
+      }
+    }
     Snapshot snapshot = snapshot(cache);
     List<CollectionError> serverErrors =
         snapshot.collectionErrors().stream()

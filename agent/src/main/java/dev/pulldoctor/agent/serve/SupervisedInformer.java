@@ -78,6 +78,14 @@ final class SupervisedInformer<T extends HasMetadata> {
     return started.informer().hasSynced() && up();
   }
 
+  /**
+   * Whether it is still starting: its first list being read or its watch being opened, neither
+   * failed nor refused.
+   */
+  boolean starting() {
+    return started.informer().isRunning() && !ready() && !failed.get();
+  }
+
   /** Whether the API server forbids it (and it is not watching). */
   boolean refused() {
     return forbidden.get() && !up();

@@ -43,6 +43,15 @@ public record WatchTargets(
     secrets = List.copyOf(secrets);
   }
 
+  /**
+   * What to watch of {@code namespace} before a report has described its install: every kind of
+   * that namespace, its job pods taken to run there too (a report naming another job namespace
+   * moves them), no pull secret by name yet.
+   */
+  public static WatchTargets beforeFirstReport(String namespace) {
+    return new WatchTargets(namespace, null, null, namespace, List.of(), "");
+  }
+
   /** What to watch for the install a report describes. */
   public static WatchTargets of(AirbyteInstall install) {
     Set<String> names = new LinkedHashSet<>();

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +56,36 @@ class CachedRunsTest {
           .as("access reviews during two periodic runs")
           .isEqualTo(before.getOrDefault("POST", 0L));
       assertThat(findings(daemon.report())).isEqualTo(findings(listed));
+    }
+  }
+
+  @Test
+  void given_its_namespace_the_first_run_reads_it_from_the_informers_first_lists()
+      throws Exception {
+    AtomicInteger podLists = new AtomicInteger();
+    AtomicInteger eventLists = new AtomicInteger();
+    try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"))) {
+      api.fault(
+          request -> {
+            if (MockApi.isList(request, "/pods")) {
+              podLists.incrementAndGet();
+            } else if (MockApi.isList(request, "/events")) {
+              eventLists.incrementAndGet();
+            }
+            return null;
+          });
+      try (RunningDaemon daemon =
+          RunningDaemon.start(
+              api, dir, RunningDaemon.quick(Duration.ofMinutes(10)), List.of(), "airbyte", null)) {
+        JsonNode first = daemon.awaitReport(r -> r.path("results").size() > 0, WAIT);
+        awaitCachesReady(daemon);
+
+        assertThat(RunningDaemon.status(first, "rbac.job-launcher")).isEqualTo("pass");
+        // The job pods run in the Airbyte namespace: one informer lists its pods, one its events;
+        // the first run lists neither beside them.
+        assertThat(podLists.get()).as("LISTs of pods").isEqualTo(1);
+        assertThat(eventLists.get()).as("LISTs of events").isEqualTo(1);
+      }
     }
   }
 
