@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -30,7 +29,7 @@ import java.util.Optional;
  * The service account of the job launcher may do, in the job namespace, what Airbyte's code for the
  * installed version calls ({@link LauncherPermissions}), and no more is asked of it.
  */
-public final class JobLauncherRbacRule implements Rule {
+public final class JobLauncherRbacRule implements LauncherRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "rbac.job-launcher",
@@ -88,20 +87,15 @@ public final class JobLauncherRbacRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
+  public String withoutLauncher(AirbyteInstall install) {
+    return install.noLauncherExplanation() + " (see launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, Workload launcher) {
     AirbyteInstall install = diagnosis.install();
-    Optional<Workload> launcher = install.jobLauncher();
-    if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              install.noLauncherExplanation() + " (see launcher.pull-secret-env)"));
-    }
     return JobLauncherAccess.requirements(install).stream()
-        .map(r -> check(diagnosis.snapshot(), install, launcher.get(), r))
+        .map(r -> check(diagnosis.snapshot(), install, launcher, r))
         .toList();
   }
 

@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.checks;
 
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.EnvResolver;
 import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.JobEnv;
@@ -7,7 +8,6 @@ import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** Running launcher pods carry the pull settings the deployment and its ConfigMap now hold. */
-public final class LauncherRolloutRule implements Rule {
+public final class LauncherRolloutRule implements LauncherRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "launcher.rollout",
@@ -90,18 +90,12 @@ public final class LauncherRolloutRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    Optional<Workload> launcher = diagnosis.install().jobLauncher();
-    if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no job launcher deployment was found (see launcher.pull-secret-env)"));
-    }
-    Workload workload = launcher.get();
+  public String withoutLauncher(AirbyteInstall install) {
+    return "no job launcher deployment was found (see launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, Workload workload) {
     String namespace = workload.namespace();
     List<Pod> pods = launcherPods(diagnosis.snapshot(), workload.deployment());
     if (pods.isEmpty()) {

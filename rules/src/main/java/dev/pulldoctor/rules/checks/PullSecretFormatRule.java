@@ -2,9 +2,7 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -25,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Each existing pull secret is one the kubelet can read. */
-public final class PullSecretFormatRule implements Rule {
+public final class PullSecretFormatRule implements ReferencedSecretsRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.format",
@@ -71,18 +69,13 @@ public final class PullSecretFormatRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return ReferencedSecrets.readScope(diagnosis);
+  public String noneNamed(String namespace) {
+    return "no pull secret is named for job pods";
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
+  public List<Result> evaluate(Diagnosis diagnosis, ReferencedSecrets referenced) {
     String namespace = referenced.namespace();
-    if (referenced.isEmpty()) {
-      return List.of(
-          Result.of(INFO, Status.SKIP, null, null, "no pull secret is named for job pods"));
-    }
     List<Result> results = new ArrayList<>();
     for (String name : referenced.names()) {
       diagnosis

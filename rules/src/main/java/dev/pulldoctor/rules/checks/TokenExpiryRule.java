@@ -4,9 +4,7 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -30,7 +28,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** Pull secrets of job pods do not hold registry tokens that expire within hours. */
-public final class TokenExpiryRule implements Rule {
+public final class TokenExpiryRule implements ReferencedSecretsRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.token-expiry",
@@ -105,23 +103,13 @@ public final class TokenExpiryRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return ReferencedSecrets.readScope(diagnosis);
+  public String noneNamed(String namespace) {
+    return "no pull secret is named for job pods in namespace " + namespace;
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
+  public List<Result> evaluate(Diagnosis diagnosis, ReferencedSecrets referenced) {
     String namespace = referenced.namespace();
-    if (referenced.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no pull secret is named for job pods in namespace " + namespace));
-    }
     List<Result> results = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     List<String> missing = new ArrayList<>();
