@@ -236,11 +236,10 @@ public final class CloudIdentityRule implements Rule {
     List<CloudImage> images = cloudImages(diagnosis);
     if (images.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               subject,
-              null,
               "ServiceAccount "
                   + subject.name()
                   + " has no cloud identity annotation and no connector image is in a cloud"

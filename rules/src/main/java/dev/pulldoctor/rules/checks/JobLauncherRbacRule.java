@@ -136,11 +136,10 @@ public final class JobLauncherRbacRule implements LauncherRule {
             .withEvidence(evidence);
       }
       if (live.isEmpty() && noRbacObjects(snapshot)) {
-        return Result.of(
+        return Result.about(
                 INFO,
                 Status.SKIP,
                 subject,
-                null,
                 "the input holds no Roles, RoleBindings, ClusterRoles or ClusterRoleBindings, so"
                     + " the permissions of ServiceAccount "
                     + account.display()
@@ -234,7 +233,7 @@ public final class JobLauncherRbacRule implements LauncherRule {
               " could not be read, but RBAC only adds permissions, so they cannot take any"
                   + " away");
     }
-    return Result.of(INFO, Status.PASS, answer.subject(), null, message.toString())
+    return Result.about(INFO, Status.PASS, answer.subject(), message.toString())
         .withEvidence(answer.evidence())
         .withEvidence("grantedBy", grantedBy);
   }
@@ -299,12 +298,8 @@ public final class JobLauncherRbacRule implements LauncherRule {
     answer.statics().hints().forEach(h -> message.append(' ').append(h));
     List<Permission> permissions =
         missing.stream().map(LauncherPermissions.Grant::permission).toList();
-    return Result.of(
-            INFO,
-            breaksJobs ? Status.FAIL : Status.WARN,
-            answer.subject(),
-            null,
-            message.toString())
+    return Result.about(
+            INFO, breaksJobs ? Status.FAIL : Status.WARN, answer.subject(), message.toString())
         .withFix(RbacFix.grant(snapshot, account, answer.jobNamespace(), permissions, EXTRA_ROLE))
         .withEvidence(answer.evidence())
         .withEvidence("missing", permissions.stream().map(Permission::display).toList());
@@ -359,7 +354,7 @@ public final class JobLauncherRbacRule implements LauncherRule {
             .append(String.join("; ", errors.stream().map(CollectionError::describe).toList()));
     sarError.ifPresent(
         e -> message.append(", and SubjectAccessReview was not possible: ").append(e.describe()));
-    return Result.of(INFO, Status.ERROR, subject, null, message.toString())
+    return Result.about(INFO, Status.ERROR, subject, message.toString())
         .withFix(
             Fixes.run(
                 "Let pulldoctor read RBAC: grant 'list' on roles and rolebindings in the job"

@@ -100,11 +100,10 @@ public final class LauncherRolloutRule implements LauncherRule {
     List<Pod> pods = launcherPods(diagnosis.snapshot(), workload.deployment());
     if (pods.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               workload.ref(),
-              null,
               "no pod of deployment/"
                   + workload.name()
                   + " in the snapshot (add kubectl get pods -n "
@@ -154,11 +153,10 @@ public final class LauncherRolloutRule implements LauncherRule {
                 .filter(c -> workload.containerName().equals(c.getName()))
                 .findFirst();
     if (container.isEmpty()) {
-      return Result.of(
+      return Result.about(
           INFO,
           Status.SKIP,
           subject,
-          null,
           "pod " + podName + " has no container " + workload.containerName() + " to compare");
     }
     Map<String, EnvValue> podEnv = resolver.resolve(container.get());
@@ -232,11 +230,10 @@ public final class LauncherRolloutRule implements LauncherRule {
             .toList();
     Fix restart = restart(workload);
     if (!changes.isEmpty()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.WARN,
               subject,
-              null,
               "pod "
                   + podName
                   + " may run with outdated pull settings: its container started at "
@@ -255,11 +252,10 @@ public final class LauncherRolloutRule implements LauncherRule {
                 + " later edits of it are invisible here; kubectl get --show-managed-fields keeps"
                 + " them)"
             : "";
-    return Result.of(
+    return Result.about(
             INFO,
             Status.PASS,
             subject,
-            null,
             "pod "
                 + podName
                 + " has the deployment's current "
@@ -300,11 +296,10 @@ public final class LauncherRolloutRule implements LauncherRule {
                     "If it does not finish, see why, then restart the launcher:",
                     "kubectl describe " + deploymentArg + namespaceArg),
                 new Step.RestartDeployment(workload.ref()));
-    return Result.of(
+    return Result.about(
             INFO,
             Status.FAIL,
             subject,
-            null,
             "launcher pod "
                 + podName
                 + (started == null ? "" : " (started " + started + ")")

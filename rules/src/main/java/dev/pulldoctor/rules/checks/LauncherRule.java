@@ -18,8 +18,7 @@ interface LauncherRule extends Rule {
   default List<Result> evaluate(Diagnosis diagnosis) {
     Optional<Workload> launcher = diagnosis.install().jobLauncher();
     if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(info(), Status.SKIP, null, null, withoutLauncher(diagnosis.install())));
+      return List.of(Result.of(info(), Status.SKIP, withoutLauncher(diagnosis.install())));
     }
     return evaluate(diagnosis, launcher.get());
   }

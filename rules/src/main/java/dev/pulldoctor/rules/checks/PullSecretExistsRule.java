@@ -79,11 +79,10 @@ public final class PullSecretExistsRule implements ReferencedSecretsRule {
     ObjectRef subject = ObjectRef.of("Secret", namespace, name);
     Optional<SecretInfo> secret = diagnosis.snapshot().secret(namespace, name);
     if (secret.isPresent()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.PASS,
               subject,
-              null,
               "Secret "
                   + name
                   + " exists in namespace "
@@ -166,7 +165,7 @@ public final class PullSecretExistsRule implements ReferencedSecretsRule {
       fix = Fix.of("Create the missing one:", Fixes.createPullSecret(name, namespace, server));
     }
     Result result =
-        Result.of(INFO, Status.FAIL, subject, null, message.toString())
+        Result.about(INFO, Status.FAIL, subject, message.toString())
             .withFix(fix)
             .withEvidence("namedBy", referenced.origin(name));
     if (!nearMisses.isEmpty()) {

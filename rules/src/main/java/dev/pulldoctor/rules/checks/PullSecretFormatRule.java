@@ -88,8 +88,6 @@ public final class PullSecretFormatRule implements ReferencedSecretsRule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "none of the named pull secrets exists in namespace "
                   + namespace
                   + " (see pullsecret.exists)"));
@@ -102,11 +100,10 @@ public final class PullSecretFormatRule implements ReferencedSecretsRule {
     Fix recreate = recreate(diagnosis, secret);
     PullSecretView view = secret.pullSecret();
     if (view == null) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.FAIL,
               subject,
-              null,
               "Secret "
                   + secret.name()
                   + " has type "
@@ -121,11 +118,10 @@ public final class PullSecretFormatRule implements ReferencedSecretsRule {
     List<ParseProblem> problems = view.problems();
     List<String> described = problems.stream().map(ParseProblem::describe).toList();
     if (view.breaksPulls()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.FAIL,
               subject,
-              null,
               "the kubelet cannot parse Secret "
                   + secret.name()
                   + ": "
@@ -142,11 +138,10 @@ public final class PullSecretFormatRule implements ReferencedSecretsRule {
           described.isEmpty()
               ? "it holds no registry entry the kubelet can use"
               : String.join("; ", described);
-      return Result.of(
+      return Result.about(
               INFO,
               Status.FAIL,
               subject,
-              null,
               "the kubelet gets no usable credentials from Secret "
                   + secret.name()
                   + ": "
@@ -156,20 +151,18 @@ public final class PullSecretFormatRule implements ReferencedSecretsRule {
           .withEvidence(evidence(view));
     }
     if (!problems.isEmpty()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.WARN,
               subject,
-              null,
               "Secret " + secret.name() + " is readable, but: " + String.join("; ", described))
           .withFix(recreate)
           .withEvidence(evidence(view));
     }
-    return Result.of(
+    return Result.about(
             INFO,
             Status.PASS,
             subject,
-            null,
             "Secret "
                 + secret.name()
                 + " is a well-formed "

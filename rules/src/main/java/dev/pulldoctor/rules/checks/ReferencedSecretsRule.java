@@ -23,7 +23,7 @@ interface ReferencedSecretsRule extends Rule {
   default List<Result> evaluate(Diagnosis diagnosis) {
     ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
     if (referenced.isEmpty()) {
-      return List.of(Result.of(info(), Status.SKIP, null, null, noneNamed(referenced.namespace())));
+      return List.of(Result.of(info(), Status.SKIP, noneNamed(referenced.namespace())));
     }
     return evaluate(diagnosis, referenced);
   }

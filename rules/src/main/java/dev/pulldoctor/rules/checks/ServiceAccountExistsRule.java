@@ -102,11 +102,10 @@ public final class ServiceAccountExistsRule implements LauncherRule {
     EnvValue value = workload.env(JobEnv.SERVICE_ACCOUNT);
     if (value.problem() != null) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.FAIL,
                   workload.ref(),
-                  null,
                   JobEnv.SERVICE_ACCOUNT
                       + " on deployment/"
                       + workload.name()
@@ -121,11 +120,10 @@ public final class ServiceAccountExistsRule implements LauncherRule {
     String origin = origin(workload, value);
     if (diagnosis.snapshot().serviceAccount(namespace, name).isPresent()) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.PASS,
                   subject,
-                  null,
                   "ServiceAccount "
                       + name
                       + " exists in namespace "
@@ -241,7 +239,7 @@ public final class ServiceAccountExistsRule implements LauncherRule {
       }
     }
     Result result =
-        Result.of(INFO, Status.FAIL, subject, null, message.toString())
+        Result.about(INFO, Status.FAIL, subject, message.toString())
             .withFix(fix)
             .withEvidence(evidence(install, value));
     if (!alternatives.isEmpty()) {

@@ -86,11 +86,10 @@ public final class ShadowedPullSecretsRule implements Rule {
     List<String> attached = names(account.get().getImagePullSecrets());
     if (attached.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               subject,
-              null,
               "ServiceAccount " + name + " lists no imagePullSecrets, so none can be shadowed"));
     }
     List<String> ownList = install.pullSecretNames();
@@ -106,11 +105,10 @@ public final class ShadowedPullSecretsRule implements Rule {
     List<String> shadowed = attached.stream().filter(n -> !ownList.contains(n)).toList();
     String listed = JobEnv.PULL_SECRET + "='" + String.join(",", ownList) + "'";
     if (shadowed.isEmpty()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.PASS,
               subject,
-              null,
               "ServiceAccount "
                   + subject.name()
                   + " lists imagePullSecrets "
@@ -160,7 +158,7 @@ public final class ShadowedPullSecretsRule implements Rule {
     ownList.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(merged::add);
     merged.addAll(shadowed);
     // Only a shadowed secret could authenticate the pull: the pull itself will fail.
-    return Result.of(INFO, uncovered ? Status.FAIL : Status.WARN, subject, null, message.toString())
+    return Result.about(INFO, uncovered ? Status.FAIL : Status.WARN, subject, message.toString())
         .withFix(
             Fix.of(
                 "Name them in the launcher's list too:",
@@ -193,11 +191,10 @@ public final class ShadowedPullSecretsRule implements Rule {
     }
     List<Result> results = new ArrayList<>();
     results.add(
-        Result.of(
+        Result.about(
                 INFO,
                 Status.PASS,
                 subject,
-                null,
                 JobEnv.PULL_SECRET
                     + " names no secrets, so the ServiceAccount admission plugin copies the"
                     + " imagePullSecrets of ServiceAccount "
@@ -210,11 +207,10 @@ public final class ShadowedPullSecretsRule implements Rule {
       String first = stale.get(0);
       String firstName = first.substring(0, first.indexOf(' '));
       results.add(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.WARN,
                   subject,
-                  null,
                   "Job pod"
                       + (stale.size() == 1 ? " " : "s ")
                       + String.join(", ", stale.stream().limit(3).toList())

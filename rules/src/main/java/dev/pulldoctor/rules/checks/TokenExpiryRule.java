@@ -140,8 +140,6 @@ public final class TokenExpiryRule implements ReferencedSecretsRule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "none of the pull secrets named for job pods ("
                   + String.join(", ", missing)
                   + ") exists in namespace "
@@ -156,8 +154,6 @@ public final class TokenExpiryRule implements ReferencedSecretsRule {
         Result.of(
                 INFO,
                 Status.PASS,
-                null,
-                null,
                 "no pull secret of job pods ("
                     + String.join(", ", checked)
                     + ") holds a short-lived registry token (ECR username AWS: 12 h; Google"
