@@ -2,9 +2,7 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * Cloud workload-identity annotations on the job service account are well-formed and fit the
  * image's registry; every result explains that the kubelet pulls with the node's identity.
  */
-public final class CloudIdentityRule implements Rule {
+public final class CloudIdentityRule implements JobServiceAccountRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "serviceaccount.cloud-identity",
@@ -74,20 +72,9 @@ public final class CloudIdentityRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return Optional.of(JobServiceAccount.of(diagnosis).readScope());
-  }
-
-  @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    JobServiceAccount jobAccount = JobServiceAccount.of(diagnosis);
-    ObjectRef subject = jobAccount.ref();
-    Optional<ServiceAccount> account = jobAccount.find(diagnosis);
-    if (account.isEmpty()) {
-      return List.of(jobAccount.notFound(INFO));
-    }
+  public List<Result> evaluate(Diagnosis diagnosis, ObjectRef subject, ServiceAccount account) {
     List<Node> nodes = NodeIdentity.jobNodes(diagnosis);
-    List<IdentityAnnotation> annotations = IdentityAnnotation.of(account.get());
+    List<IdentityAnnotation> annotations = IdentityAnnotation.of(account);
     List<Result> results = new ArrayList<>();
     for (IdentityAnnotation annotation : annotations) {
       results.add(annotated(diagnosis, subject, annotation, nodes));

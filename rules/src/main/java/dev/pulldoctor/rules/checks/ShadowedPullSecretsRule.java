@@ -5,9 +5,7 @@ import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -35,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * Pull secrets attached to the job service account reach job pods only when Airbyte gives the pods
  * none of its own, and only pods created after they were attached.
  */
-public final class ShadowedPullSecretsRule implements Rule {
+public final class ShadowedPullSecretsRule implements JobServiceAccountRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "serviceaccount.pull-secrets-shadowed",
@@ -69,21 +67,10 @@ public final class ShadowedPullSecretsRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return Optional.of(JobServiceAccount.of(diagnosis).readScope());
-  }
-
-  @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
+  public List<Result> evaluate(Diagnosis diagnosis, ObjectRef subject, ServiceAccount account) {
     AirbyteInstall install = diagnosis.install();
-    JobServiceAccount jobAccount = JobServiceAccount.of(diagnosis);
-    ObjectRef subject = jobAccount.ref();
     String name = subject.name();
-    Optional<ServiceAccount> account = jobAccount.find(diagnosis);
-    if (account.isEmpty()) {
-      return List.of(jobAccount.notFound(INFO));
-    }
-    List<String> attached = names(account.get().getImagePullSecrets());
+    List<String> attached = names(account.getImagePullSecrets());
     if (attached.isEmpty()) {
       return List.of(
           Result.about(
@@ -96,7 +83,7 @@ public final class ShadowedPullSecretsRule implements Rule {
     if (!ownList.isEmpty()) {
       return List.of(withOwnList(diagnosis, subject, attached, ownList));
     }
-    return inherited(diagnosis, subject, account.get(), attached);
+    return inherited(diagnosis, subject, account, attached);
   }
 
   private static Result withOwnList(
