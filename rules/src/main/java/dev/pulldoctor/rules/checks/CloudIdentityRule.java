@@ -92,7 +92,8 @@ public final class CloudIdentityRule implements JobServiceAccountRule {
         cloudImages(diagnosis).stream().filter(i -> i.cloud() != annotation.cloud()).findFirst();
     Optional<CloudImage> match =
         cloudImages(diagnosis).stream().filter(i -> i.cloud() == annotation.cloud()).findFirst();
-    String said = annotation.key() + "='" + annotation.value() + "'";
+    String has =
+        "ServiceAccount " + name + " has " + annotation.key() + "='" + annotation.value() + "'";
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("annotation", annotation.key());
     evidence.put("cloud", annotation.cloud().kubernetes());
@@ -100,15 +101,11 @@ public final class CloudIdentityRule implements JobServiceAccountRule {
       Cloud pulling = mismatch.or(() -> match).map(CloudImage::cloud).orElse(annotation.cloud());
       ImageReference image = mismatch.or(() -> match).map(CloudImage::reference).orElse(null);
       String lookup = annotation.lookupCommand();
-      return Result.of(
-              INFO,
+      return onAccount(
               Status.FAIL,
               subject,
-              image == null ? null : image.toString(),
-              "ServiceAccount "
-                  + name
-                  + " has "
-                  + said
+              image,
+              has
                   + "; that value "
                   + annotation.problem()
                   + ". The annotation must hold "
@@ -121,15 +118,11 @@ public final class CloudIdentityRule implements JobServiceAccountRule {
     }
     if (mismatch.isPresent()) {
       CloudImage other = mismatch.get();
-      return Result.of(
-              INFO,
+      return onAccount(
               Status.WARN,
               subject,
-              other.reference().toString(),
-              "ServiceAccount "
-                  + name
-                  + " has "
-                  + said
+              other.reference(),
+              has
                   + (annotation.cloud() == Cloud.GCP ? ", a " : ", an ")
                   + annotation.cloud().kubernetes()
                   + " identity, but "
@@ -165,21 +158,23 @@ public final class CloudIdentityRule implements JobServiceAccountRule {
             ? " Check that the nodes' CredentialProviderConfig sets tokenAttributes for"
                 + " ecr-credential-provider; without it the node role below pulls."
             : "";
-    return Result.of(
-            INFO,
+    return onAccount(
             Status.PASS,
             subject,
-            image == null ? null : image.toString(),
-            "ServiceAccount "
-                + name
-                + " has "
-                + said
+            image,
+            has
                 + ", which is well-formed"
                 + relation
                 + NodeIdentity.explanation(annotation.cloud(), nodes)
                 + tokenNote)
         .withFix(nodeIdentity(annotation.cloud(), image, nodes))
         .withEvidence(evidence);
+  }
+
+  /** A result about the annotated account, for the image its identity was weighed against. */
+  private static Result onAccount(
+      Status status, ObjectRef subject, @Nullable ImageReference image, String message) {
+    return Result.of(INFO, status, subject, image == null ? null : image.toString(), message);
   }
 
   private static Fix fixAnnotation(

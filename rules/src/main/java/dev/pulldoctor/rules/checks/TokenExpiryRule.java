@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -182,21 +183,19 @@ public final class TokenExpiryRule implements ReferencedSecretsRule {
             + " for "
             + host;
     Fix remediation = remediation(diagnosis, referenced, secret, host, kind, image);
-    Result result;
+    Status status;
+    String message;
+    Map<String, Object> dated = Map.of();
     if (written == null) {
-      result =
-          Result.of(
-              INFO,
-              Status.WARN,
-              subject,
-              image == null ? null : image.toString(),
-              holds
-                  + ". "
-                  + kind.plural
-                  + " are valid for "
-                  + hours(kind.lifetime)
-                  + ", and the input has no creationTimestamp to tell this one's age: static"
-                  + " tokens need a refresher.");
+      status = Status.WARN;
+      message =
+          holds
+              + ". "
+              + kind.plural
+              + " are valid for "
+              + hours(kind.lifetime)
+              + ", and the input has no creationTimestamp to tell this one's age: static"
+              + " tokens need a refresher.";
     } else {
       Instant now = diagnosis.now();
       Duration age = Duration.between(written, now);
@@ -225,61 +224,49 @@ public final class TokenExpiryRule implements ReferencedSecretsRule {
                         + secret.createdAt()
                         + "), so a refresher existed and has stopped."
                     : "";
-        result =
-            Result.of(
-                INFO,
-                Status.FAIL,
-                subject,
-                image == null ? null : image.toString(),
-                holds
-                    + when
-                    + ", so it expired "
-                    + hours(age.minus(kind.lifetime))
-                    + " ago: the registry rejects it with 401/403"
-                    + (kind == TokenKind.ECR
-                        ? " (\"denied: Your authorization token has expired. Reauthenticate and"
-                            + " try again.\")"
-                        : "")
-                    + ", and pulls succeed only where "
-                    + kind.cloud.nodeIdentity()
-                    + " has access of its own (the kubelet tries the secret first, then the"
-                    + " node's credentials)."
-                    + hedge);
+        status = Status.FAIL;
+        message =
+            holds
+                + when
+                + ", so it expired "
+                + hours(age.minus(kind.lifetime))
+                + " ago: the registry rejects it with 401/403"
+                + (kind == TokenKind.ECR
+                    ? " (\"denied: Your authorization token has expired. Reauthenticate and"
+                        + " try again.\")"
+                    : "")
+                + ", and pulls succeed only where "
+                + kind.cloud.nodeIdentity()
+                + " has access of its own (the kubelet tries the secret first, then the"
+                + " node's credentials)."
+                + hedge;
       } else if (refreshed) {
-        result =
-            Result.of(
-                INFO,
-                Status.PASS,
-                subject,
-                image == null ? null : image.toString(),
-                holds
-                    + when
-                    + ". It was created "
-                    + secret.createdAt()
-                    + " and rewritten since, so something refreshes it in place; the token"
-                    + " expires at "
-                    + written.plus(kind.lifetime)
-                    + " if that stops.");
+        status = Status.PASS;
+        message =
+            holds
+                + when
+                + ". It was created "
+                + secret.createdAt()
+                + " and rewritten since, so something refreshes it in place; the token"
+                + " expires at "
+                + written.plus(kind.lifetime)
+                + " if that stops.";
       } else {
-        result =
-            Result.of(
-                INFO,
-                Status.WARN,
-                subject,
-                image == null ? null : image.toString(),
-                holds
-                    + when
-                    + ", so it expires in "
-                    + hours(kind.lifetime.minus(age))
-                    + " (at "
-                    + written.plus(kind.lifetime)
-                    + ") unless something refreshes it: static tokens need a refresher.");
+        status = Status.WARN;
+        message =
+            holds
+                + when
+                + ", so it expires in "
+                + hours(kind.lifetime.minus(age))
+                + " (at "
+                + written.plus(kind.lifetime)
+                + ") unless something refreshes it: static tokens need a refresher.";
       }
-      result =
-          result
-              .withEvidence("writtenAt", written.toString())
-              .withEvidence("ageMinutes", age.toMinutes());
+      dated = Map.of("writtenAt", written.toString(), "ageMinutes", age.toMinutes());
     }
+    Result result =
+        Result.of(INFO, status, subject, image == null ? null : image.toString(), message)
+            .withEvidence(dated);
     return (result.status() == Status.PASS ? result : result.withFix(remediation))
         .withRegistry(host)
         .withEvidence("token", kind.name().toLowerCase(Locale.ROOT))
