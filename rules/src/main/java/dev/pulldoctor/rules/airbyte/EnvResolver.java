@@ -103,35 +103,39 @@ public final class EnvResolver {
     boolean optional = Boolean.TRUE.equals(ref.getOptional());
     Optional<ConfigMap> configMap = configMaps.apply(ref.getName());
     if (configMap.isEmpty()) {
-      return new EnvValue(
+      return unresolved(
           name,
-          null,
           origin,
-          optional
-              ? null
-              : "ConfigMap "
-                  + ref.getName()
-                  + " does not exist in namespace "
-                  + namespace
-                  + ": the container cannot start (CreateContainerConfigError)");
+          optional,
+          "ConfigMap "
+              + ref.getName()
+              + " does not exist in namespace "
+              + namespace
+              + ": the container cannot start (CreateContainerConfigError)");
     }
     Map<String, String> data = configMap.get().getData();
     if (data == null || !data.containsKey(ref.getKey())) {
-      return new EnvValue(
+      return unresolved(
           name,
-          null,
           origin,
-          optional
-              ? null
-              : "couldn't find key "
-                  + ref.getKey()
-                  + " in ConfigMap "
-                  + namespace
-                  + "/"
-                  + ref.getName()
-                  + ": the container cannot start (CreateContainerConfigError)");
+          optional,
+          "couldn't find key "
+              + ref.getKey()
+              + " in ConfigMap "
+              + namespace
+              + "/"
+              + ref.getName()
+              + ": the container cannot start (CreateContainerConfigError)");
     }
     return new EnvValue(name, data.get(ref.getKey()), origin, null);
+  }
+
+  /**
+   * A reference that does not resolve: no value, and {@code problem} unless the reference is
+   * optional (then the kubelet starts the container without the variable).
+   */
+  private static EnvValue unresolved(String name, String origin, boolean optional, String problem) {
+    return new EnvValue(name, null, origin, optional ? null : problem);
   }
 
   /**

@@ -72,8 +72,6 @@ public final class AirbyteApiRule implements Rule {
           Result.of(
                   INFO,
                   Status.SKIP,
-                  null,
-                  null,
                   "Airbyte's API was not asked which custom connectors exist: no --airbyte-url was"
                       + " given and no airbyte-server Service was looked up (manifests, a bundle"
                       + " made without it, or --offline); only the images named elsewhere are"
@@ -92,8 +90,6 @@ public final class AirbyteApiRule implements Rule {
           Result.of(
                   INFO,
                   Status.SKIP,
-                  null,
-                  null,
                   "Airbyte's API was not asked for custom connectors: "
                       + detail(discovery)
                       + "; only the images named elsewhere are checked")

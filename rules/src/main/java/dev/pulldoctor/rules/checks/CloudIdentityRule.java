@@ -2,9 +2,7 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * Cloud workload-identity annotations on the job service account are well-formed and fit the
  * image's registry; every result explains that the kubelet pulls with the node's identity.
  */
-public final class CloudIdentityRule implements Rule {
+public final class CloudIdentityRule implements JobServiceAccountRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "serviceaccount.cloud-identity",
@@ -74,20 +72,9 @@ public final class CloudIdentityRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return Optional.of(JobServiceAccount.of(diagnosis).readScope());
-  }
-
-  @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    JobServiceAccount jobAccount = JobServiceAccount.of(diagnosis);
-    ObjectRef subject = jobAccount.ref();
-    Optional<ServiceAccount> account = jobAccount.find(diagnosis);
-    if (account.isEmpty()) {
-      return List.of(jobAccount.notFound(INFO));
-    }
+  public List<Result> evaluate(Diagnosis diagnosis, ObjectRef subject, ServiceAccount account) {
     List<Node> nodes = NodeIdentity.jobNodes(diagnosis);
-    List<IdentityAnnotation> annotations = IdentityAnnotation.of(account.get());
+    List<IdentityAnnotation> annotations = IdentityAnnotation.of(account);
     List<Result> results = new ArrayList<>();
     for (IdentityAnnotation annotation : annotations) {
       results.add(annotated(diagnosis, subject, annotation, nodes));
@@ -105,7 +92,8 @@ public final class CloudIdentityRule implements Rule {
         cloudImages(diagnosis).stream().filter(i -> i.cloud() != annotation.cloud()).findFirst();
     Optional<CloudImage> match =
         cloudImages(diagnosis).stream().filter(i -> i.cloud() == annotation.cloud()).findFirst();
-    String said = annotation.key() + "='" + annotation.value() + "'";
+    String has =
+        "ServiceAccount " + name + " has " + annotation.key() + "='" + annotation.value() + "'";
     Map<String, Object> evidence = new LinkedHashMap<>();
     evidence.put("annotation", annotation.key());
     evidence.put("cloud", annotation.cloud().kubernetes());
@@ -113,15 +101,11 @@ public final class CloudIdentityRule implements Rule {
       Cloud pulling = mismatch.or(() -> match).map(CloudImage::cloud).orElse(annotation.cloud());
       ImageReference image = mismatch.or(() -> match).map(CloudImage::reference).orElse(null);
       String lookup = annotation.lookupCommand();
-      return Result.of(
-              INFO,
+      return onAccount(
               Status.FAIL,
               subject,
-              image == null ? null : image.toString(),
-              "ServiceAccount "
-                  + name
-                  + " has "
-                  + said
+              image,
+              has
                   + "; that value "
                   + annotation.problem()
                   + ". The annotation must hold "
@@ -134,15 +118,11 @@ public final class CloudIdentityRule implements Rule {
     }
     if (mismatch.isPresent()) {
       CloudImage other = mismatch.get();
-      return Result.of(
-              INFO,
+      return onAccount(
               Status.WARN,
               subject,
-              other.reference().toString(),
-              "ServiceAccount "
-                  + name
-                  + " has "
-                  + said
+              other.reference(),
+              has
                   + (annotation.cloud() == Cloud.GCP ? ", a " : ", an ")
                   + annotation.cloud().kubernetes()
                   + " identity, but "
@@ -178,21 +158,23 @@ public final class CloudIdentityRule implements Rule {
             ? " Check that the nodes' CredentialProviderConfig sets tokenAttributes for"
                 + " ecr-credential-provider; without it the node role below pulls."
             : "";
-    return Result.of(
-            INFO,
+    return onAccount(
             Status.PASS,
             subject,
-            image == null ? null : image.toString(),
-            "ServiceAccount "
-                + name
-                + " has "
-                + said
+            image,
+            has
                 + ", which is well-formed"
                 + relation
                 + NodeIdentity.explanation(annotation.cloud(), nodes)
                 + tokenNote)
         .withFix(nodeIdentity(annotation.cloud(), image, nodes))
         .withEvidence(evidence);
+  }
+
+  /** A result about the annotated account, for the image its identity was weighed against. */
+  private static Result onAccount(
+      Status status, ObjectRef subject, @Nullable ImageReference image, String message) {
+    return Result.of(INFO, status, subject, image == null ? null : image.toString(), message);
   }
 
   private static Fix fixAnnotation(
@@ -236,11 +218,10 @@ public final class CloudIdentityRule implements Rule {
     List<CloudImage> images = cloudImages(diagnosis);
     if (images.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               subject,
-              null,
               "ServiceAccount "
                   + subject.name()
                   + " has no cloud identity annotation and no connector image is in a cloud"

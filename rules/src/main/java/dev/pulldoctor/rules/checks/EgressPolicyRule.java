@@ -86,11 +86,10 @@ public final class EgressPolicyRule implements Rule {
     ObjectRef subject = ObjectRef.of("Namespace", null, namespace);
     if (diagnosis.install().jobLauncher().isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               subject,
-              null,
               diagnosis.install().noLauncherExplanation()
                   + ", so the namespace of job pods is unknown (see launcher.pull-secret-env)"));
     }
@@ -104,11 +103,10 @@ public final class EgressPolicyRule implements Rule {
             .toList();
     if (restricting.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.PASS,
                   subject,
-                  null,
                   "no NetworkPolicy restricts egress of job pods in namespace "
                       + namespace
                       + " ("
@@ -133,11 +131,10 @@ public final class EgressPolicyRule implements Rule {
             + " pod. It does limit the connector's own traffic: ";
     if (nothingAllowed) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.FAIL,
                   subject,
-                  null,
                   lead
                       + "no policy allows any egress, so once the image runs the connector cannot"
                       + " resolve or reach its source or destination, and the connector-sidecar"
@@ -148,22 +145,20 @@ public final class EgressPolicyRule implements Rule {
     }
     if (dns) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.PASS,
                   subject,
-                  null,
                   lead
                       + "DNS on port 53 is allowed; the source and destination hosts must be"
                       + " allowed too.")
               .withEvidence("networkPolicies", names));
     }
     return List.of(
-        Result.of(
+        Result.about(
                 INFO,
                 Status.WARN,
                 subject,
-                null,
                 lead
                     + "no egress rule allows DNS (UDP port 53), so once the image runs neither"
                     + " the connector nor its connector-sidecar can resolve host names (source,"

@@ -90,8 +90,6 @@ public final class ImageReferenceRule implements Rule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "no connector image to check: pass --image IMAGE, or run while a connector job pod"
                   + " (label airbyte=job-pod) or its events exist"));
       return results;
@@ -105,10 +103,9 @@ public final class ImageReferenceRule implements Rule {
   private static Result check(AirbyteInstall install, TargetImage image) {
     String invalid = image.invalidReason();
     if (invalid != null) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.FAIL,
-              null,
               image.effective(),
               "'"
                   + image.effective()
@@ -121,10 +118,9 @@ public final class ImageReferenceRule implements Rule {
     }
     ImageReference ref = image.reference().orElseThrow();
     if (image.rewritten()) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.WARN,
-              null,
               image.effective(),
               "registered as '"
                   + image.requested()
@@ -147,10 +143,9 @@ public final class ImageReferenceRule implements Rule {
     }
     if (ref.domain().isEmpty()) {
       String first = ref.path().substring(0, ref.path().indexOf('/'));
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.FAIL,
-              null,
               image.effective(),
               "'"
                   + image.effective()
@@ -166,10 +161,9 @@ public final class ImageReferenceRule implements Rule {
     }
     RegistryKind kind = RegistryHosts.kind(ref.domain());
     if (kind == RegistryKind.GCR) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.WARN,
-              null,
               image.effective(),
               ref.domain()
                   + " is Google Container Registry, which has been shut down (pulls answer HTTP"
@@ -181,10 +175,9 @@ public final class ImageReferenceRule implements Rule {
     }
     String tag = ref.tag();
     if ((tag == null && ref.digest() == null) || "latest".equals(tag)) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.WARN,
-              null,
               image.effective(),
               "'"
                   + image.effective()
@@ -196,10 +189,9 @@ public final class ImageReferenceRule implements Rule {
     }
     Optional<String> hostLike = hostLikeNamespace(ref);
     if (hostLike.isPresent()) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.WARN,
-              null,
               image.effective(),
               "'"
                   + image.effective()
@@ -218,10 +210,9 @@ public final class ImageReferenceRule implements Rule {
                   + "'")
           .withEvidence("normalised", ref.toString());
     }
-    return Result.of(
+    return Result.forImage(
             INFO,
             Status.PASS,
-            null,
             image.effective(),
             "'" + image.effective() + "' is a valid reference to " + ref.toString())
         .withEvidence("normalised", ref.toString());

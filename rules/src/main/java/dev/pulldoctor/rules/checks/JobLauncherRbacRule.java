@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -30,7 +29,7 @@ import java.util.Optional;
  * The service account of the job launcher may do, in the job namespace, what Airbyte's code for the
  * installed version calls ({@link LauncherPermissions}), and no more is asked of it.
  */
-public final class JobLauncherRbacRule implements Rule {
+public final class JobLauncherRbacRule implements LauncherRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "rbac.job-launcher",
@@ -88,20 +87,15 @@ public final class JobLauncherRbacRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
+  public String withoutLauncher(AirbyteInstall install) {
+    return install.noLauncherExplanation() + " (see launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, Workload launcher) {
     AirbyteInstall install = diagnosis.install();
-    Optional<Workload> launcher = install.jobLauncher();
-    if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              install.noLauncherExplanation() + " (see launcher.pull-secret-env)"));
-    }
     return JobLauncherAccess.requirements(install).stream()
-        .map(r -> check(diagnosis.snapshot(), install, launcher.get(), r))
+        .map(r -> check(diagnosis.snapshot(), install, launcher, r))
         .toList();
   }
 
@@ -142,11 +136,10 @@ public final class JobLauncherRbacRule implements Rule {
             .withEvidence(evidence);
       }
       if (live.isEmpty() && noRbacObjects(snapshot)) {
-        return Result.of(
+        return Result.about(
                 INFO,
                 Status.SKIP,
                 subject,
-                null,
                 "the input holds no Roles, RoleBindings, ClusterRoles or ClusterRoleBindings, so"
                     + " the permissions of ServiceAccount "
                     + account.display()
@@ -240,7 +233,7 @@ public final class JobLauncherRbacRule implements Rule {
               " could not be read, but RBAC only adds permissions, so they cannot take any"
                   + " away");
     }
-    return Result.of(INFO, Status.PASS, answer.subject(), null, message.toString())
+    return Result.about(INFO, Status.PASS, answer.subject(), message.toString())
         .withEvidence(answer.evidence())
         .withEvidence("grantedBy", grantedBy);
   }
@@ -305,12 +298,8 @@ public final class JobLauncherRbacRule implements Rule {
     answer.statics().hints().forEach(h -> message.append(' ').append(h));
     List<Permission> permissions =
         missing.stream().map(LauncherPermissions.Grant::permission).toList();
-    return Result.of(
-            INFO,
-            breaksJobs ? Status.FAIL : Status.WARN,
-            answer.subject(),
-            null,
-            message.toString())
+    return Result.about(
+            INFO, breaksJobs ? Status.FAIL : Status.WARN, answer.subject(), message.toString())
         .withFix(RbacFix.grant(snapshot, account, answer.jobNamespace(), permissions, EXTRA_ROLE))
         .withEvidence(answer.evidence())
         .withEvidence("missing", permissions.stream().map(Permission::display).toList());
@@ -365,7 +354,7 @@ public final class JobLauncherRbacRule implements Rule {
             .append(String.join("; ", errors.stream().map(CollectionError::describe).toList()));
     sarError.ifPresent(
         e -> message.append(", and SubjectAccessReview was not possible: ").append(e.describe()));
-    return Result.of(INFO, Status.ERROR, subject, null, message.toString())
+    return Result.about(INFO, Status.ERROR, subject, message.toString())
         .withFix(
             Fixes.run(
                 "Let pulldoctor read RBAC: grant 'list' on roles and rolebindings in the job"

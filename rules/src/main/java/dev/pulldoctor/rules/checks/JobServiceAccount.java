@@ -30,11 +30,10 @@ record JobServiceAccount(ObjectRef ref) {
 
   /** A skip: with no account there are no contents to check; serviceaccount.exists fails it. */
   Result notFound(RuleInfo rule) {
-    return Result.of(
+    return Result.about(
         rule,
         Status.SKIP,
         ref,
-        null,
         "ServiceAccount "
             + ref.name()
             + " was not found in namespace "

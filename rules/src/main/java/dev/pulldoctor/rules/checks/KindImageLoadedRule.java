@@ -92,8 +92,7 @@ public final class KindImageLoadedRule implements Rule {
   @Override
   public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
     Result couldNotRun = Rule.super.unreadable(diagnosis, scope, errors);
-    return Result.of(
-        INFO, Status.ERROR, null, null, couldNotRun.message() + " (needed to detect kind)");
+    return Result.of(INFO, Status.ERROR, couldNotRun.message() + " (needed to detect kind)");
   }
 
   @Override
@@ -108,8 +107,6 @@ public final class KindImageLoadedRule implements Rule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "not a kind cluster (no node has a kind:// providerID), so images are pulled from"
                   + " their registries"));
     }
@@ -118,8 +115,6 @@ public final class KindImageLoadedRule implements Rule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "kind cluster "
                   + kind.get().cluster()
                   + ": no connector image to check (pass --image)"));
@@ -137,8 +132,6 @@ public final class KindImageLoadedRule implements Rule {
     return Result.of(
         INFO,
         Status.SKIP,
-        null,
-        null,
         "no Node objects in the snapshot, so a kind cluster cannot be detected (add kubectl get"
             + " nodes -o yaml to --manifests)");
   }
@@ -147,10 +140,9 @@ public final class KindImageLoadedRule implements Rule {
       Diagnosis diagnosis, NodeImages.KindNode kind, List<Node> nodes, TargetImage image) {
     Optional<ImageReference> parsed = image.reference();
     if (parsed.isEmpty()) {
-      return Result.of(
+      return Result.forImage(
           INFO,
           Status.SKIP,
-          null,
           image.effective(),
           "the image reference is invalid, so nothing can be loaded or pulled (see"
               + " image.reference)");
@@ -159,10 +151,9 @@ public final class KindImageLoadedRule implements Rule {
     NodeImages.Census census = NodeImages.census(nodes, ref);
     String cluster = kind.cluster();
     if (census.onAll()) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.PASS,
-              null,
               image.effective(),
               image.effective()
                   + " is loaded on "
@@ -278,10 +269,9 @@ public final class KindImageLoadedRule implements Rule {
               + secret.get().registryKey()
               + "')";
       if (failure.isEmpty()) {
-        return Result.of(
+        return Result.forImage(
                 INFO,
                 Status.PASS,
-                null,
                 image.effective(),
                 message
                     + ", which is fine if it is pushed to "

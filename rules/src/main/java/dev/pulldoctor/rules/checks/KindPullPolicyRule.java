@@ -8,7 +8,6 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -26,7 +25,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** The connector pull policy neither defeats a kind-loaded image nor demands a missing one. */
-public final class KindPullPolicyRule implements Rule {
+public final class KindPullPolicyRule implements LauncherRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "kind.pull-policy",
@@ -64,20 +63,14 @@ public final class KindPullPolicyRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
+  public String withoutLauncher(AirbyteInstall install) {
+    return "no job launcher deployment was found, so the connector pull policy is unknown (see"
+        + " launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, Workload workload) {
     AirbyteInstall install = diagnosis.install();
-    Optional<Workload> launcher = install.jobLauncher();
-    if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no job launcher deployment was found, so the connector pull policy is unknown (see"
-                  + " launcher.pull-secret-env)"));
-    }
-    Workload workload = launcher.get();
     EnvValue value = workload.env(JobEnv.PULL_POLICY);
     List<Node> nodes = diagnosis.snapshot().nodes();
     Optional<NodeImages.KindNode> kind = NodeImages.kindCluster(nodes);

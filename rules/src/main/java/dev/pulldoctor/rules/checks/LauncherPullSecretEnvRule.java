@@ -120,11 +120,10 @@ public final class LauncherPullSecretEnvRule implements Rule {
     AirbyteInstall install = diagnosis.install();
     return noLauncher(
         diagnosis,
-        Result.of(
+        Result.about(
             INFO,
             Status.ERROR,
             ObjectRef.of("Namespace", null, install.namespace()),
-            null,
             "the check could not run: " + install.noLauncherExplanation()));
   }
 
@@ -480,7 +479,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
   }
 
   private static Result result(Status status, Workload launcher, String message) {
-    return Result.of(INFO, status, launcher.ref(), null, message);
+    return Result.about(INFO, status, launcher.ref(), message);
   }
 
   private static Map<String, Object> evidence(

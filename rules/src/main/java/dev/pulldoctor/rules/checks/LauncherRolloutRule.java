@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.checks;
 
+import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.EnvResolver;
 import dev.pulldoctor.rules.airbyte.EnvValue;
 import dev.pulldoctor.rules.airbyte.JobEnv;
@@ -7,7 +8,6 @@ import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** Running launcher pods carry the pull settings the deployment and its ConfigMap now hold. */
-public final class LauncherRolloutRule implements Rule {
+public final class LauncherRolloutRule implements LauncherRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "launcher.rollout",
@@ -90,27 +90,20 @@ public final class LauncherRolloutRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    Optional<Workload> launcher = diagnosis.install().jobLauncher();
-    if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no job launcher deployment was found (see launcher.pull-secret-env)"));
-    }
-    Workload workload = launcher.get();
+  public String withoutLauncher(AirbyteInstall install) {
+    return "no job launcher deployment was found (see launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, Workload workload) {
     String namespace = workload.namespace();
     List<Pod> pods = launcherPods(diagnosis.snapshot(), workload.deployment());
     if (pods.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               workload.ref(),
-              null,
               "no pod of deployment/"
                   + workload.name()
                   + " in the snapshot (add kubectl get pods -n "
@@ -160,11 +153,10 @@ public final class LauncherRolloutRule implements Rule {
                 .filter(c -> workload.containerName().equals(c.getName()))
                 .findFirst();
     if (container.isEmpty()) {
-      return Result.of(
+      return Result.about(
           INFO,
           Status.SKIP,
           subject,
-          null,
           "pod " + podName + " has no container " + workload.containerName() + " to compare");
     }
     Map<String, EnvValue> podEnv = resolver.resolve(container.get());
@@ -238,11 +230,10 @@ public final class LauncherRolloutRule implements Rule {
             .toList();
     Fix restart = restart(workload);
     if (!changes.isEmpty()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.WARN,
               subject,
-              null,
               "pod "
                   + podName
                   + " may run with outdated pull settings: its container started at "
@@ -261,11 +252,10 @@ public final class LauncherRolloutRule implements Rule {
                 + " later edits of it are invisible here; kubectl get --show-managed-fields keeps"
                 + " them)"
             : "";
-    return Result.of(
+    return Result.about(
             INFO,
             Status.PASS,
             subject,
-            null,
             "pod "
                 + podName
                 + " has the deployment's current "
@@ -306,11 +296,10 @@ public final class LauncherRolloutRule implements Rule {
                     "If it does not finish, see why, then restart the launcher:",
                     "kubectl describe " + deploymentArg + namespaceArg),
                 new Step.RestartDeployment(workload.ref()));
-    return Result.of(
+    return Result.about(
             INFO,
             Status.FAIL,
             subject,
-            null,
             "launcher pod "
                 + podName
                 + (started == null ? "" : " (started " + started + ")")

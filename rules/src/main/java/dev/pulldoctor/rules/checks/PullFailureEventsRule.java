@@ -115,11 +115,10 @@ public final class PullFailureEventsRule implements Rule {
     Optional<CollectionError> unreadable = podsError.or(() -> eventsError);
     if (unreadable.isPresent()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.ERROR,
               subject,
-              null,
               "the check could only partly run: "
                   + unreadable.get().describe()
                   + "; what could be read shows no pull failure of job pods "
@@ -142,7 +141,7 @@ public final class PullFailureEventsRule implements Rule {
                 + ", so there is no pull to judge (Airbyte deletes job pods when a job ends and"
                 + " events expire after an hour by default; run pulldoctor while a sync, check or"
                 + " spec job is failing)";
-    return Result.of(INFO, Status.SKIP, subject, null, message)
+    return Result.about(INFO, Status.SKIP, subject, message)
         .withEvidence("jobPods", 0)
         .withEvidence("events", 0);
   }
@@ -160,7 +159,7 @@ public final class PullFailureEventsRule implements Rule {
             + namespace
             + (older > 0 ? "; failures of " + plural(older, "image") + " are older" : "")
             + ")";
-    return Result.of(INFO, Status.PASS, subject, null, message)
+    return Result.about(INFO, Status.PASS, subject, message)
         .withEvidence("jobPods", found.jobPods())
         .withEvidence("events", found.jobPodEvents());
   }

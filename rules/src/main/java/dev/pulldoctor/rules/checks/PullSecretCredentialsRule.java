@@ -95,10 +95,9 @@ public final class PullSecretCredentialsRule implements Rule {
                       + " for pulling "
                       + ref.path());
           case ANONYMOUS_ACCEPTED ->
-              Result.of(
+              Result.forImage(
                   INFO,
                   Status.PASS,
-                  null,
                   image.effective(),
                   "no pull secret of the job pods matches "
                       + ref.name()
@@ -191,7 +190,7 @@ public final class PullSecretCredentialsRule implements Rule {
                 ? ". The nodes may still pull with their cloud identity, which pulldoctor cannot"
                     + " test from here"
                 : "");
-    return Result.of(INFO, cloud ? Status.WARN : Status.FAIL, null, image.effective(), message)
+    return Result.forImage(INFO, cloud ? Status.WARN : Status.FAIL, image.effective(), message)
         .withFix(
             Fix.of(
                 "Create a pull secret for "

@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -21,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Each pull secret job pods name exists in the job namespace. */
-public final class PullSecretExistsRule implements Rule {
+public final class PullSecretExistsRule implements ReferencedSecretsRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.exists",
@@ -53,32 +52,21 @@ public final class PullSecretExistsRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return ReferencedSecrets.readScope(diagnosis);
-  }
-
-  @Override
   public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
-    return Rule.super
+    return ReferencedSecretsRule.super
         .unreadable(diagnosis, scope, errors)
         .withEvidence("secretNames", ReferencedSecrets.of(diagnosis).names());
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
-    String namespace = referenced.namespace();
-    if (referenced.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no pull secret is named for job pods in namespace "
-                  + namespace
-                  + " (see launcher.pull-secret-env)"));
-    }
+  public String noneNamed(String namespace) {
+    return "no pull secret is named for job pods in namespace "
+        + namespace
+        + " (see launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, ReferencedSecrets referenced) {
     List<Result> results = new ArrayList<>();
     for (String name : referenced.names()) {
       results.add(check(diagnosis, referenced, name));
@@ -91,11 +79,10 @@ public final class PullSecretExistsRule implements Rule {
     ObjectRef subject = ObjectRef.of("Secret", namespace, name);
     Optional<SecretInfo> secret = diagnosis.snapshot().secret(namespace, name);
     if (secret.isPresent()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.PASS,
               subject,
-              null,
               "Secret "
                   + name
                   + " exists in namespace "
@@ -178,7 +165,7 @@ public final class PullSecretExistsRule implements Rule {
       fix = Fix.of("Create the missing one:", Fixes.createPullSecret(name, namespace, server));
     }
     Result result =
-        Result.of(INFO, Status.FAIL, subject, null, message.toString())
+        Result.about(INFO, Status.FAIL, subject, message.toString())
             .withFix(fix)
             .withEvidence("namedBy", referenced.origin(name));
     if (!nearMisses.isEmpty()) {

@@ -2,9 +2,7 @@ package dev.pulldoctor.rules.checks;
 
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -25,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Each existing pull secret is one the kubelet can read. */
-public final class PullSecretFormatRule implements Rule {
+public final class PullSecretFormatRule implements ReferencedSecretsRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.format",
@@ -71,18 +69,13 @@ public final class PullSecretFormatRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return ReferencedSecrets.readScope(diagnosis);
+  public String noneNamed(String namespace) {
+    return "no pull secret is named for job pods";
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
+  public List<Result> evaluate(Diagnosis diagnosis, ReferencedSecrets referenced) {
     String namespace = referenced.namespace();
-    if (referenced.isEmpty()) {
-      return List.of(
-          Result.of(INFO, Status.SKIP, null, null, "no pull secret is named for job pods"));
-    }
     List<Result> results = new ArrayList<>();
     for (String name : referenced.names()) {
       diagnosis
@@ -95,8 +88,6 @@ public final class PullSecretFormatRule implements Rule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "none of the named pull secrets exists in namespace "
                   + namespace
                   + " (see pullsecret.exists)"));
@@ -109,11 +100,10 @@ public final class PullSecretFormatRule implements Rule {
     Fix recreate = recreate(diagnosis, secret);
     PullSecretView view = secret.pullSecret();
     if (view == null) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.FAIL,
               subject,
-              null,
               "Secret "
                   + secret.name()
                   + " has type "
@@ -128,11 +118,10 @@ public final class PullSecretFormatRule implements Rule {
     List<ParseProblem> problems = view.problems();
     List<String> described = problems.stream().map(ParseProblem::describe).toList();
     if (view.breaksPulls()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.FAIL,
               subject,
-              null,
               "the kubelet cannot parse Secret "
                   + secret.name()
                   + ": "
@@ -149,11 +138,10 @@ public final class PullSecretFormatRule implements Rule {
           described.isEmpty()
               ? "it holds no registry entry the kubelet can use"
               : String.join("; ", described);
-      return Result.of(
+      return Result.about(
               INFO,
               Status.FAIL,
               subject,
-              null,
               "the kubelet gets no usable credentials from Secret "
                   + secret.name()
                   + ": "
@@ -163,20 +151,18 @@ public final class PullSecretFormatRule implements Rule {
           .withEvidence(evidence(view));
     }
     if (!problems.isEmpty()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.WARN,
               subject,
-              null,
               "Secret " + secret.name() + " is readable, but: " + String.join("; ", described))
           .withFix(recreate)
           .withEvidence(evidence(view));
     }
-    return Result.of(
+    return Result.about(
             INFO,
             Status.PASS,
             subject,
-            null,
             "Secret "
                 + secret.name()
                 + " is a well-formed "

@@ -60,8 +60,7 @@ public final class PullSecretRegistryMatchRule implements Rule {
   @Override
   public List<Result> evaluate(Diagnosis diagnosis) {
     if (diagnosis.images().isEmpty()) {
-      return List.of(
-          Result.of(INFO, Status.SKIP, null, null, "no connector image to check (pass --image)"));
+      return List.of(Result.of(INFO, Status.SKIP, "no connector image to check (pass --image)"));
     }
     List<Result> results = new ArrayList<>();
     for (TargetImage image : diagnosis.images()) {
@@ -73,10 +72,9 @@ public final class PullSecretRegistryMatchRule implements Rule {
   private static Result check(Diagnosis diagnosis, TargetImage image) {
     Optional<ImageReference> parsed = image.reference();
     if (parsed.isEmpty()) {
-      return Result.of(
+      return Result.forImage(
           INFO,
           Status.SKIP,
-          null,
           image.effective(),
           "the image reference is invalid, so no pull happens (see image.reference)");
     }
@@ -85,10 +83,9 @@ public final class PullSecretRegistryMatchRule implements Rule {
     String namespace = install.jobNamespace();
     List<String> secretNames = diagnosis.jobPodPullSecrets(image);
     if (secretNames.stream().allMatch(String::isEmpty)) {
-      return Result.of(
+      return Result.forImage(
           INFO,
           Status.SKIP,
-          null,
           image.effective(),
           "job pods get no pull secrets, so the kubelet pulls "
               + image.effective()
@@ -131,10 +128,9 @@ public final class PullSecretRegistryMatchRule implements Rule {
       entries.addAll(view.keyringEntries(name));
     }
     if (entries.isEmpty() && unusable.stream().allMatch(u -> u.endsWith("(missing)"))) {
-      return Result.of(
+      return Result.forImage(
           INFO,
           Status.SKIP,
-          null,
           image.effective(),
           "none of the job pods' pull secrets exists in namespace "
               + namespace
@@ -212,8 +208,8 @@ public final class PullSecretRegistryMatchRule implements Rule {
                     + "' holds credentials the kubelet would use for this image: name it for job"
                     + " pods too:",
                 Fixes.setPullSecretEnv(diagnosis.install(), with(named, serving.get(0))));
-    return Result.of(
-            INFO, cloud ? Status.WARN : Status.FAIL, null, image.effective(), message.toString())
+    return Result.forImage(
+            INFO, cloud ? Status.WARN : Status.FAIL, image.effective(), message.toString())
         .withFix(fix)
         .withEvidence("secrets", secretNames)
         .withEvidence(

@@ -61,10 +61,9 @@ public final class RegistryActivePullRule implements Rule {
           RegistryProbes.of(diagnosis, image).map(RegistryObservation::activePull).orElse(null);
       results.add(
           pull == null
-              ? Result.of(
+              ? Result.forImage(
                   INFO,
                   Status.SKIP,
-                  null,
                   image.effective(),
                   "no active pull test was made (run live with --active-pull: it creates and"
                       + " deletes one test pod in the job namespace)")
@@ -128,10 +127,9 @@ public final class RegistryActivePullRule implements Rule {
                       + said
                       + " (a large image, a slow registry, or a pull stuck in backoff)");
           case ERROR ->
-              Result.of(
+              Result.forImage(
                   INFO,
                   Status.ERROR,
-                  null,
                   image.effective(),
                   "the active pull test could not run" + said);
         };

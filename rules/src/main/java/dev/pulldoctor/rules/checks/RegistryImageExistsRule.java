@@ -69,10 +69,9 @@ public final class RegistryImageExistsRule implements Rule {
     Result result =
         switch (manifest.outcome()) {
           case FOUND ->
-              Result.of(
+              Result.forImage(
                   INFO,
                   Status.PASS,
-                  null,
                   image.effective(),
                   image.effective()
                       + " exists"
@@ -80,10 +79,9 @@ public final class RegistryImageExistsRule implements Rule {
                       + ": "
                       + manifest.detail());
           case MISSING_TAG ->
-              Result.of(
+              Result.forImage(
                       INFO,
                       Status.FAIL,
-                      null,
                       image.effective(),
                       "the repository "
                           + repository
@@ -97,10 +95,9 @@ public final class RegistryImageExistsRule implements Rule {
                   .withFix(push(ref, ""))
                   .withCause(PullErrorCause.NOT_FOUND);
           case MISSING_REPOSITORY, NOT_FOUND ->
-              Result.of(
+              Result.forImage(
                       INFO,
                       Status.FAIL,
-                      null,
                       image.effective(),
                       manifest.outcome() == RegistryObservation.ManifestOutcome.MISSING_REPOSITORY
                           ? "the repository "
@@ -120,10 +117,9 @@ public final class RegistryImageExistsRule implements Rule {
                               + " original). "))
                   .withCause(PullErrorCause.NOT_FOUND);
           case DENIED ->
-              Result.of(
+              Result.forImage(
                   INFO,
                   Status.SKIP,
-                  null,
                   image.effective(),
                   "unknown: the registry denied the manifest lookup ("
                       + manifest.httpStatus()
@@ -131,10 +127,9 @@ public final class RegistryImageExistsRule implements Rule {
                       + image.effective()
                       + " exists (see pullsecret.credentials)");
           case REFUSED_BY_POLICY ->
-              Result.of(
+              Result.forImage(
                       INFO,
                       Status.WARN,
-                      null,
                       image.effective(),
                       "pulldoctor stopped the manifest lookup of "
                           + image.effective()
@@ -146,14 +141,13 @@ public final class RegistryImageExistsRule implements Rule {
                           + seen.registry()
                           + ".");
           case ERROR ->
-              Result.of(
+              Result.forImage(
                   INFO,
                   Status.ERROR,
-                  null,
                   image.effective(),
                   "the manifest lookup failed: " + manifest.detail() + said);
           case NOT_CHECKED ->
-              Result.of(INFO, Status.SKIP, null, image.effective(), manifest.detail());
+              Result.forImage(INFO, Status.SKIP, image.effective(), manifest.detail());
         };
     result = RegistryProbes.withAnswer(result, seen, manifest.httpStatus(), manifest.errorCode());
     if (manifest.mediaType() != null) {

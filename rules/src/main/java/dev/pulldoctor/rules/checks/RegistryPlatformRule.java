@@ -69,19 +69,17 @@ public final class RegistryPlatformRule implements Rule {
 
   private static Result check(Diagnosis diagnosis, TargetImage image, Manifest manifest) {
     if (manifest.outcome() != ManifestOutcome.FOUND) {
-      return Result.of(
+      return Result.forImage(
           INFO,
           Status.SKIP,
-          null,
           image.effective(),
           "the manifest was not read, so its platforms are unknown (see registry.image-exists)");
     }
     List<Platform> platforms = manifest.platforms();
     if (platforms.isEmpty()) {
-      return Result.of(
+      return Result.forImage(
           INFO,
           Status.SKIP,
-          null,
           image.effective(),
           "the image's platforms are unknown: " + manifest.detail());
     }
@@ -89,10 +87,9 @@ public final class RegistryPlatformRule implements Rule {
     Optional<CollectionError> unreadable =
         diagnosis.snapshot().collectionError(ResourceKind.NODES, diagnosis.install().namespace());
     if (unreadable.isPresent()) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.ERROR,
-              null,
               image.effective(),
               "the image is built for "
                   + offered
@@ -102,10 +99,9 @@ public final class RegistryPlatformRule implements Rule {
     }
     Selection selection = nodesForJobs(diagnosis);
     if (selection.nodes().isEmpty()) {
-      return Result.of(
+      return Result.forImage(
               INFO,
               Status.SKIP,
-              null,
               image.effective(),
               "the image is built for "
                   + offered
@@ -136,10 +132,9 @@ public final class RegistryPlatformRule implements Rule {
     Result result;
     if (uncovered.isEmpty()) {
       result =
-          Result.of(
+          Result.forImage(
               INFO,
               Status.PASS,
-              null,
               image.effective(),
               "the image is built for "
                   + offered
@@ -157,10 +152,9 @@ public final class RegistryPlatformRule implements Rule {
                   .toList());
       boolean none = covered.isEmpty();
       result =
-          Result.of(
+          Result.forImage(
                   INFO,
                   none ? Status.FAIL : Status.WARN,
-                  null,
                   image.effective(),
                   "the image is built for "
                       + offered

@@ -21,7 +21,7 @@ final class RegistryProbes {
   }
 
   static Result noImages(RuleInfo info) {
-    return Result.of(info, Status.SKIP, null, null, "no connector image to check (pass --image)");
+    return Result.of(info, Status.SKIP, "no connector image to check (pass --image)");
   }
 
   /** A skip saying why the image's registry was not probed. */
@@ -44,7 +44,7 @@ final class RegistryProbes {
     } else {
       reason = "the registry of this image was not probed";
     }
-    return Result.of(info, Status.SKIP, null, image.effective(), reason);
+    return Result.forImage(info, Status.SKIP, image.effective(), reason);
   }
 
   /** Checks one image whose registry answered. */
@@ -77,10 +77,9 @@ final class RegistryProbes {
 
   /** A skip for an image whose registry did not answer: registry.reachable explains it. */
   static Result unreached(RuleInfo info, RegistryObservation observation) {
-    return Result.of(
+    return Result.forImage(
         info,
         Status.SKIP,
-        null,
         observation.image(),
         "the registry "
             + observation.registry()

@@ -128,8 +128,6 @@ public final class RegistryReachableRule implements Rule {
       return Result.of(
               INFO,
               Status.WARN,
-              null,
-              null,
               registry
                   + " answers, but its TLS certificate ("
                   + certificate.subject()
@@ -147,8 +145,6 @@ public final class RegistryReachableRule implements Rule {
     return Result.of(
         INFO,
         Status.PASS,
-        null,
-        null,
         registry
             + " answers GET /v2/ like a registry "
             + how
@@ -166,8 +162,6 @@ public final class RegistryReachableRule implements Rule {
         Result.of(
             INFO,
             loopback ? Status.SKIP : Status.WARN,
-            null,
-            null,
             "pulldoctor did not contact "
                 + registry
                 + ": "
@@ -253,8 +247,6 @@ public final class RegistryReachableRule implements Rule {
     return Result.of(
             INFO,
             Status.FAIL,
-            null,
-            null,
             "cannot reach the registry "
                 + registry
                 + " ("

@@ -9,7 +9,6 @@ import dev.pulldoctor.rules.airbyte.Workload;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -29,7 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** The service account job pods run as exists in the job namespace. */
-public final class ServiceAccountExistsRule implements Rule {
+public final class ServiceAccountExistsRule implements LauncherRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "serviceaccount.exists",
@@ -76,7 +75,7 @@ public final class ServiceAccountExistsRule implements Rule {
   @Override
   public Result unreadable(Diagnosis diagnosis, ReadScope scope, List<CollectionError> errors) {
     EnvValue value = resolvedSetting(diagnosis).orElseThrow();
-    return Rule.super
+    return LauncherRule.super
         .unreadable(diagnosis, scope, errors)
         .withEvidence(evidence(diagnosis.install(), value));
   }
@@ -91,29 +90,22 @@ public final class ServiceAccountExistsRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
+  public String withoutLauncher(AirbyteInstall install) {
+    return "no deployment that launches job pods was found in namespace "
+        + install.namespace()
+        + ", so the job service account is unknown (see launcher.pull-secret-env)";
+  }
+
+  @Override
+  public List<Result> evaluate(Diagnosis diagnosis, Workload workload) {
     AirbyteInstall install = diagnosis.install();
-    Optional<Workload> launcher = install.jobLauncher();
-    if (launcher.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no deployment that launches job pods was found in namespace "
-                  + install.namespace()
-                  + ", so the job service account is unknown (see launcher.pull-secret-env)"));
-    }
-    Workload workload = launcher.get();
     EnvValue value = workload.env(JobEnv.SERVICE_ACCOUNT);
     if (value.problem() != null) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.FAIL,
                   workload.ref(),
-                  null,
                   JobEnv.SERVICE_ACCOUNT
                       + " on deployment/"
                       + workload.name()
@@ -128,11 +120,10 @@ public final class ServiceAccountExistsRule implements Rule {
     String origin = origin(workload, value);
     if (diagnosis.snapshot().serviceAccount(namespace, name).isPresent()) {
       return List.of(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.PASS,
                   subject,
-                  null,
                   "ServiceAccount "
                       + name
                       + " exists in namespace "
@@ -248,7 +239,7 @@ public final class ServiceAccountExistsRule implements Rule {
       }
     }
     Result result =
-        Result.of(INFO, Status.FAIL, subject, null, message.toString())
+        Result.about(INFO, Status.FAIL, subject, message.toString())
             .withFix(fix)
             .withEvidence(evidence(install, value));
     if (!alternatives.isEmpty()) {

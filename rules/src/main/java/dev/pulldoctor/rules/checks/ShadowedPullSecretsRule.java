@@ -5,9 +5,7 @@ import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -35,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * Pull secrets attached to the job service account reach job pods only when Airbyte gives the pods
  * none of its own, and only pods created after they were attached.
  */
-public final class ShadowedPullSecretsRule implements Rule {
+public final class ShadowedPullSecretsRule implements JobServiceAccountRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "serviceaccount.pull-secrets-shadowed",
@@ -69,35 +67,23 @@ public final class ShadowedPullSecretsRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return Optional.of(JobServiceAccount.of(diagnosis).readScope());
-  }
-
-  @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
+  public List<Result> evaluate(Diagnosis diagnosis, ObjectRef subject, ServiceAccount account) {
     AirbyteInstall install = diagnosis.install();
-    JobServiceAccount jobAccount = JobServiceAccount.of(diagnosis);
-    ObjectRef subject = jobAccount.ref();
     String name = subject.name();
-    Optional<ServiceAccount> account = jobAccount.find(diagnosis);
-    if (account.isEmpty()) {
-      return List.of(jobAccount.notFound(INFO));
-    }
-    List<String> attached = names(account.get().getImagePullSecrets());
+    List<String> attached = names(account.getImagePullSecrets());
     if (attached.isEmpty()) {
       return List.of(
-          Result.of(
+          Result.about(
               INFO,
               Status.SKIP,
               subject,
-              null,
               "ServiceAccount " + name + " lists no imagePullSecrets, so none can be shadowed"));
     }
     List<String> ownList = install.pullSecretNames();
     if (!ownList.isEmpty()) {
       return List.of(withOwnList(diagnosis, subject, attached, ownList));
     }
-    return inherited(diagnosis, subject, account.get(), attached);
+    return inherited(diagnosis, subject, account, attached);
   }
 
   private static Result withOwnList(
@@ -106,11 +92,10 @@ public final class ShadowedPullSecretsRule implements Rule {
     List<String> shadowed = attached.stream().filter(n -> !ownList.contains(n)).toList();
     String listed = JobEnv.PULL_SECRET + "='" + String.join(",", ownList) + "'";
     if (shadowed.isEmpty()) {
-      return Result.of(
+      return Result.about(
               INFO,
               Status.PASS,
               subject,
-              null,
               "ServiceAccount "
                   + subject.name()
                   + " lists imagePullSecrets "
@@ -160,7 +145,7 @@ public final class ShadowedPullSecretsRule implements Rule {
     ownList.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(merged::add);
     merged.addAll(shadowed);
     // Only a shadowed secret could authenticate the pull: the pull itself will fail.
-    return Result.of(INFO, uncovered ? Status.FAIL : Status.WARN, subject, null, message.toString())
+    return Result.about(INFO, uncovered ? Status.FAIL : Status.WARN, subject, message.toString())
         .withFix(
             Fix.of(
                 "Name them in the launcher's list too:",
@@ -193,11 +178,10 @@ public final class ShadowedPullSecretsRule implements Rule {
     }
     List<Result> results = new ArrayList<>();
     results.add(
-        Result.of(
+        Result.about(
                 INFO,
                 Status.PASS,
                 subject,
-                null,
                 JobEnv.PULL_SECRET
                     + " names no secrets, so the ServiceAccount admission plugin copies the"
                     + " imagePullSecrets of ServiceAccount "
@@ -210,11 +194,10 @@ public final class ShadowedPullSecretsRule implements Rule {
       String first = stale.get(0);
       String firstName = first.substring(0, first.indexOf(' '));
       results.add(
-          Result.of(
+          Result.about(
                   INFO,
                   Status.WARN,
                   subject,
-                  null,
                   "Job pod"
                       + (stale.size() == 1 ? " " : "s ")
                       + String.join(", ", stale.stream().limit(3).toList())

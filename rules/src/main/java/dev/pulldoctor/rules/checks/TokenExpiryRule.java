@@ -4,9 +4,7 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.JobEnv;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -26,11 +24,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** Pull secrets of job pods do not hold registry tokens that expire within hours. */
-public final class TokenExpiryRule implements Rule {
+public final class TokenExpiryRule implements ReferencedSecretsRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.token-expiry",
@@ -105,23 +104,13 @@ public final class TokenExpiryRule implements Rule {
   }
 
   @Override
-  public Optional<ReadScope> readScope(Diagnosis diagnosis) {
-    return ReferencedSecrets.readScope(diagnosis);
+  public String noneNamed(String namespace) {
+    return "no pull secret is named for job pods in namespace " + namespace;
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    ReferencedSecrets referenced = ReferencedSecrets.of(diagnosis);
+  public List<Result> evaluate(Diagnosis diagnosis, ReferencedSecrets referenced) {
     String namespace = referenced.namespace();
-    if (referenced.isEmpty()) {
-      return List.of(
-          Result.of(
-              INFO,
-              Status.SKIP,
-              null,
-              null,
-              "no pull secret is named for job pods in namespace " + namespace));
-    }
     List<Result> results = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     List<String> missing = new ArrayList<>();
@@ -152,8 +141,6 @@ public final class TokenExpiryRule implements Rule {
           Result.of(
               INFO,
               Status.SKIP,
-              null,
-              null,
               "none of the pull secrets named for job pods ("
                   + String.join(", ", missing)
                   + ") exists in namespace "
@@ -168,8 +155,6 @@ public final class TokenExpiryRule implements Rule {
         Result.of(
                 INFO,
                 Status.PASS,
-                null,
-                null,
                 "no pull secret of job pods ("
                     + String.join(", ", checked)
                     + ") holds a short-lived registry token (ECR username AWS: 12 h; Google"
@@ -198,21 +183,19 @@ public final class TokenExpiryRule implements Rule {
             + " for "
             + host;
     Fix remediation = remediation(diagnosis, referenced, secret, host, kind, image);
-    Result result;
+    Status status;
+    String message;
+    Map<String, Object> dated = Map.of();
     if (written == null) {
-      result =
-          Result.of(
-              INFO,
-              Status.WARN,
-              subject,
-              image == null ? null : image.toString(),
-              holds
-                  + ". "
-                  + kind.plural
-                  + " are valid for "
-                  + hours(kind.lifetime)
-                  + ", and the input has no creationTimestamp to tell this one's age: static"
-                  + " tokens need a refresher.");
+      status = Status.WARN;
+      message =
+          holds
+              + ". "
+              + kind.plural
+              + " are valid for "
+              + hours(kind.lifetime)
+              + ", and the input has no creationTimestamp to tell this one's age: static"
+              + " tokens need a refresher.";
     } else {
       Instant now = diagnosis.now();
       Duration age = Duration.between(written, now);
@@ -241,61 +224,49 @@ public final class TokenExpiryRule implements Rule {
                         + secret.createdAt()
                         + "), so a refresher existed and has stopped."
                     : "";
-        result =
-            Result.of(
-                INFO,
-                Status.FAIL,
-                subject,
-                image == null ? null : image.toString(),
-                holds
-                    + when
-                    + ", so it expired "
-                    + hours(age.minus(kind.lifetime))
-                    + " ago: the registry rejects it with 401/403"
-                    + (kind == TokenKind.ECR
-                        ? " (\"denied: Your authorization token has expired. Reauthenticate and"
-                            + " try again.\")"
-                        : "")
-                    + ", and pulls succeed only where "
-                    + kind.cloud.nodeIdentity()
-                    + " has access of its own (the kubelet tries the secret first, then the"
-                    + " node's credentials)."
-                    + hedge);
+        status = Status.FAIL;
+        message =
+            holds
+                + when
+                + ", so it expired "
+                + hours(age.minus(kind.lifetime))
+                + " ago: the registry rejects it with 401/403"
+                + (kind == TokenKind.ECR
+                    ? " (\"denied: Your authorization token has expired. Reauthenticate and"
+                        + " try again.\")"
+                    : "")
+                + ", and pulls succeed only where "
+                + kind.cloud.nodeIdentity()
+                + " has access of its own (the kubelet tries the secret first, then the"
+                + " node's credentials)."
+                + hedge;
       } else if (refreshed) {
-        result =
-            Result.of(
-                INFO,
-                Status.PASS,
-                subject,
-                image == null ? null : image.toString(),
-                holds
-                    + when
-                    + ". It was created "
-                    + secret.createdAt()
-                    + " and rewritten since, so something refreshes it in place; the token"
-                    + " expires at "
-                    + written.plus(kind.lifetime)
-                    + " if that stops.");
+        status = Status.PASS;
+        message =
+            holds
+                + when
+                + ". It was created "
+                + secret.createdAt()
+                + " and rewritten since, so something refreshes it in place; the token"
+                + " expires at "
+                + written.plus(kind.lifetime)
+                + " if that stops.";
       } else {
-        result =
-            Result.of(
-                INFO,
-                Status.WARN,
-                subject,
-                image == null ? null : image.toString(),
-                holds
-                    + when
-                    + ", so it expires in "
-                    + hours(kind.lifetime.minus(age))
-                    + " (at "
-                    + written.plus(kind.lifetime)
-                    + ") unless something refreshes it: static tokens need a refresher.");
+        status = Status.WARN;
+        message =
+            holds
+                + when
+                + ", so it expires in "
+                + hours(kind.lifetime.minus(age))
+                + " (at "
+                + written.plus(kind.lifetime)
+                + ") unless something refreshes it: static tokens need a refresher.";
       }
-      result =
-          result
-              .withEvidence("writtenAt", written.toString())
-              .withEvidence("ageMinutes", age.toMinutes());
+      dated = Map.of("writtenAt", written.toString(), "ageMinutes", age.toMinutes());
     }
+    Result result =
+        Result.of(INFO, status, subject, image == null ? null : image.toString(), message)
+            .withEvidence(dated);
     return (result.status() == Status.PASS ? result : result.withFix(remediation))
         .withRegistry(host)
         .withEvidence("token", kind.name().toLowerCase(Locale.ROOT))

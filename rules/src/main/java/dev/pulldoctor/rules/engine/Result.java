@@ -73,6 +73,21 @@ public record Result(
     return new Result(rule.id(), status, rule.severity(), subject, image, message, null, Map.of());
   }
 
+  /** A result about the run as a whole, on no one object and no image (e.g. why a rule skipped). */
+  public static Result of(RuleInfo rule, Status status, String message) {
+    return of(rule, status, null, null, message);
+  }
+
+  /** A result about {@code subject}, for no one image. */
+  public static Result about(RuleInfo rule, Status status, ObjectRef subject, String message) {
+    return of(rule, status, subject, null, message);
+  }
+
+  /** A result about {@code image}, on no one object. */
+  public static Result forImage(RuleInfo rule, Status status, String image, String message) {
+    return of(rule, status, null, image, message);
+  }
+
   /** An error saying the check could not run because {@code errors} left it without its input. */
   public static Result couldNotRun(
       RuleInfo rule,

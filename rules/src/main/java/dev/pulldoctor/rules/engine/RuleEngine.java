@@ -76,7 +76,7 @@ public final class RuleEngine {
       return List.of(crashed(rule.info(), e));
     }
     if (results.isEmpty()) {
-      return List.of(Result.of(rule.info(), Status.SKIP, null, null, "nothing to check"));
+      return List.of(Result.of(rule.info(), Status.SKIP, "nothing to check"));
     }
     return results;
   }
@@ -109,8 +109,6 @@ public final class RuleEngine {
     return Result.of(
             rule,
             Status.ERROR,
-            null,
-            null,
             "the check could not run: internal error "
                 + e.getClass().getSimpleName()
                 + " in rule "
