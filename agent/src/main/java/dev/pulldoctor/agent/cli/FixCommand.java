@@ -8,18 +8,17 @@ import dev.pulldoctor.agent.apply.RolloutWait;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.pipeline.DiagnosisPipeline;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.PlanObjects;
 import dev.pulldoctor.agent.render.PlanScript;
 import dev.pulldoctor.agent.render.PlanValues;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
-import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.FixPlan;
 import dev.pulldoctor.rules.engine.FixPlanner;
 import dev.pulldoctor.rules.engine.Report;
-import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Step;
@@ -151,8 +150,8 @@ final class FixCommand implements Callable<Integer> {
     if (!input.foundLauncher(diagnosis)) {
       return ExitCodes.UNREADABLE;
     }
-    FixPlan plan =
-        new FixPlanner(new RuleEngine(Rules.all())).plan(diagnosis, input.generatedAt(clock));
+    DiagnosisPipeline pipeline = input.pipeline();
+    FixPlan plan = new FixPlanner(pipeline.engine()).plan(diagnosis, pipeline.generatedAt());
     PrintWriter out = spec.commandLine().getOut();
     if (!apply) {
       out.print(
@@ -216,7 +215,7 @@ final class FixCommand implements Callable<Integer> {
     out.println();
     out.flush();
     Diagnosis again = input.diagnose(clock);
-    Report report = new RuleEngine(Rules.all()).run(again, input.generatedAt(clock));
+    Report report = input.report(again);
     out.print(
         ReportRenderer.of(OutputFormat.TABLE, RenderOptions.plain(VersionInfo.version()))
             .render(report));
