@@ -94,15 +94,7 @@ final class BundleCommand implements Callable<Integer> {
 
     @Mixin NetworkOptions network = new NetworkOptions();
 
-    private final Clock clock;
-
-    Create() {
-      this(Clock.systemUTC());
-    }
-
-    Create(Clock clock) {
-      this.clock = clock;
-    }
+    private final Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws InputException, ClusterUnreachableException {

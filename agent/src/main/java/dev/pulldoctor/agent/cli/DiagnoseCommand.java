@@ -51,15 +51,7 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
-  private final Clock clock;
-
-  DiagnoseCommand() {
-    this(Clock.systemUTC());
-  }
-
-  DiagnoseCommand(Clock clock) {
-    this.clock = clock;
-  }
+  private final Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() throws InputException, ClusterUnreachableException {

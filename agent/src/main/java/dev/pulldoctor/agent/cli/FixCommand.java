@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -121,15 +120,7 @@ final class FixCommand implements Callable<Integer> {
               + " again (default: ${DEFAULT-VALUE}; 0s does not wait).")
   Duration wait = Duration.ofMinutes(2);
 
-  private final Clock clock;
-
-  FixCommand() {
-    this(Clock.systemUTC());
-  }
-
-  FixCommand(Clock clock) {
-    this.clock = clock;
-  }
+  private final Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() throws InputException, ClusterUnreachableException {
@@ -249,10 +240,9 @@ final class FixCommand implements Callable<Integer> {
     return report.hasResultsAtOrAbove(Status.FAIL);
   }
 
-  static final class PlanFormats implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of("sh", "yaml", "values").iterator();
+  static final class PlanFormats extends Candidates {
+    PlanFormats() {
+      super(() -> List.of("sh", "yaml", "values"));
     }
   }
 
