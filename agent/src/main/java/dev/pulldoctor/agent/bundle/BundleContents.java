@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pulldoctor.agent.collect.PullSecretUsernames;
 import dev.pulldoctor.agent.render.HtmlReport;
 import dev.pulldoctor.agent.render.JsonRenderer;
 import dev.pulldoctor.agent.render.OutputFormat;
@@ -101,7 +102,7 @@ final class BundleContents {
     BundleScope scope = BundleScope.of(snapshot);
     SecretText secretText = SecretText.of(snapshot);
     BundleSecrets bundleSecrets = new BundleSecrets(key);
-    Redactor redactor = new Redactor(secretText, BundleSecrets.maskedUsernames(snapshot.secrets()));
+    Redactor redactor = new Redactor(secretText, PullSecretUsernames.of(snapshot.secrets()));
     Snapshot.Builder redacted = Snapshot.builder(snapshot.capturedAt(), snapshot.source());
     Map<String, byte[]> files = new TreeMap<>();
 

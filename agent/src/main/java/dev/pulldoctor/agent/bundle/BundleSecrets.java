@@ -7,7 +7,6 @@ import dev.pulldoctor.rules.pullsecret.TokenUsernames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -67,23 +66,5 @@ final class BundleSecrets {
       return name;
     }
     return USERNAME_MASK;
-  }
-
-  /** The usernames a bundle masks, for finding them in other text. */
-  static Set<String> maskedUsernames(List<SecretInfo> secrets) {
-    Set<String> names = new java.util.TreeSet<>();
-    for (SecretInfo secret : secrets) {
-      PullSecretView view = secret.pullSecret();
-      if (view == null) {
-        continue;
-      }
-      for (RegistryCredential c : view.credentials()) {
-        String name = c.username();
-        if (name != null && USERNAME_MASK.equals(username(name))) {
-          names.add(name);
-        }
-      }
-    }
-    return names;
   }
 }

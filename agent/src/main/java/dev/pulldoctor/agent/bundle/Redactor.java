@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.pulldoctor.agent.collect.PullSecretUsernames;
 import dev.pulldoctor.rules.redact.SecretText;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,8 +46,6 @@ final class Redactor {
   private static final Set<String> NOT_SECRET = Set.of("JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET");
   private static final Pattern FLAG = Pattern.compile("(--?[A-Za-z0-9][A-Za-z0-9_.-]*)(=(.*))?");
 
-  // Characters that may continue a username; a match must not be part of a longer word.
-  private static final String WORD = "[\\p{Alnum}._@+-]";
   private static final int MOST_REMEMBERED = 200_000;
 
   private final SecretText secrets;
@@ -69,17 +67,7 @@ final class Redactor {
    */
   Redactor(SecretText secrets, Set<String> usernames) {
     this.secrets = secrets;
-    if (usernames.isEmpty()) {
-      this.usernames = null;
-    } else {
-      List<String> longestFirst = new ArrayList<>(usernames);
-      longestFirst.sort(Comparator.comparingInt(String::length).reversed());
-      StringBuilder alternatives = new StringBuilder();
-      for (String name : longestFirst) {
-        alternatives.append(alternatives.length() == 0 ? "" : "|").append(Pattern.quote(name));
-      }
-      this.usernames = Pattern.compile("(?<!" + WORD + ")(?:" + alternatives + ")(?!" + WORD + ")");
-    }
+    this.usernames = PullSecretUsernames.pattern(usernames);
   }
 
   /** Everything removed so far, in the order it was removed. */

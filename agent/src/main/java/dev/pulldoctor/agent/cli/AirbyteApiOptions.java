@@ -1,12 +1,6 @@
 package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.airbyte.AirbyteDiscovery;
-import dev.pulldoctor.agent.airbyte.Limits;
-import dev.pulldoctor.agent.collect.InputException;
-import dev.pulldoctor.agent.collect.KubeClients;
-import dev.pulldoctor.rules.airbyte.AirbyteInstall;
-import dev.pulldoctor.rules.model.Snapshot;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -62,40 +56,6 @@ final class AirbyteApiOptions {
             + " AIRBYTE_CLIENT_SECRET");
   }
 
-  /**
-   * Adds what Airbyte's API says about custom connectors to the snapshot.
-   *
-   * @param connection the cluster connection, null when reading files (a connection, not a client:
-   *     picocli reflects on this class, and a client type here would load the client for every
-   *     command)
-   * @param offline whether network calls other than to the Kubernetes API are forbidden
-   * @param defaultConfig whether the connection uses the default configuration (no --kubeconfig or
-   *     --context), so that inside a pod it is the pod's own cluster
-   */
-  Snapshot discover(
-      Snapshot snapshot,
-      KubeClients.@Nullable Connection connection,
-      boolean offline,
-      boolean defaultConfig)
-      throws InputException {
-    AirbyteDiscovery.Request request = request();
-    if (offline) {
-      return snapshot;
-    }
-    KubernetesClient kubernetes = connection == null ? null : connection.client();
-    String namespace = snapshot.source().namespace();
-    AirbyteInstall install = AirbyteInstall.from(snapshot, namespace);
-    return new AirbyteDiscovery(System.getenv(), Limits.DEFAULT)
-        .discover(
-            request,
-            kubernetes,
-            namespace,
-            install.release().orElse(null),
-            kubernetes != null && defaultConfig && inCluster())
-        .map(snapshot::withConnectorDiscovery)
-        .orElse(snapshot);
-  }
-
   /** Checks the flags: both credential flags or neither, a usable URL. */
   AirbyteDiscovery.Request request() {
     if ((clientId == null) != (secretFile == null)) {
@@ -132,10 +92,5 @@ final class AirbyteApiOptions {
 
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
-  }
-
-  /** In a pod (the daemon, or a Job) the Service is called directly, by its cluster DNS name. */
-  private static boolean inCluster() {
-    return System.getenv("KUBERNETES_SERVICE_HOST") != null;
   }
 }

@@ -3,7 +3,6 @@ package dev.pulldoctor.agent.cli;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,19 +52,9 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
-  private final Clock clock;
-
-  AnalyzeCommand() {
-    this(Clock.systemUTC());
-  }
-
-  AnalyzeCommand(Clock clock) {
-    this.clock = clock;
-  }
-
   @Override
   public Integer call() throws InputException, ClusterUnreachableException {
-    DiagnoseCommand diagnose = new DiagnoseCommand(clock);
+    DiagnoseCommand diagnose = new DiagnoseCommand();
     diagnose.spec = spec;
     diagnose.input.spec = spec;
     diagnose.input.bundle = bundle;

@@ -1,27 +1,19 @@
 package dev.pulldoctor.agent.cli;
 
-import dev.pulldoctor.agent.bundle.BundleRequest;
 import dev.pulldoctor.agent.bundle.BundleWriter;
-import dev.pulldoctor.agent.collect.ClusterCollector;
-import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
-import dev.pulldoctor.agent.collect.KubeClients;
-import dev.pulldoctor.agent.collect.ManifestSecrets;
-import dev.pulldoctor.agent.collect.ManifestSnapshots;
-import dev.pulldoctor.agent.probe.ProbePolicy;
-import dev.pulldoctor.agent.probe.SecretSource;
-import dev.pulldoctor.agent.probe.SnapshotProbe;
+import dev.pulldoctor.agent.pipeline.Collected;
+import dev.pulldoctor.agent.pipeline.DiagnosisPipeline;
+import dev.pulldoctor.agent.pipeline.Progress;
+import dev.pulldoctor.agent.pipeline.Source;
+import dev.pulldoctor.agent.pipeline.SupportBundles;
 import dev.pulldoctor.rules.model.Snapshot;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,9 +61,6 @@ final class BundleCommand implements Callable<Integer> {
         ""
       })
   static final class Create implements Callable<Integer> {
-    private static final DateTimeFormatter STAMP =
-        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
     @Spec CommandSpec spec;
 
     @Mixin ClusterOptions cluster = new ClusterOptions();
@@ -103,78 +92,27 @@ final class BundleCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
     boolean offline;
 
-    @Mixin ProbeOptions probes = new ProbeOptions();
+    @Mixin NetworkOptions network = new NetworkOptions();
 
-    @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
-
-    private final Clock clock;
-
-    Create() {
-      this(Clock.systemUTC());
-    }
-
-    Create(Clock clock) {
-      this.clock = clock;
-    }
+    private final Clock clock = Clock.systemUTC();
 
     @Override
     public Integer call() throws InputException, ClusterUnreachableException {
       cluster.refuseWithManifests(manifests, spec);
-      airbyteApi.request();
-      ProbePolicy policy = probes.policy();
-      String serverVersion = null;
-      Snapshot snapshot;
-      if (manifests.isEmpty()) {
-        try (KubeClients.Connection connection =
-            KubeClients.connect(cluster.kubeconfig, cluster.context)) {
-          snapshot =
-              airbyteApi.discover(
-                  new ClusterCollector(connection.client(), clock)
-                      .collect(cluster.namespace, connection.context()),
-                  connection,
-                  offline,
-                  cluster.kubeconfig == null && cluster.context == null);
-          // The probes' observations travel in the bundle: analyze shows what was seen, and when.
-          if (!offline) {
-            snapshot =
-                probe(
-                    policy,
-                    snapshot,
-                    new ClusterSecrets(connection.client()),
-                    probes.activePullRunner(connection));
-          }
-          serverVersion = serverVersion(connection);
-        }
-      } else {
-        snapshot =
-            airbyteApi.discover(
-                new ManifestSnapshots(clock).read(manifests, cluster.namespace),
-                null,
-                offline,
-                true);
-        // As in diagnose: from files, only images named with --image are probed.
-        if (!offline && !images.isEmpty()) {
-          snapshot =
-              probe(
-                  policy,
-                  snapshot,
-                  new ManifestSecrets(manifests, snapshot.source().namespace()),
-                  null);
-        }
-      }
+      // The probes' observations travel in the bundle: analyze shows what was seen, and when.
+      DiagnosisPipeline pipeline =
+          new DiagnosisPipeline(
+              network.settings(clock, images, offline, null, true), Progress.SILENT);
+      Collected collected =
+          pipeline.collect(
+              manifests.isEmpty()
+                  ? new Source.Cluster(cluster.kubeconfig, cluster.context, cluster.namespace)
+                  : new Source.Manifests(manifests, cluster.namespace));
+      Snapshot snapshot = collected.snapshot();
       Path target = target(snapshot);
       BundleWriter.Written written;
       try {
-        written =
-            BundleWriter.write(
-                new BundleRequest(
-                    snapshot,
-                    images,
-                    offline,
-                    clock.instant(),
-                    VersionInfo.version(),
-                    serverVersion),
-                target);
+        written = pipeline.bundles().write(snapshot, collected.serverVersion(), target);
       } catch (IOException e) {
         throw new InputException(
             "cannot write the bundle to " + target + " (" + e.getClass().getSimpleName() + ")");
@@ -197,21 +135,8 @@ final class BundleCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
 
-    /**
-     * Probes the registries of {@code --image} (else of the snapshot's images) with these secrets.
-     */
-    private Snapshot probe(
-        ProbePolicy policy,
-        Snapshot snapshot,
-        SecretSource secrets,
-        SnapshotProbe.@Nullable ActivePullRunner activePull) {
-      return probes
-          .snapshotProbe(policy, message -> {})
-          .probe(snapshot, snapshot.capturedAt(), images, secrets, activePull);
-    }
-
     private Path target(Snapshot snapshot) throws InputException {
-      String name = fileName(snapshot.capturedAt());
+      String name = SupportBundles.fileName(snapshot.capturedAt());
       if (file == null) {
         return Path.of(name);
       }
@@ -223,20 +148,6 @@ final class BundleCommand implements Callable<Integer> {
         throw new InputException("-f: no such directory: " + parent);
       }
       return file;
-    }
-
-    /** The default name of a bundle captured at {@code capturedAt}. */
-    static String fileName(Instant capturedAt) {
-      return "pulldoctor-bundle-" + STAMP.format(capturedAt) + ".tar.gz";
-    }
-
-    /** The API server's version for the manifest; the bundle is useful without it. */
-    static @Nullable String serverVersion(KubeClients.Connection connection) {
-      try {
-        return connection.client().getKubernetesVersion().getGitVersion();
-      } catch (KubernetesClientException e) {
-        return null;
-      }
     }
   }
 }

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -83,10 +82,9 @@ final class ClassifyCommand implements Callable<Integer> {
           "text (cause: explanation) or json. Default: text for a MESSAGE, json for a file.")
   @Nullable Format format;
 
-  static final class FormatCandidates implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of("text", "json").iterator();
+  static final class FormatCandidates extends Candidates {
+    FormatCandidates() {
+      super(() -> List.of("text", "json"));
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.pulldoctor.agent.cli;
 
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -89,10 +88,9 @@ final class CompletionCommand implements Callable<Integer> {
     }
   }
 
-  static final class ShellCandidates implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of(Shell.values()).stream().map(Shell::word).iterator();
+  static final class ShellCandidates extends Candidates {
+    ShellCandidates() {
+      super(() -> List.of(Shell.values()).stream().map(Shell::word).toList());
     }
   }
 }

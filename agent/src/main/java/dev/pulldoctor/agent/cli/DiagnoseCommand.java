@@ -4,10 +4,8 @@ import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
-import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
-import dev.pulldoctor.rules.engine.RuleEngine;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -53,20 +51,12 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
-  private final Clock clock;
-
-  DiagnoseCommand() {
-    this(Clock.systemUTC());
-  }
-
-  DiagnoseCommand(Clock clock) {
-    this.clock = clock;
-  }
+  private final Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() throws InputException, ClusterUnreachableException {
     Diagnosis diagnosis = input.diagnose(clock);
-    Report report = new RuleEngine(Rules.all()).run(diagnosis, input.generatedAt(clock));
+    Report report = input.report(diagnosis);
     PrintWriter out = spec.commandLine().getOut();
     RenderOptions options =
         output.renderOptions(

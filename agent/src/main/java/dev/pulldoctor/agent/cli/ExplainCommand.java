@@ -6,7 +6,6 @@ import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,10 +30,9 @@ final class ExplainCommand implements Callable<Integer> {
   String ruleId = "";
 
   /** Every rule id, for shell completion. */
-  static final class RuleIds implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return Rules.ids().iterator();
+  static final class RuleIds extends Candidates {
+    RuleIds() {
+      super(Rules::ids);
     }
   }
 

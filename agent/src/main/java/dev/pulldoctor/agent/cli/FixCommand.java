@@ -8,18 +8,17 @@ import dev.pulldoctor.agent.apply.RolloutWait;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.pipeline.DiagnosisPipeline;
 import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.PlanObjects;
 import dev.pulldoctor.agent.render.PlanScript;
 import dev.pulldoctor.agent.render.PlanValues;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
-import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.FixPlan;
 import dev.pulldoctor.rules.engine.FixPlanner;
 import dev.pulldoctor.rules.engine.Report;
-import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Step;
@@ -31,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -122,15 +120,7 @@ final class FixCommand implements Callable<Integer> {
               + " again (default: ${DEFAULT-VALUE}; 0s does not wait).")
   Duration wait = Duration.ofMinutes(2);
 
-  private final Clock clock;
-
-  FixCommand() {
-    this(Clock.systemUTC());
-  }
-
-  FixCommand(Clock clock) {
-    this.clock = clock;
-  }
+  private final Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() throws InputException, ClusterUnreachableException {
@@ -151,8 +141,8 @@ final class FixCommand implements Callable<Integer> {
     if (!input.foundLauncher(diagnosis)) {
       return ExitCodes.UNREADABLE;
     }
-    FixPlan plan =
-        new FixPlanner(new RuleEngine(Rules.all())).plan(diagnosis, input.generatedAt(clock));
+    DiagnosisPipeline pipeline = input.pipeline();
+    FixPlan plan = new FixPlanner(pipeline.engine()).plan(diagnosis, pipeline.generatedAt());
     PrintWriter out = spec.commandLine().getOut();
     if (!apply) {
       out.print(
@@ -216,7 +206,7 @@ final class FixCommand implements Callable<Integer> {
     out.println();
     out.flush();
     Diagnosis again = input.diagnose(clock);
-    Report report = new RuleEngine(Rules.all()).run(again, input.generatedAt(clock));
+    Report report = input.report(again);
     out.print(
         ReportRenderer.of(OutputFormat.TABLE, RenderOptions.plain(VersionInfo.version()))
             .render(report));
@@ -250,10 +240,9 @@ final class FixCommand implements Callable<Integer> {
     return report.hasResultsAtOrAbove(Status.FAIL);
   }
 
-  static final class PlanFormats implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of("sh", "yaml", "values").iterator();
+  static final class PlanFormats extends Candidates {
+    PlanFormats() {
+      super(() -> List.of("sh", "yaml", "values"));
     }
   }
 

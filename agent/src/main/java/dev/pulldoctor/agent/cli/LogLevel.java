@@ -1,6 +1,5 @@
 package dev.pulldoctor.agent.cli;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,10 +29,9 @@ enum LogLevel {
   }
 
   /** The levels as users type them, for shell completion. */
-  static final class Candidates implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of(values()).stream().map(l -> l.name().toLowerCase(Locale.ROOT)).iterator();
+  static final class Names extends Candidates {
+    Names() {
+      super(() -> List.of(values()).stream().map(l -> l.name().toLowerCase(Locale.ROOT)).toList());
     }
   }
 

@@ -4,7 +4,6 @@ import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.engine.Status;
-import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -63,10 +62,9 @@ final class OutputOptions {
     }
   }
 
-  static final class FormatCandidates implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return OutputFormat.words().iterator();
+  static final class FormatCandidates extends Candidates {
+    FormatCandidates() {
+      super(OutputFormat::words);
     }
   }
 
@@ -83,10 +81,9 @@ final class OutputOptions {
     }
   }
 
-  static final class FailOnCandidates implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of("fail", "warn").iterator();
+  static final class FailOnCandidates extends Candidates {
+    FailOnCandidates() {
+      super(() -> List.of("fail", "warn"));
     }
   }
 }

@@ -1,14 +1,10 @@
 package dev.pulldoctor.agent.cli;
 
-import dev.pulldoctor.agent.activepull.ActivePullTester;
-import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.pipeline.DiagnosisPipeline;
 import dev.pulldoctor.agent.probe.ProbePolicy;
 import dev.pulldoctor.agent.probe.ProbeSetup;
-import dev.pulldoctor.agent.probe.SnapshotProbe;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -18,13 +14,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --active-pull}, {@code --probe-allow}, {@code --insecure-registry}: how far registry
- * probes may go, shared by {@code diagnose} and {@code serve}.
+ * probes may go, shared through {@link NetworkOptions} by every command that probes.
  */
 final class ProbeOptions {
   private static final Pattern INSECURE_REGISTRY =
       Pattern.compile("^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?$");
-
-  private static final Duration ACTIVE_PULL_TIMEOUT = Duration.ofSeconds(90);
 
   /** Tests set how probes reach the network (stub resolver, test CA); null: the system's. */
   static volatile @Nullable ProbeSetup testSetup;
@@ -75,24 +69,13 @@ final class ProbeOptions {
     }
   }
 
-  /** The probe step with these flags. */
-  SnapshotProbe snapshotProbe(ProbePolicy policy, Consumer<String> progress) {
-    ProbeSetup setup = testSetup;
-    return new SnapshotProbe(
-        policy,
-        setup != null ? setup : ProbeSetup.system(),
-        "pulldoctor/" + VersionInfo.version(),
-        progress);
+  /** How far the probes may go, with the flags checked. */
+  DiagnosisPipeline.Probes probes() {
+    return new DiagnosisPipeline.Probes(policy(), ProbeOptions::setup, activePull);
   }
 
-  /**
-   * The active pull test on this cluster when {@code --active-pull} is given, else null. Takes the
-   * connection, not the client: picocli reflects on this class, and a client type in a signature
-   * would load the Kubernetes client for every command.
-   */
-  SnapshotProbe.@Nullable ActivePullRunner activePullRunner(KubeClients.Connection connection) {
-    return activePull
-        ? new ActivePullTester(connection.client(), ACTIVE_PULL_TIMEOUT, Duration.ofSeconds(1))::run
-        : null;
+  private static ProbeSetup setup() {
+    ProbeSetup setup = testSetup;
+    return setup != null ? setup : ProbeSetup.system();
   }
 }

@@ -61,7 +61,7 @@ final class PulldoctorCommand implements Callable<Integer> {
       // Not LEVEL: picocli's bash completion keys value lists by label, and --fail-on is LEVEL.
       paramLabel = "LOG_LEVEL",
       defaultValue = "warn",
-      completionCandidates = LogLevel.Candidates.class,
+      completionCandidates = LogLevel.Names.class,
       description =
           "Log level on stderr: error, warn, info, debug, trace (default: ${DEFAULT-VALUE}).")
   LogLevel logLevel = LogLevel.WARN;

@@ -8,7 +8,6 @@ import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,10 +31,9 @@ final class RulesCommand implements Callable<Integer> {
       description = "table or json (default: ${DEFAULT-VALUE}).")
   String format = "table";
 
-  static final class FormatCandidates implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      return List.of("table", "json").iterator();
+  static final class FormatCandidates extends Candidates {
+    FormatCandidates() {
+      super(() -> List.of("table", "json"));
     }
   }
 

@@ -1,19 +1,16 @@
 package dev.pulldoctor.agent.cli;
 
-import dev.pulldoctor.agent.bundle.BundleRequest;
-import dev.pulldoctor.agent.bundle.BundleWriter;
 import dev.pulldoctor.agent.collect.AccessReviewCache;
-import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.http.BundleSource;
 import dev.pulldoctor.agent.http.ListenException;
-import dev.pulldoctor.agent.probe.ProbePolicy;
-import dev.pulldoctor.agent.probe.SnapshotProbe;
+import dev.pulldoctor.agent.pipeline.DiagnosisPipeline;
+import dev.pulldoctor.agent.pipeline.Source;
+import dev.pulldoctor.agent.pipeline.SupportBundles;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
 import dev.pulldoctor.agent.serve.Schedule;
-import dev.pulldoctor.agent.serve.SnapshotStep;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.nio.file.Files;
@@ -27,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,9 +74,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--offline", description = "Make no network call except to the Kubernetes API.")
   boolean offline;
 
-  @Mixin ProbeOptions probes = new ProbeOptions();
-
-  @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
+  @Mixin NetworkOptions network = new NetworkOptions();
 
   @Option(
       names = "--bind",
@@ -172,8 +167,21 @@ final class ServeCommand implements Callable<Integer> {
 
   private void serve() throws InputException, ClusterUnreachableException, InterruptedException {
     Clock clock = Clock.systemUTC();
+    // Not a static field: picocli creates every command before --log-level is applied, and a logger
+    // made that early would fix the log level for the whole run.
+    Logger logger = LoggerFactory.getLogger(ServeCommand.class);
+    DiagnosisPipeline pipeline =
+        new DiagnosisPipeline(network.settings(clock, images, offline, null, false), logger::info);
     try (KubeClients.Connection connection =
         KubeClients.connect(cluster.kubeconfig, cluster.context)) {
+      // Each run asks Airbyte's API and probes the registries (unless --offline), reading
+      // credentials afresh so that rotated secrets and files are picked up.
+      UnaryOperator<Snapshot> afterCollection =
+          pipeline.afterCollection(
+              new Source.Cluster(cluster.kubeconfig, cluster.context, cluster.namespace),
+              connection.client(),
+              // Checked at start; a file that went away since then loses this run's listing only.
+              reason -> logger.warn("Airbyte's API was not asked: {}", reason));
       ClusterDiagnosis diagnosis =
           new ClusterDiagnosis(
               connection.client(),
@@ -181,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
               connection.context(),
               images,
               offline,
-              afterCollection(connection),
+              afterCollection::apply,
               Rules.all(),
               clock,
               new AccessReviewCache(sarMaxAge, clock));
@@ -199,7 +207,7 @@ final class ServeCommand implements Callable<Integer> {
                           port,
                           tokenFile,
                           null,
-                          bundles(diagnosis, connection, clock),
+                          bundles(diagnosis, pipeline.bundles(), connection),
                           clock)))) {
         spec.commandLine()
             .getErr()
@@ -235,40 +243,9 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Each run asks Airbyte's API (unless --offline) and probes the registries (unless --offline),
-   * reading credentials afresh so that rotated secrets and files are picked up.
-   */
-  private SnapshotStep afterCollection(KubeClients.Connection connection) {
-    if (offline) {
-      return SnapshotStep.NONE;
-    }
-    // Not a static field: picocli creates every command before --log-level is applied, and a logger
-    // made that early would fix the log level for the whole run.
-    Logger logger = LoggerFactory.getLogger(ServeCommand.class);
-    ProbePolicy policy = probes.policy();
-    boolean defaultConfig = cluster.kubeconfig == null && cluster.context == null;
-    SnapshotProbe probe = probes.snapshotProbe(policy, logger::info);
-    return snapshot -> {
-      Snapshot discovered = snapshot;
-      try {
-        discovered = airbyteApi.discover(snapshot, connection, false, defaultConfig);
-      } catch (InputException e) {
-        // Checked at start; a file that went away since then loses this run's listing only.
-        logger.warn("Airbyte's API was not asked: {}", e.getMessage());
-      }
-      return probe.probe(
-          discovered,
-          discovered.capturedAt(),
-          images,
-          new ClusterSecrets(connection.client()),
-          probes.activePullRunner(connection));
-    };
-  }
-
   /** {@code GET /api/v1/bundle}: a fresh bundle, as {@code pulldoctor bundle create} makes it. */
-  private BundleSource bundles(
-      ClusterDiagnosis diagnosis, KubeClients.Connection connection, Clock clock) {
+  private static BundleSource bundles(
+      ClusterDiagnosis diagnosis, SupportBundles bundles, KubeClients.Connection connection) {
     return () -> {
       Snapshot snapshot;
       try {
@@ -276,27 +253,8 @@ final class ServeCommand implements Callable<Integer> {
       } catch (ClusterUnreachableException e) {
         throw new BundleSource.Unavailable(String.valueOf(e.getMessage()));
       }
-      Path dir = Files.createTempDirectory("pulldoctor-bundle");
-      try {
-        Path file = dir.resolve(BundleCommand.Create.fileName(snapshot.capturedAt()));
-        BundleWriter.write(
-            new BundleRequest(
-                snapshot,
-                images,
-                offline,
-                clock.instant(),
-                VersionInfo.version(),
-                BundleCommand.Create.serverVersion(connection)),
-            file);
-        return new BundleSource.Made(file.getFileName().toString(), Files.readAllBytes(file));
-      } finally {
-        try (Stream<Path> files = Files.list(dir)) {
-          for (Path left : files.toList()) {
-            Files.deleteIfExists(left);
-          }
-        }
-        Files.deleteIfExists(dir);
-      }
+      return bundles.make(
+          snapshot, SupportBundles.serverVersion(connection.client()), BundleSource.Made::new);
     };
   }
 
@@ -318,8 +276,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    probes.policy();
-    Path secretFile = airbyteApi.request().secretFile();
+    network.probes.policy();
+    Path secretFile = network.airbyteApi.request().secretFile();
     if (secretFile != null && !Files.isReadable(secretFile)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--airbyte-client-secret-file: cannot read " + secretFile);

@@ -1,30 +1,20 @@
 package dev.pulldoctor.agent.cli;
 
-import dev.pulldoctor.agent.bundle.Bundle;
-import dev.pulldoctor.agent.bundle.BundleReader;
-import dev.pulldoctor.agent.collect.ClusterCollector;
-import dev.pulldoctor.agent.collect.ClusterSecrets;
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
-import dev.pulldoctor.agent.collect.KubeClients;
-import dev.pulldoctor.agent.collect.ManifestReader;
-import dev.pulldoctor.agent.collect.ManifestSecrets;
-import dev.pulldoctor.agent.collect.ManifestSnapshots;
-import dev.pulldoctor.agent.probe.ProbePolicy;
-import dev.pulldoctor.agent.probe.SecretSource;
-import dev.pulldoctor.agent.probe.SnapshotProbe;
+import dev.pulldoctor.agent.pipeline.Collected;
+import dev.pulldoctor.agent.pipeline.DiagnosisPipeline;
+import dev.pulldoctor.agent.pipeline.Progress;
+import dev.pulldoctor.agent.pipeline.Source;
 import dev.pulldoctor.agent.render.SourceLocations;
 import dev.pulldoctor.rules.engine.Diagnosis;
-import dev.pulldoctor.rules.model.ObjectRef;
-import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.engine.Report;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -33,9 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * What a diagnosis reads, and reading it: the cluster (with probes of the images' registries),
- * manifests or a bundle, selected by the same flags in every command that diagnoses ({@code
- * diagnose}, {@code fix}).
+ * What a diagnosis reads: the cluster (with probes of the images' registries), manifests or a
+ * bundle, selected by the same flags in every command that diagnoses ({@code diagnose}, {@code
+ * fix}), and the {@link DiagnosisPipeline} these flags configure.
  */
 final class SnapshotInput {
   @Spec(Spec.Target.MIXEE)
@@ -79,11 +69,10 @@ final class SnapshotInput {
           "Clock for time-based rules, e.g. 2026-11-23T12:00:00Z (default: snapshot time).")
   @Nullable Instant now;
 
-  @Mixin ProbeOptions probes = new ProbeOptions();
+  @Mixin NetworkOptions network = new NetworkOptions();
 
-  @Mixin AirbyteApiOptions airbyteApi = new AirbyteApiOptions();
-
-  // Set by diagnose(): where the objects of the diagnosed snapshot came from.
+  // Set by diagnose(): how the diagnosed input was read, and where its objects came from.
+  private @Nullable DiagnosisPipeline pipeline;
   private SourceLocations locations = SourceLocations.NONE;
 
   /** Reads the selected input and prepares the diagnosis the rules run on. */
@@ -99,27 +88,58 @@ final class SnapshotInput {
           "--bundle reads a bundle file and cannot be combined with --manifests, --kubeconfig,"
               + " --context or -n");
     }
-    airbyteApi.request();
-    ProbePolicy policy = probes.policy();
-    List<String> imagesToCheck = images;
-    Snapshot snapshot;
-    if (bundle != null) {
-      Bundle read = fromBundle(bundle);
-      locations = bundleLocations(bundle);
-      snapshot = read.snapshot();
-      warnActivePullIgnored("--bundle");
-      // Check the images the bundle was made for, unless told otherwise.
-      imagesToCheck = images.isEmpty() ? read.manifest().images() : images;
-    } else {
-      snapshot = manifests.isEmpty() ? fromCluster(policy, clock) : fromManifests(policy, clock);
-      if (manifests.isEmpty()) {
-        locations = SourceLocations.KUBERNETES;
-      }
+    DiagnosisPipeline run =
+        new DiagnosisPipeline(network.settings(clock, images, offline, now, false), progress());
+    Collected collected = run.collect(source());
+    pipeline = run;
+    locations = collected.locations();
+    return run.diagnosis(collected);
+  }
+
+  /** Every rule on {@code diagnosis}, as the last {@link #diagnose} configured them. */
+  Report report(Diagnosis diagnosis) {
+    return pipeline().report(diagnosis);
+  }
+
+  /** How the last {@link #diagnose} ran, to run the rules the same way. */
+  DiagnosisPipeline pipeline() {
+    DiagnosisPipeline run = pipeline;
+    if (run == null) {
+      throw new IllegalStateException("nothing diagnosed yet");
     }
-    Instant clockForRules = rulesClock(snapshot);
-    Diagnosis diagnosis =
-        Diagnosis.of(snapshot, clockForRules, offline || bundle != null, imagesToCheck);
-    return diagnosis;
+    return run;
+  }
+
+  private Source source() {
+    if (bundle != null) {
+      return new Source.SupportBundle(bundle);
+    }
+    if (!manifests.isEmpty()) {
+      return new Source.Manifests(manifests, cluster.namespace);
+    }
+    return new Source.Cluster(cluster.kubeconfig, cluster.context, cluster.namespace);
+  }
+
+  /** Progress on a terminal; a word when --active-pull cannot run on this input. */
+  private Progress progress() {
+    return new Progress() {
+      @Override
+      public void doing(String message) {
+        progress(message);
+      }
+
+      @Override
+      public void activePullSkipped(Source source) {
+        String because =
+            source instanceof Source.SupportBundle
+                ? "--bundle"
+                : source instanceof Source.Manifests ? "--manifests" : "--offline";
+        spec.commandLine()
+            .getErr()
+            .println("pulldoctor: --active-pull needs a live cluster; ignored with " + because);
+        spec.commandLine().getErr().flush();
+      }
+    };
   }
 
   /**
@@ -156,103 +176,9 @@ final class SnapshotInput {
     return locations;
   }
 
-  private static SourceLocations bundleLocations(Path file) {
-    String uri = SourceLocations.fileUri(file.toString());
-    return ref ->
-        BundleReader.entryOf(ref.kind())
-            .map(entry -> new SourceLocations.SourceLocation(uri + "#" + entry, 0));
-  }
-
-  private static SourceLocations manifestLocations(Map<ObjectRef, ManifestReader.Origin> origins) {
-    return ref ->
-        Optional.ofNullable(origins.get(ref))
-            .map(
-                origin ->
-                    new SourceLocations.SourceLocation(
-                        SourceLocations.fileUri(origin.file()), origin.line()));
-  }
-
-  /** The time the report is generated at: {@code --now}, else the clock. */
-  Instant generatedAt(Clock clock) {
-    return now != null ? now : clock.instant();
-  }
-
   /** Whether the input is a live cluster (not manifests, not a bundle). */
   boolean live() {
     return manifests.isEmpty() && bundle == null;
-  }
-
-  private Bundle fromBundle(Path file) throws InputException {
-    progress("reading bundle " + file);
-    return new BundleReader().read(file);
-  }
-
-  private Snapshot fromManifests(ProbePolicy policy, Clock clock) throws InputException {
-    progress("reading " + manifests.size() + " manifest path(s)");
-    ManifestSnapshots.Located read =
-        new ManifestSnapshots(clock).readWithOrigins(manifests, cluster.namespace);
-    locations = manifestLocations(read.origins());
-    Snapshot snapshot = airbyteApi.discover(read.snapshot(), null, offline, true);
-    warnActivePullIgnored("--manifests");
-    // From files, only images named with --image are probed: the files may be old or foreign.
-    if (offline || images.isEmpty()) {
-      return snapshot;
-    }
-    return probe(
-        policy, snapshot, new ManifestSecrets(manifests, snapshot.source().namespace()), null);
-  }
-
-  private void warnActivePullIgnored(String because) {
-    if (probes.activePull) {
-      spec.commandLine()
-          .getErr()
-          .println("pulldoctor: --active-pull needs a live cluster; ignored with " + because);
-      spec.commandLine().getErr().flush();
-    }
-  }
-
-  private Snapshot fromCluster(ProbePolicy policy, Clock clock)
-      throws InputException, ClusterUnreachableException {
-    try (KubeClients.Connection connection =
-        KubeClients.connect(cluster.kubeconfig, cluster.context)) {
-      progress(
-          "reading cluster"
-              + (connection.context() == null ? "" : " context " + connection.context())
-              + (cluster.namespace == null ? "" : ", namespace " + cluster.namespace));
-      Snapshot snapshot =
-          new ClusterCollector(connection.client(), clock)
-              .collect(cluster.namespace, connection.context());
-      snapshot =
-          airbyteApi.discover(
-              snapshot, connection, offline, cluster.kubeconfig == null && cluster.context == null);
-      // Probe while the client is open: credentials are read from the live Secret when needed.
-      if (offline) {
-        warnActivePullIgnored("--offline");
-        return snapshot;
-      }
-      return probe(
-          policy,
-          snapshot,
-          new ClusterSecrets(connection.client()),
-          probes.activePullRunner(connection));
-    }
-  }
-
-  /**
-   * Probes the registries of {@code --image} (else of the snapshot's images) with these secrets.
-   */
-  private Snapshot probe(
-      ProbePolicy policy,
-      Snapshot snapshot,
-      SecretSource secrets,
-      SnapshotProbe.@Nullable ActivePullRunner activePull) {
-    return probes
-        .snapshotProbe(policy, this::progress)
-        .probe(snapshot, rulesClock(snapshot), images, secrets, activePull);
-  }
-
-  private Instant rulesClock(Snapshot snapshot) {
-    return now != null ? now : snapshot.capturedAt();
   }
 
   void progress(String message) {

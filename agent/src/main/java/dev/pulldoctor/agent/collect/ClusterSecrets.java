@@ -2,12 +2,9 @@ package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.agent.probe.SecretSource;
 import dev.pulldoctor.rules.pullsecret.Login;
-import dev.pulldoctor.rules.pullsecret.PullSecretLogins;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -40,15 +37,6 @@ public final class ClusterSecrets implements SecretSource {
     if (secret == null) {
       return Optional.empty();
     }
-    return PullSecretLogins.find(
-        secretName,
-        Objects.requireNonNullElse(secret.getType(), ""),
-        data(secret.getData()),
-        data(secret.getStringData()),
-        registryKey);
-  }
-
-  private static Map<String, String> data(Map<String, String> values) {
-    return values == null ? Map.of() : values;
+    return SecretLogins.find(secretName, secret, registryKey);
   }
 }

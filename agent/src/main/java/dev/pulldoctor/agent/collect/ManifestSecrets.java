@@ -2,12 +2,10 @@ package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.agent.probe.SecretSource;
 import dev.pulldoctor.rules.pullsecret.Login;
-import dev.pulldoctor.rules.pullsecret.PullSecretLogins;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,18 +47,9 @@ public final class ManifestSecrets implements SecretSource {
       if (object instanceof Secret secret
           && ns.equals(namespace)
           && secretName.equals(secret.getMetadata().getName())) {
-        return PullSecretLogins.find(
-            secretName,
-            Objects.requireNonNullElse(secret.getType(), ""),
-            data(secret.getData()),
-            data(secret.getStringData()),
-            registryKey);
+        return SecretLogins.find(secretName, secret, registryKey);
       }
     }
     return Optional.empty();
-  }
-
-  private static Map<String, String> data(Map<String, String> values) {
-    return values == null ? Map.of() : values;
   }
 }

@@ -54,10 +54,7 @@ final class ProbeFindings {
         login == null ? AccessOutcome.ANONYMOUS_REJECTED : AccessOutcome.REJECTED,
         status,
         errors,
-        "the token service at "
-            + realmHost
-            + " answered "
-            + status
+        tokenServiceAnswered(realmHost, status)
             + (login == null
                 ? " to an anonymous token request"
                 : " to the credentials for repository:" + path + ":pull"));
@@ -77,11 +74,11 @@ final class ProbeFindings {
         AccessOutcome.ERROR,
         status,
         errors,
-        "the token service at "
-            + realmHost
-            + " answered "
-            + status
-            + (success ? " without a token" : ""));
+        tokenServiceAnswered(realmHost, status) + (success ? " without a token" : ""));
+  }
+
+  private static String tokenServiceAnswered(String realmHost, int status) {
+    return "the token service at " + realmHost + " answered " + status;
   }
 
   Access tokenServiceUnreachable(String realmHost, String why) {

@@ -121,72 +121,39 @@ public record ProbePolicy(
             "--probe-allow takes an IP range such as 127.0.0.0/8 or a host name: " + value);
       }
     }
-    return new ProbePolicy(
-        ranges,
-        Set.copyOf(hosts),
-        insecureRegistries,
-        connectTimeout,
-        requestTimeout,
-        maxBodyBytes,
-        maxRedirects,
-        concurrency,
-        runDeadline);
+    Draft draft = new Draft(this);
+    draft.allowedRanges = ranges;
+    draft.credentialHosts = Set.copyOf(hosts);
+    return draft.build();
   }
 
   /** Applies {@code --insecure-registry HOST[:PORT]} values. */
   public ProbePolicy withInsecureRegistries(List<String> values) {
-    return new ProbePolicy(
-        allowedRanges,
-        credentialHosts,
-        Set.copyOf(values),
-        connectTimeout,
-        requestTimeout,
-        maxBodyBytes,
-        maxRedirects,
-        concurrency,
-        runDeadline);
+    Draft draft = new Draft(this);
+    draft.insecureRegistries = Set.copyOf(values);
+    return draft.build();
   }
 
   /** This policy with other timeouts (tests and benchmarks use short ones). */
   public ProbePolicy withTimeouts(Duration connect, Duration request) {
-    return new ProbePolicy(
-        allowedRanges,
-        credentialHosts,
-        insecureRegistries,
-        connect,
-        request,
-        maxBodyBytes,
-        maxRedirects,
-        concurrency,
-        runDeadline);
+    Draft draft = new Draft(this);
+    draft.connectTimeout = connect;
+    draft.requestTimeout = request;
+    return draft.build();
   }
 
   /** This policy probing at most {@code registries} registries at once. */
   public ProbePolicy withConcurrency(int registries) {
-    return new ProbePolicy(
-        allowedRanges,
-        credentialHosts,
-        insecureRegistries,
-        connectTimeout,
-        requestTimeout,
-        maxBodyBytes,
-        maxRedirects,
-        registries,
-        runDeadline);
+    Draft draft = new Draft(this);
+    draft.concurrency = registries;
+    return draft.build();
   }
 
   /** This policy giving a whole run's probe phase at most {@code deadline}. */
   public ProbePolicy withRunDeadline(Duration deadline) {
-    return new ProbePolicy(
-        allowedRanges,
-        credentialHosts,
-        insecureRegistries,
-        connectTimeout,
-        requestTimeout,
-        maxBodyBytes,
-        maxRedirects,
-        concurrency,
-        deadline);
+    Draft draft = new Draft(this);
+    draft.runDeadline = deadline;
+    return draft.build();
   }
 
   /**
@@ -252,5 +219,43 @@ public record ProbePolicy(
     return values.stream()
         .map(v -> v.strip().toLowerCase(Locale.ROOT))
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /** A policy being changed: the withers above set what differs, the constructor checks it all. */
+  private static final class Draft {
+    private List<Cidr> allowedRanges;
+    private Set<String> credentialHosts;
+    private Set<String> insecureRegistries;
+    private Duration connectTimeout;
+    private Duration requestTimeout;
+    private final int maxBodyBytes;
+    private final int maxRedirects;
+    private int concurrency;
+    private @Nullable Duration runDeadline;
+
+    Draft(ProbePolicy from) {
+      allowedRanges = from.allowedRanges();
+      credentialHosts = from.credentialHosts();
+      insecureRegistries = from.insecureRegistries();
+      connectTimeout = from.connectTimeout();
+      requestTimeout = from.requestTimeout();
+      maxBodyBytes = from.maxBodyBytes();
+      maxRedirects = from.maxRedirects();
+      concurrency = from.concurrency();
+      runDeadline = from.runDeadline();
+    }
+
+    ProbePolicy build() {
+      return new ProbePolicy(
+          allowedRanges,
+          credentialHosts,
+          insecureRegistries,
+          connectTimeout,
+          requestTimeout,
+          maxBodyBytes,
+          maxRedirects,
+          concurrency,
+          runDeadline);
+    }
   }
 }

@@ -1,20 +1,15 @@
 package dev.pulldoctor.agent.serve;
 
+import dev.pulldoctor.agent.collect.PullSecretUsernames;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.Snapshot;
-import dev.pulldoctor.rules.pullsecret.PullSecretView;
-import dev.pulldoctor.rules.pullsecret.RegistryCredential;
-import dev.pulldoctor.rules.pullsecret.TokenUsernames;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -29,41 +24,15 @@ public final class Usernames {
   /** What a username is replaced with. */
   public static final String MASK = "<username>";
 
-  // Characters that may continue a username; a match must not be part of a longer word.
-  private static final String WORD = "[\\p{Alnum}._@+-]";
-
   private final @Nullable Pattern pattern;
 
   private Usernames(Set<String> names) {
-    if (names.isEmpty()) {
-      this.pattern = null;
-    } else {
-      List<String> longestFirst = new ArrayList<>(names);
-      longestFirst.sort(Comparator.comparingInt(String::length).reversed());
-      StringBuilder alternatives = new StringBuilder();
-      for (String name : longestFirst) {
-        alternatives.append(alternatives.length() == 0 ? "" : "|").append(Pattern.quote(name));
-      }
-      this.pattern = Pattern.compile("(?<!" + WORD + ")(?:" + alternatives + ")(?!" + WORD + ")");
-    }
+    this.pattern = PullSecretUsernames.pattern(names);
   }
 
   /** The usernames of every pull secret in the snapshot. */
   public static Usernames of(Snapshot snapshot) {
-    Set<String> names = new TreeSet<>();
-    for (SecretInfo secret : snapshot.secrets()) {
-      PullSecretView view = secret.pullSecret();
-      if (view == null) {
-        continue;
-      }
-      for (RegistryCredential credential : view.credentials()) {
-        String name = credential.username();
-        if (name != null && !name.isBlank() && !TokenUsernames.isFixed(name)) {
-          names.add(name);
-        }
-      }
-    }
-    return new Usernames(names);
+    return new Usernames(PullSecretUsernames.of(snapshot.secrets()));
   }
 
   /** The report with every username masked and evidence about users left out. */

@@ -45,10 +45,10 @@ class LazyLoadingTest {
     List<String> loaded = loadedBy(args);
 
     assertThat(loaded).hasSizeGreaterThan(500);
-    // One exception type, from the signatures of the error handling; no model, no client.
+    // At most one exception type, from the signatures of the error handling; no model, no client.
     assertThat(loaded)
         .filteredOn(c -> c.startsWith("io.fabric8."))
-        .containsOnly("io.fabric8.kubernetes.client.KubernetesClientException");
+        .isSubsetOf("io.fabric8.kubernetes.client.KubernetesClientException");
   }
 
   @ParameterizedTest
