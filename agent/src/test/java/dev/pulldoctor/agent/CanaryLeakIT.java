@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.probe.ProbeSetup;
 import dev.pulldoctor.agent.probe.RealRegistries;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,6 +42,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CanaryLeakIT {
   private static final String CANARY = "c4n4ry-P4ss-9f1e";
   private static final String USER = "robot$acme";
+  private static final Duration LOG_POLL = Duration.ofMillis(200);
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -178,11 +180,10 @@ class CanaryLeakIT {
                 return secret;
               });
       int runs = countRuns(Files.readString(err, StandardCharsets.UTF_8));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (countRuns(Files.readString(err, StandardCharsets.UTF_8)) < runs + 3) {
-        assertThat(System.nanoTime()).as("three more runs").isLessThan(deadline);
-        Thread.sleep(200);
-      }
+      Waits.await("three more runs")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(LOG_POLL)
+          .until(() -> countRuns(Files.readString(err, StandardCharsets.UTF_8)) >= runs + 3);
       HttpClient http = HttpClient.newHttpClient();
       for (String path : List.of("/api/v1/report", "/metrics", "/")) {
         served.append(
@@ -206,16 +207,13 @@ class CanaryLeakIT {
     return log.split("done in ", -1).length - 1;
   }
 
-  private static String awaitLog(Path err, String text, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      String log = Files.readString(err, StandardCharsets.UTF_8);
-      if (log.contains(text)) {
-        return log;
-      }
-      assertThat(System.nanoTime()).as("'%s' in the log: %s", text, log).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static String awaitLog(Path err, String text, Duration timeout) throws IOException {
+    Waits.await("'" + text + "' in the log")
+        .atMost(timeout)
+        .pollInterval(LOG_POLL)
+        .untilAsserted(
+            () -> assertThat(Files.readString(err, StandardCharsets.UTF_8)).contains(text));
+    return Files.readString(err, StandardCharsets.UTF_8);
   }
 
   /** Creates the manifests' objects in the mock API; returns a kubeconfig for it. */

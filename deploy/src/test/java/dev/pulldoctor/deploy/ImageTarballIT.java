@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -201,13 +203,14 @@ class ImageTarballIT {
       int port = awaitPort(err, serve);
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      int ready = 0;
-      while (ready != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        ready = get(http, base + "/readyz").status();
-      }
-      assertThat(ready).as("/readyz; stderr: %s", Files.readString(err)).isEqualTo(200);
+      Waits.await("/readyz 200")
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(get(http, base + "/readyz").status())
+                      .as("/readyz; stderr: %s", Files.readString(err))
+                      .isEqualTo(200));
       assertThat(get(http, base + "/metrics").body())
           .contains("pulldoctor_rule_results{")
           .contains("pulldoctor_build_info{version=\"" + version() + "\"");
@@ -273,20 +276,24 @@ class ImageTarballIT {
     return builder.start();
   }
 
-  private static int awaitPort(Path err, Process serve) throws Exception {
+  private static int awaitPort(Path err, Process serve) {
     Pattern serving = Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)/");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Matcher matcher = serving.matcher(Files.readString(err));
-      if (matcher.find()) {
-        return Integer.parseInt(matcher.group(1));
-      }
-      if (!serve.isAlive()) {
-        fail("serve exited with " + serve.exitValue() + ": " + Files.readString(err));
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("serve did not start: " + Files.readString(err));
+    return Waits.await("serve started")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Matcher matcher = serving.matcher(Files.readString(err));
+              if (matcher.find()) {
+                return Optional.of(Integer.parseInt(matcher.group(1)));
+              }
+              if (!serve.isAlive()) {
+                fail("serve exited with " + serve.exitValue() + ": " + Files.readString(err));
+              }
+              return Optional.<Integer>empty();
+            },
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   /** An HTTP answer; status 0 while nothing listens yet. */

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,16 +57,21 @@ final class ChildServe implements AutoCloseable {
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      Optional<Integer> port = port(Files.readString(log, StandardCharsets.UTF_8));
-      if (port.isPresent()) {
-        return new ChildServe(process, log, port.get());
-      }
-      assertThat(process.isAlive()).as("serve is running: %s", Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("serve listens within a minute").isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    Optional<Integer> port =
+        Waits.await("serve listens within a minute")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> {
+                  String output = Files.readString(log, StandardCharsets.UTF_8);
+                  Optional<Integer> found = port(output);
+                  assertThat(found.isPresent() || process.isAlive())
+                      .as("serve is running: %s", output)
+                      .isTrue();
+                  return found;
+                },
+                Optional::isPresent);
+    return new ChildServe(process, log, port.orElseThrow());
   }
 
   private static Optional<Integer> port(String output) {

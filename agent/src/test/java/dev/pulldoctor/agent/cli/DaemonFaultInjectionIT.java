@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.serve.Schedule;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
@@ -144,19 +145,17 @@ class DaemonFaultInjectionIT {
   void watches_cut_mid_stream_are_re_established() throws Exception {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      daemon.awaitWatching(WAIT);
       // Mid-stream: on watches open for a second. Cut within milliseconds of opening, some of
       // fabric8 7.9's JDK WebSockets never noticed (twice in five cold, loaded runs; none in
       // three with this pause); docs/reliability.md says what covers for that.
-      Thread.sleep(1_000);
+      daemon.awaitWatchingFor(Duration.ofSeconds(1), WAIT);
 
       long watchesBefore = cluster.api.requestCounts().getOrDefault("GET watch", 0L);
       cluster.proxy.cutAll(); // every watch is cut mid-stream
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (cluster.api.requestCounts().getOrDefault("GET watch", 0L) < watchesBefore + 5) {
-        assertThat(System.nanoTime()).as("the five watches re-opened").isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Waits.await("the five watches re-opened")
+          .atMost(WAIT)
+          .until(
+              () -> cluster.api.requestCounts().getOrDefault("GET watch", 0L) >= watchesBefore + 5);
       daemon.awaitWatching(WAIT);
 
       // The watches work again: a changed pull secret triggers a run within seconds.
@@ -183,8 +182,7 @@ class DaemonFaultInjectionIT {
         });
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      daemon.awaitWatching(WAIT);
-      Thread.sleep(1_000);
+      daemon.awaitWatchingFor(Duration.ofSeconds(1), WAIT);
       long restartsBefore = watchRestarts(daemon, "Secret");
 
       refuseWatches.set(true);
@@ -202,7 +200,7 @@ class DaemonFaultInjectionIT {
           .isGreaterThan(restartsBefore);
 
       // Change-triggered runs happen again.
-      Thread.sleep(1_000);
+      daemon.awaitWatchingFor(Duration.ofSeconds(1), WAIT);
       String generated = daemon.report().path("generatedAt").asText();
       Secret regcred =
           cluster.api.client.secrets().inNamespace("airbyte").withName("regcred").get();
@@ -249,13 +247,9 @@ class DaemonFaultInjectionIT {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
       daemon.awaitWatching(WAIT);
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (secretRelists.get() < 2) {
-        assertThat(System.nanoTime())
-            .as("the secret's informer listed again after 410 Gone")
-            .isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Waits.await("the secret's informer listed again after 410 Gone")
+          .atMost(WAIT)
+          .until(() -> secretRelists.get() >= 2);
       assertThat(expireNextSecretWatch).as("the expired watch was opened").isFalse();
       daemon.awaitWatching(WAIT);
 
@@ -294,7 +288,11 @@ class DaemonFaultInjectionIT {
       cluster.proxy.mode(FlakyProxy.Mode.DOWN);
       awaitOutageSeen(daemon);
       // 1+2+4+8+16 s of retries: an uncapped backoff would wait 32 s, then 64 s, for the next
-      Thread.sleep(40_000);
+      Waits.await("not ready through a 40 s outage")
+          .during(Duration.ofSeconds(40))
+          .atMost(Duration.ofSeconds(50))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> daemon.get("/readyz").statusCode() == 503);
 
       Duration recovered = recover(daemon);
       System.out.printf(
@@ -343,15 +341,21 @@ class DaemonFaultInjectionIT {
    * Asks for runs until one sees the outage and {@code /readyz} says so. One request is not enough:
    * a run that started just before the proxy cut its connections can still succeed.
    */
-  private static void awaitOutageSeen(RunningDaemon daemon) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    // A failed run: watches down make /readyz 503 too, before the next run has failed.
-    while (daemon.get("/readyz").statusCode() != 503
-        || !daemon.report().path("daemon").path("stale").asBoolean()) {
-      assertThat(System.nanoTime()).as("/readyz 503 within %s", WAIT).isLessThan(deadline);
-      daemon.app.daemon().requestRun();
-      Thread.sleep(500);
-    }
+  private static void awaitOutageSeen(RunningDaemon daemon) {
+    Waits.await("/readyz 503 and the report stale")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              // A failed run: watches down make /readyz 503 too, before the next run has failed.
+              boolean seen =
+                  daemon.get("/readyz").statusCode() == 503
+                      && daemon.report().path("daemon").path("stale").asBoolean();
+              if (!seen) {
+                daemon.app.daemon().requestRun();
+              }
+              return seen;
+            });
   }
 
   /**

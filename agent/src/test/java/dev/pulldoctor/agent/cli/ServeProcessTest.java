@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -46,11 +47,14 @@ class ServeProcessTest {
               "--port",
               "0",
               "--offline")) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Http.get(serve.url("/readyz")).statusCode() != 200) {
-          assertThat(System.nanoTime()).as(serve.output()).isLessThan(deadline);
-          Thread.sleep(100);
-        }
+        Waits.await("/readyz 200")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .untilAsserted(
+                () ->
+                    assertThat(Http.get(serve.url("/readyz")).statusCode())
+                        .as(serve.output())
+                        .isEqualTo(200));
         StringBuilder everything = new StringBuilder();
         for (String path :
             List.of("/", "/rules", "/api/v1/report", "/api/v1/rules", "/metrics", "/readyz")) {
