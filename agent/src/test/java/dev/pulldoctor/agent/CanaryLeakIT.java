@@ -2,12 +2,12 @@ package dev.pulldoctor.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.probe.ProbeSetup;
 import dev.pulldoctor.agent.probe.RealRegistries;
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import dev.pulldoctor.agent.testsupport.Waits;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -146,21 +146,21 @@ class CanaryLeakIT {
     Path out = Files.createTempFile(dir, "serve-out", ".txt");
     Path err = Files.createTempFile(dir, "serve-err", ".txt");
     Process serve =
-        new ProcessBuilder(
-                javaCommand(
-                    List.of(),
-                    "serve",
-                    "--kubeconfig",
-                    kubeconfig.toString(),
-                    "-n",
-                    "airbyte",
-                    "--offline",
-                    "--port",
-                    "0",
-                    "--interval",
-                    "2s",
-                    "--log-level",
-                    "trace"))
+        pulldoctorJvm(
+                List.of(),
+                "serve",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "-n",
+                "airbyte",
+                "--offline",
+                "--port",
+                "0",
+                "--interval",
+                "2s",
+                "--log-level",
+                "trace")
+            .builder()
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();
@@ -218,37 +218,8 @@ class CanaryLeakIT {
 
   /** Creates the manifests' objects in the mock API; returns a kubeconfig for it. */
   private Path seedMockCluster() throws Exception {
-    for (HasMetadata object : new ManifestReader().read(List.of(dir)).objects()) {
-      String namespace = object.getMetadata().getNamespace();
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-          .createOr(existing -> existing.update());
-      client.resource(object).create();
-    }
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: %s
-            insecure-skip-tls-verify: true
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: airbyte}
-        current-context: mock
-        users:
-        - name: mock
-          user: {token: not-a-canary}
-        """
-            .formatted(client.getConfiguration().getMasterUrl()),
-        StandardCharsets.UTF_8);
-    return kubeconfig;
+    MockClusters.seedFrom(client, List.of(dir));
+    return Kubeconfig.of(client).namespace("airbyte").writeTo(dir.resolve("kubeconfig"));
   }
 
   /**
@@ -320,32 +291,16 @@ class CanaryLeakIT {
     return runPulldoctor(List.of(), args);
   }
 
-  private static List<String> javaCommand(List<String> jvmOptions, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-D" + ProbeSetup.LOOPBACK_ONLY + "=true");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.addAll(List.of(args));
-    return command;
+  /** pulldoctor in a new JVM, its registry probes kept to loopback (the test registries). */
+  private static ChildJvm pulldoctorJvm(List<String> jvmOptions, String... args) {
+    return ChildJvm.pulldoctor(args)
+        .jvmOptions(jvmOptions)
+        .jvmOptions("-D" + ProbeSetup.LOOPBACK_ONLY + "=true");
   }
 
   private Output runPulldoctor(List<String> jvmOptions, String... args) throws Exception {
-    List<String> command = javaCommand(jvmOptions, args);
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
-    return new Output(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    ChildJvm.Result run = pulldoctorJvm(jvmOptions, args).run(dir, Duration.ofSeconds(60));
+    return new Output(run.exitCode(), run.out(), run.err());
   }
 
   private static String validConfig(String password) {

@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import dev.pulldoctor.agent.testsupport.Waits;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -173,19 +172,8 @@ class ImageTarballIT {
     KubernetesClient admin = api.createClient();
     Process serve = null;
     try {
-      seed(admin, new ManifestReader().read(List.of(EXAMPLE)).objects());
-      Files.writeString(
-          root.resolve("tmp/kubeconfig"),
-          """
-          apiVersion: v1
-          kind: Config
-          clusters: [{name: mock, cluster: {server: "%s"}}]
-          contexts: [{name: mock, context: {cluster: mock, user: mock}}]
-          current-context: mock
-          users: [{name: mock, user: {token: agent}}]
-          """
-              .formatted(admin.getConfiguration().getMasterUrl()),
-          StandardCharsets.UTF_8);
+      MockClusters.seedFrom(admin, List.of(EXAMPLE));
+      Kubeconfig.of(admin).token("agent").writeTo(root.resolve("tmp/kubeconfig"));
       Path err = work.resolve("serve.err");
       serve =
           start(
@@ -331,21 +319,6 @@ class ImageTarballIT {
       fail(message);
     }
     assumeTrue(usable, message);
-  }
-
-  private static void seed(KubernetesClient client, List<HasMetadata> objects) {
-    objects.stream()
-        .map(o -> o.getMetadata().getNamespace())
-        .filter(Objects::nonNull)
-        .distinct()
-        .forEach(
-            ns ->
-                client
-                    .namespaces()
-                    .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .createOr(existing -> existing.update()));
-    objects.forEach(o -> client.resource(o).create());
   }
 
   private static String version() {

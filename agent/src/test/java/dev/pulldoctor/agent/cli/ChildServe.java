@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ChildJvm;
 import dev.pulldoctor.agent.testsupport.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,21 +39,17 @@ final class ChildServe implements AutoCloseable {
    */
   static ChildServe start(Path dir, List<String> jvmOptions, String logLevel, String... serveArgs)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.add("--log-level=" + logLevel);
-    command.add("serve");
-    command.addAll(List.of(serveArgs));
+    List<String> args = new ArrayList<>();
+    args.add("--log-level=" + logLevel);
+    args.add("serve");
+    args.addAll(List.of(serveArgs));
     Path log = Files.createTempFile(dir, "serve", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command);
-    // As the container image sets it: glibc's per-thread malloc arenas otherwise add tens of MiB.
-    builder.environment().put("MALLOC_ARENA_MAX", "2");
     Process process =
-        builder
+        ChildJvm.pulldoctor(args)
+            .jvmOptions(jvmOptions)
+            // as the image sets it: glibc's per-thread malloc arenas add tens of MiB
+            .env("MALLOC_ARENA_MAX", "2")
+            .builder()
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

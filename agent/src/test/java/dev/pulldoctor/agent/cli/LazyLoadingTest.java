@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ChildJvm;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,16 +71,10 @@ class LazyLoadingTest {
 
   private List<String> loadedBy(List<String> args) throws Exception {
     Path log = dir.resolve("classes.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xshare:off");
-    command.add("-Xlog:class+load:file=" + log);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(args);
     Process process =
-        new ProcessBuilder(command)
+        ChildJvm.pulldoctor(args)
+            .jvmOptions("-Xshare:off", "-Xlog:class+load:file=" + log)
+            .builder()
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectInput(new File("/dev/null"))
