@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.serve.Schedule;
+import dev.pulldoctor.agent.testsupport.OwnedThreads;
 import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -40,11 +41,13 @@ class DaemonFaultInjectionIT {
   @TempDir Path dir;
   private FaultyCluster cluster;
   private KubeClients.Connection connection;
+  // The daemon and its client are made on a thread group of their own: only their threads count.
+  private final OwnedThreads daemonThreads = new OwnedThreads("daemon-under-test");
 
   @BeforeEach
   void start() throws Exception {
     cluster = FaultyCluster.start(dir, "healthy-private-registry");
-    connection = cluster.connect();
+    connection = daemonThreads.create(cluster::connect);
   }
 
   @AfterEach
@@ -53,7 +56,8 @@ class DaemonFaultInjectionIT {
   }
 
   private RunningDaemon daemon(Schedule schedule) throws Exception {
-    return RunningDaemon.start(connection, dir, schedule, List.of(), "airbyte", null);
+    return daemonThreads.create(
+        () -> RunningDaemon.start(connection, dir, schedule, List.of(), "airbyte", null));
   }
 
   @Test
@@ -315,21 +319,21 @@ class DaemonFaultInjectionIT {
         daemon.awaitWatching(WAIT);
         if (cycle == 1 || cycle == 10 || cycle == 20) {
           settle();
-          threads[cycle] = fewestThreads();
+          threads[cycle] = fewestThreads(daemonThreads);
           heap[cycle] = heapAfterGc();
           System.out.printf(
-              "outage cycle %2d: %d live threads, heap after GC %.1f MiB%n",
+              "outage cycle %2d: %d live threads of the daemon, heap after GC %.1f MiB%n",
               cycle, threads[cycle], heap[cycle] / (1024.0 * 1024.0));
         }
       }
       System.out.printf(
           "20 outage cycles in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
       // A leak grows with every cycle; compare the second ten cycles, after the pools and the
-      // watches have warmed up (other tests' idle threads in this JVM come and go in the first).
+      // watches have warmed up. Only the daemon's and its client's threads count (OwnedThreads).
       // Pool threads still idling make the count move by up to 4 either way; a leak of one thread
       // per outage adds 10.
       assertThat(threads[20])
-          .as("live threads after 20 outages, against cycle 10")
+          .as("the daemon's live threads after 20 outages, against cycle 10")
           .isLessThanOrEqualTo(threads[10] + 5);
       assertThat(heap[20])
           .as("heap after GC after 20 outages, against cycle 10")
@@ -381,13 +385,13 @@ class DaemonFaultInjectionIT {
   }
 
   /**
-   * The fewest live threads over 3 s: a pool thread finishing its task or an informer reconnecting
-   * makes the count move for a moment; a leaked thread stays.
+   * The fewest live threads of the daemon over 3 s: a pool thread finishing its task or an informer
+   * reconnecting makes the count move for a moment; a leaked thread stays.
    */
-  private static int fewestThreads() throws InterruptedException {
+  private static int fewestThreads(OwnedThreads daemonThreads) throws InterruptedException {
     int fewest = Integer.MAX_VALUE;
     for (int i = 0; i < 7; i++) {
-      fewest = Math.min(fewest, ManagementFactory.getThreadMXBean().getThreadCount());
+      fewest = Math.min(fewest, daemonThreads.alive());
       Thread.sleep(500);
     }
     return fewest;
