@@ -6,6 +6,7 @@ import dev.pulldoctor.agent.airbyte.FakeAirbyte;
 import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.testsupport.ChildJvm;
 import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -24,6 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * so logging is configured exactly as for a user.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(ProcessLeakCheck.class)
 class AirbyteApiCanaryIT {
   private static final String CLIENT_ID = "5e1f0c2a-7b3d-4e8f-9a6b-c4n4ry1d0000";
   private static final String SECRET = "c4n4ry-cl13nt-s3cr3t-7d2e";

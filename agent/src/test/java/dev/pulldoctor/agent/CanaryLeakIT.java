@@ -7,6 +7,7 @@ import dev.pulldoctor.agent.probe.RealRegistries;
 import dev.pulldoctor.agent.testsupport.ChildJvm;
 import dev.pulldoctor.agent.testsupport.Kubeconfig;
 import dev.pulldoctor.agent.testsupport.MockClusters;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,6 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (reliability-security-perf.md §8.3, CVE-2020-8564).
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(ProcessLeakCheck.class)
 class CanaryLeakIT {
   private static final String CANARY = "c4n4ry-P4ss-9f1e";
   private static final String USER = "robot$acme";

@@ -8,6 +8,7 @@ import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.testsupport.ChildJvm;
 import dev.pulldoctor.agent.testsupport.Kubeconfig;
 import dev.pulldoctor.agent.testsupport.MockClusters;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * byte, nor on stdout or stderr at trace level; and each value left out is in the redaction list.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(ProcessLeakCheck.class)
 class BundleCanaryTest {
   // No hex in any fragment: fingerprints and checksums must not match by chance.
   private static final String CANARY = "c4n4ry-P4ss-Zq7x";

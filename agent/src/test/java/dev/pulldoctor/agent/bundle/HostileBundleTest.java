@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
 import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A bundle is untrusted input: archives built to escape, exhaust memory or confuse the reader are
  * refused with one line naming the problem, and nothing is written anywhere.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class HostileBundleTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static Map<String, byte[]> valid;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.testsupport.ChildJvm;
 import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,12 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input gives one clear line on stderr, nothing on stdout, and exit code 2; a kubeconfig that
  * cannot be read, exit code 3.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class BadInputTest {
   @TempDir Path dir;
 

@@ -10,6 +10,7 @@ import dev.pulldoctor.agent.render.FixBlocks;
 import dev.pulldoctor.agent.render.PlanObjects;
 import dev.pulldoctor.agent.render.PlanScript;
 import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.Fixture;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
@@ -46,6 +47,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * check also asserts the effect: the variable, secret, grant or value the step names is what the
  * tool produced, so quoting and escaping cannot silently change a name.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class FixCommandsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

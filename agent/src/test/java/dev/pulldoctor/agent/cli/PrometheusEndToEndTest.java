@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Access;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * running daemon, whose stored metric names must cover every name the dashboard and the alert rules
  * use, and which must accept every panel's query.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class PrometheusEndToEndTest {
   static final Path DASHBOARDS = Path.of("..", "dashboards");
   static final Path ALERTS = DASHBOARDS.resolve("prometheus/pulldoctor-alerts.yaml");

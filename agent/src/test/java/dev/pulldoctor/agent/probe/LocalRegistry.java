@@ -140,6 +140,11 @@ final class LocalRegistry implements AutoCloseable {
     return registry;
   }
 
+  /** The registry's process. */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   int port() {
     return port;
   }
