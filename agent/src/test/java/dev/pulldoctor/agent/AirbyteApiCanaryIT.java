@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.airbyte.FakeAirbyte;
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -14,14 +17,15 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * so logging is configured exactly as for a user.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(ProcessLeakCheck.class)
 class AirbyteApiCanaryIT {
   private static final String CLIENT_ID = "5e1f0c2a-7b3d-4e8f-9a6b-c4n4ry1d0000";
   private static final String SECRET = "c4n4ry-cl13nt-s3cr3t-7d2e";
@@ -219,27 +224,7 @@ class AirbyteApiCanaryIT {
         "{\"destinationDefinitions\":[]}");
     expect(proxy + "/api/v1/sources/list_paginated", "{\"sources\":[]}");
     expect(proxy + "/api/v1/destinations/list_paginated", "{\"destinations\":[]}");
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: %s
-            insecure-skip-tls-verify: true
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: airbyte}
-        current-context: mock
-        users:
-        - name: mock
-          user: {token: not-a-canary}
-        """
-            .formatted(client.getConfiguration().getMasterUrl()),
-        StandardCharsets.UTF_8);
+    Path kubeconfig = Kubeconfig.of(client).namespace("airbyte").writeTo(dir.resolve("kubeconfig"));
 
     for (String format : List.of("json", "table")) {
       Output output =
@@ -277,26 +262,12 @@ class AirbyteApiCanaryIT {
 
   /** Runs the CLI in a new JVM with the given extra environment. */
   private Output run(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().remove("AIRBYTE_CLIENT_ID");
-    builder.environment().remove("AIRBYTE_CLIENT_SECRET");
-    builder.environment().remove("KUBERNETES_SERVICE_HOST");
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
-    return new Output(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    ChildJvm.Result run =
+        ChildJvm.pulldoctor(args)
+            .withoutEnv("AIRBYTE_CLIENT_ID", "AIRBYTE_CLIENT_SECRET", "KUBERNETES_SERVICE_HOST")
+            .env(env)
+            .run(dir, Duration.ofSeconds(60));
+    return new Output(run.exitCode(), run.out(), run.err());
   }
 
   private static String b64(String text) {

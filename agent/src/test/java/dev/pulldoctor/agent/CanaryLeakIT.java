@@ -2,11 +2,13 @@ package dev.pulldoctor.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.probe.ProbeSetup;
 import dev.pulldoctor.agent.probe.RealRegistries;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,9 +41,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (reliability-security-perf.md §8.3, CVE-2020-8564).
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(ProcessLeakCheck.class)
 class CanaryLeakIT {
   private static final String CANARY = "c4n4ry-P4ss-9f1e";
   private static final String USER = "robot$acme";
+  private static final Duration LOG_POLL = Duration.ofMillis(200);
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -144,21 +149,21 @@ class CanaryLeakIT {
     Path out = Files.createTempFile(dir, "serve-out", ".txt");
     Path err = Files.createTempFile(dir, "serve-err", ".txt");
     Process serve =
-        new ProcessBuilder(
-                javaCommand(
-                    List.of(),
-                    "serve",
-                    "--kubeconfig",
-                    kubeconfig.toString(),
-                    "-n",
-                    "airbyte",
-                    "--offline",
-                    "--port",
-                    "0",
-                    "--interval",
-                    "2s",
-                    "--log-level",
-                    "trace"))
+        pulldoctorJvm(
+                List.of(),
+                "serve",
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "-n",
+                "airbyte",
+                "--offline",
+                "--port",
+                "0",
+                "--interval",
+                "2s",
+                "--log-level",
+                "trace")
+            .builder()
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .start();
@@ -178,11 +183,10 @@ class CanaryLeakIT {
                 return secret;
               });
       int runs = countRuns(Files.readString(err, StandardCharsets.UTF_8));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (countRuns(Files.readString(err, StandardCharsets.UTF_8)) < runs + 3) {
-        assertThat(System.nanoTime()).as("three more runs").isLessThan(deadline);
-        Thread.sleep(200);
-      }
+      Waits.await("three more runs")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(LOG_POLL)
+          .until(() -> countRuns(Files.readString(err, StandardCharsets.UTF_8)) >= runs + 3);
       HttpClient http = HttpClient.newHttpClient();
       for (String path : List.of("/api/v1/report", "/metrics", "/")) {
         served.append(
@@ -206,51 +210,19 @@ class CanaryLeakIT {
     return log.split("done in ", -1).length - 1;
   }
 
-  private static String awaitLog(Path err, String text, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      String log = Files.readString(err, StandardCharsets.UTF_8);
-      if (log.contains(text)) {
-        return log;
-      }
-      assertThat(System.nanoTime()).as("'%s' in the log: %s", text, log).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static String awaitLog(Path err, String text, Duration timeout) throws IOException {
+    Waits.await("'" + text + "' in the log")
+        .atMost(timeout)
+        .pollInterval(LOG_POLL)
+        .untilAsserted(
+            () -> assertThat(Files.readString(err, StandardCharsets.UTF_8)).contains(text));
+    return Files.readString(err, StandardCharsets.UTF_8);
   }
 
   /** Creates the manifests' objects in the mock API; returns a kubeconfig for it. */
   private Path seedMockCluster() throws Exception {
-    for (HasMetadata object : new ManifestReader().read(List.of(dir)).objects()) {
-      String namespace = object.getMetadata().getNamespace();
-      client
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-          .createOr(existing -> existing.update());
-      client.resource(object).create();
-    }
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster:
-            server: %s
-            insecure-skip-tls-verify: true
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: airbyte}
-        current-context: mock
-        users:
-        - name: mock
-          user: {token: not-a-canary}
-        """
-            .formatted(client.getConfiguration().getMasterUrl()),
-        StandardCharsets.UTF_8);
-    return kubeconfig;
+    MockClusters.seedFrom(client, List.of(dir));
+    return Kubeconfig.of(client).namespace("airbyte").writeTo(dir.resolve("kubeconfig"));
   }
 
   /**
@@ -322,32 +294,16 @@ class CanaryLeakIT {
     return runPulldoctor(List.of(), args);
   }
 
-  private static List<String> javaCommand(List<String> jvmOptions, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-D" + ProbeSetup.LOOPBACK_ONLY + "=true");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.addAll(List.of(args));
-    return command;
+  /** pulldoctor in a new JVM, its registry probes kept to loopback (the test registries). */
+  private static ChildJvm pulldoctorJvm(List<String> jvmOptions, String... args) {
+    return ChildJvm.pulldoctor(args)
+        .jvmOptions(jvmOptions)
+        .jvmOptions("-D" + ProbeSetup.LOOPBACK_ONLY + "=true");
   }
 
   private Output runPulldoctor(List<String> jvmOptions, String... args) throws Exception {
-    List<String> command = javaCommand(jvmOptions, args);
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
-    return new Output(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    ChildJvm.Result run = pulldoctorJvm(jvmOptions, args).run(dir, Duration.ofSeconds(60));
+    return new Output(run.exitCode(), run.out(), run.err());
   }
 
   private static String validConfig(String password) {

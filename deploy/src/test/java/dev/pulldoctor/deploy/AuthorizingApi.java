@@ -2,8 +2,9 @@ package dev.pulldoctor.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -17,8 +18,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -83,48 +82,15 @@ final class AuthorizingApi implements AutoCloseable {
 
   /** Creates the objects (and their namespaces) as an administrator. */
   void seed(List<HasMetadata> objects) {
-    objects.stream()
-        .map(o -> o.getMetadata().getNamespace())
-        .filter(Objects::nonNull)
-        .distinct()
-        .forEach(
-            ns ->
-                admin
-                    .namespaces()
-                    .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .createOr(existing -> existing.update()));
-    for (HasMetadata object : objects) {
-      admin.resource(object).create();
-    }
+    MockClusters.seed(admin, objects);
   }
 
   /** A kubeconfig that authenticates as the agent's ServiceAccount. */
   Path kubeconfig(Path dir) {
-    Path file = dir.resolve("agent.kubeconfig");
-    try {
-      Files.writeString(
-          file,
-          """
-          apiVersion: v1
-          kind: Config
-          clusters:
-          - name: mock
-            cluster: {server: "%s"}
-          contexts:
-          - name: agent
-            context: {cluster: mock, user: agent}
-          current-context: agent
-          users:
-          - name: agent
-            user: {token: %s}
-          """
-              .formatted(admin.getConfiguration().getMasterUrl(), AGENT_TOKEN),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
+    return Kubeconfig.of(admin)
+        .name("agent")
+        .token(AGENT_TOKEN)
+        .writeTo(dir.resolve("agent.kubeconfig"));
   }
 
   List<Logged> log() {

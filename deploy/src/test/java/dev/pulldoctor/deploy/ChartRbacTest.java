@@ -13,6 +13,7 @@ import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.probe.SecretSource;
 import dev.pulldoctor.agent.serve.ChangeWatcher;
 import dev.pulldoctor.agent.serve.WatchTargets;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -222,19 +223,20 @@ class ChartRbacTest {
 
   /** The daemon's informers: started, watching, stopped. */
   private static void watchBriefly(
-      KubeClients.Connection connection, AirbyteInstall install, int refused)
-      throws InterruptedException {
+      KubeClients.Connection connection, AirbyteInstall install, int refused) {
     try (ChangeWatcher watcher = new ChangeWatcher(connection.client(), change -> {})) {
       watcher.watch(WatchTargets.of(install));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < deadline) {
-        ChangeWatcher.Health health = watcher.health();
-        if (health.informers() > 0 && health.watching() == health.informers() - refused) {
-          return;
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("the watches did not start: " + watcher.health());
+      Waits.await("the watches started")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .untilAsserted(
+              () -> {
+                ChangeWatcher.Health health = watcher.health();
+                assertThat(
+                        health.informers() > 0 && health.watching() == health.informers() - refused)
+                    .as("watching, all but %d refused: %s", refused, health)
+                    .isTrue();
+              });
     }
   }
 

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pulldoctor.agent.collect.ManifestReader;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the daemon against a mock API server until /readyz answers and /metrics has results.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ProcessLeakCheck.class)
 class ImageTarballIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path EXAMPLE = Path.of("..", "examples", "healthy-private-registry");
@@ -171,19 +175,8 @@ class ImageTarballIT {
     KubernetesClient admin = api.createClient();
     Process serve = null;
     try {
-      seed(admin, new ManifestReader().read(List.of(EXAMPLE)).objects());
-      Files.writeString(
-          root.resolve("tmp/kubeconfig"),
-          """
-          apiVersion: v1
-          kind: Config
-          clusters: [{name: mock, cluster: {server: "%s"}}]
-          contexts: [{name: mock, context: {cluster: mock, user: mock}}]
-          current-context: mock
-          users: [{name: mock, user: {token: agent}}]
-          """
-              .formatted(admin.getConfiguration().getMasterUrl()),
-          StandardCharsets.UTF_8);
+      MockClusters.seedFrom(admin, List.of(EXAMPLE));
+      Kubeconfig.of(admin).token("agent").writeTo(root.resolve("tmp/kubeconfig"));
       Path err = work.resolve("serve.err");
       serve =
           start(
@@ -201,13 +194,14 @@ class ImageTarballIT {
       int port = awaitPort(err, serve);
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      int ready = 0;
-      while (ready != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        ready = get(http, base + "/readyz").status();
-      }
-      assertThat(ready).as("/readyz; stderr: %s", Files.readString(err)).isEqualTo(200);
+      Waits.await("/readyz 200")
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () ->
+                  assertThat(get(http, base + "/readyz").status())
+                      .as("/readyz; stderr: %s", Files.readString(err))
+                      .isEqualTo(200));
       assertThat(get(http, base + "/metrics").body())
           .contains("pulldoctor_rule_results{")
           .contains("pulldoctor_build_info{version=\"" + version() + "\"");
@@ -273,20 +267,24 @@ class ImageTarballIT {
     return builder.start();
   }
 
-  private static int awaitPort(Path err, Process serve) throws Exception {
+  private static int awaitPort(Path err, Process serve) {
     Pattern serving = Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)/");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Matcher matcher = serving.matcher(Files.readString(err));
-      if (matcher.find()) {
-        return Integer.parseInt(matcher.group(1));
-      }
-      if (!serve.isAlive()) {
-        fail("serve exited with " + serve.exitValue() + ": " + Files.readString(err));
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("serve did not start: " + Files.readString(err));
+    return Waits.await("serve started")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              Matcher matcher = serving.matcher(Files.readString(err));
+              if (matcher.find()) {
+                return Optional.of(Integer.parseInt(matcher.group(1)));
+              }
+              if (!serve.isAlive()) {
+                fail("serve exited with " + serve.exitValue() + ": " + Files.readString(err));
+              }
+              return Optional.<Integer>empty();
+            },
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   /** An HTTP answer; status 0 while nothing listens yet. */
@@ -324,21 +322,6 @@ class ImageTarballIT {
       fail(message);
     }
     assumeTrue(usable, message);
-  }
-
-  private static void seed(KubernetesClient client, List<HasMetadata> objects) {
-    objects.stream()
-        .map(o -> o.getMetadata().getNamespace())
-        .filter(Objects::nonNull)
-        .distinct()
-        .forEach(
-            ns ->
-                client
-                    .namespaces()
-                    .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .createOr(existing -> existing.update()));
-    objects.forEach(o -> client.resource(o).create());
   }
 
   private static String version() {

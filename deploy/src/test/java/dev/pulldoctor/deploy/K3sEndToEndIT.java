@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import dev.pulldoctor.agent.cli.Main;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -179,18 +180,15 @@ class K3sEndToEndIT {
     }
   }
 
-  private static void awaitPullFailure() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (System.nanoTime() < deadline) {
-      boolean failed =
-          client.v1().events().inNamespace("airbyte").list().getItems().stream()
-              .anyMatch(e -> "Failed".equals(e.getReason()) || "BackOff".equals(e.getReason()));
-      if (failed) {
-        return;
-      }
-      Thread.sleep(2000);
-    }
-    throw new AssertionError("the kubelet reported no pull failure for the job pod");
+  private static void awaitPullFailure() {
+    Waits.await("the kubelet reports a pull failure for the job pod")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                client.v1().events().inNamespace("airbyte").list().getItems().stream()
+                    .anyMatch(
+                        e -> "Failed".equals(e.getReason()) || "BackOff".equals(e.getReason())));
   }
 
   private static JsonNode result(JsonNode report, String rule, String status) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * krew manifest, and the launcher in the unpacked archive runs pulldoctor the way kubectl runs a
  * plugin (found on the PATH as {@code kubectl-pulldoctor}, arguments passed through).
  */
+@ExtendWith(ProcessLeakCheck.class)
 class KubectlPluginTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String VERSION = System.getProperty("pulldoctor.version", "0.0.0");

@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +30,8 @@ public final class Daemon implements AutoCloseable {
   private final DiagnosisRun diagnosis;
   private final Schedule schedule;
   private final Clock clock;
-  private final ScheduledThreadPoolExecutor executor;
+  private final LongSupplier nanoTime;
+  private final ScheduledExecutorService executor;
   // Replaced whole under the lock of this field's updates; read without one.
   private volatile DaemonState state;
   private final Object stateLock = new Object();
@@ -40,12 +43,33 @@ public final class Daemon implements AutoCloseable {
   private @Nullable Instant plannedAt;
   private @Nullable Instant lastRunEnd;
 
+  /** A daemon that runs diagnoses on its own thread, {@code pulldoctor-run}. */
   public Daemon(DiagnosisRun diagnosis, Schedule schedule, Clock clock) {
+    this(diagnosis, schedule, clock, null, System::nanoTime);
+  }
+
+  /**
+   * A daemon that plans its runs on {@code executor} and times them with {@code nanoTime}; tests
+   * pass a scheduler and a ticker they drive by hand. Null: the daemon's own run thread, as above.
+   * The daemon owns the executor ({@link #close()} shuts it down), which must drop planned runs at
+   * shutdown as the daemon's own does.
+   */
+  Daemon(
+      DiagnosisRun diagnosis,
+      Schedule schedule,
+      Clock clock,
+      @Nullable ScheduledExecutorService executor,
+      LongSupplier nanoTime) {
     this.diagnosis = diagnosis;
     this.schedule = schedule;
     this.clock = clock;
+    this.nanoTime = nanoTime;
     this.state = DaemonState.initial(schedule.interval());
-    this.executor =
+    this.executor = executor != null ? executor : runThreadExecutor();
+  }
+
+  private ScheduledExecutorService runThreadExecutor() {
+    ScheduledThreadPoolExecutor own =
         new ScheduledThreadPoolExecutor(
             1,
             runnable -> {
@@ -55,8 +79,9 @@ public final class Daemon implements AutoCloseable {
               return thread;
             });
     // Planned runs are dropped at shutdown; the one in progress finishes.
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    executor.setRemoveOnCancelPolicy(true);
+    own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    own.setRemoveOnCancelPolicy(true);
+    return own;
   }
 
   /** Called after every run, on the run thread; must be quick and must not throw. */
@@ -135,13 +160,13 @@ public final class Daemon implements AutoCloseable {
       plannedAt = null;
     }
     Instant started = clock.instant();
-    long startNanos = System.nanoTime();
+    long startNanos = nanoTime.getAsLong();
     update(s -> s.withRunning(true));
     RunRecord record;
     try {
       Diagnosed diagnosed = diagnosis.run();
       Instant ended = clock.instant();
-      Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+      Duration took = Duration.ofNanos(nanoTime.getAsLong() - startNanos);
       if (diagnosed.serverErrors().isEmpty()) {
         update(s -> s.succeeded(diagnosed.report(), ended));
         record =
@@ -201,7 +226,7 @@ public final class Daemon implements AutoCloseable {
         trigger,
         RunOutcome.ERROR,
         started,
-        Duration.ofNanos(System.nanoTime() - startNanos),
+        Duration.ofNanos(nanoTime.getAsLong() - startNanos),
         null,
         error);
   }

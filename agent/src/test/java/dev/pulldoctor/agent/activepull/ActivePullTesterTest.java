@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.activepull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.model.RegistryObservation.ActivePull;
@@ -167,30 +168,23 @@ class ActivePullTesterTest {
     CompletableFuture<Void> script =
         CompletableFuture.runAsync(
             () -> {
-              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-              while (System.nanoTime() < end) {
-                List<Pod> pods =
-                    client
-                        .pods()
-                        .inNamespace("airbyte")
-                        .withLabel("pulldoctor.dev/active-pull", "true")
-                        .list()
-                        .getItems();
-                if (!pods.isEmpty()) {
-                  Pod pod = pods.get(0);
-                  if (pod.getStatus() == null) {
-                    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
-                  }
-                  kubelet.accept(pod);
-                  return;
-                }
-                try {
-                  Thread.sleep(20);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  return;
-                }
+              Pod pod =
+                  Waits.await("the test pod")
+                      .pollInterval(Duration.ofMillis(20))
+                      .until(
+                          () ->
+                              client
+                                  .pods()
+                                  .inNamespace("airbyte")
+                                  .withLabel("pulldoctor.dev/active-pull", "true")
+                                  .list()
+                                  .getItems(),
+                          pods -> !pods.isEmpty())
+                      .get(0);
+              if (pod.getStatus() == null) {
+                pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
               }
+              kubelet.accept(pod);
             });
     ActivePull result =
         new ActivePullTester(client, Duration.ofMillis(1500), Duration.ofMillis(50))

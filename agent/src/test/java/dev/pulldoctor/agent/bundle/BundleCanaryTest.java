@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -22,6 +26,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -29,9 +34,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * byte, nor on stdout or stderr at trace level; and each value left out is in the redaction list.
  */
 @EnableKubernetesMockClient(crud = true)
+@ExtendWith(ProcessLeakCheck.class)
 class BundleCanaryTest {
   // No hex in any fragment: fingerprints and checksums must not match by chance.
   private static final String CANARY = "c4n4ry-P4ss-Zq7x";
@@ -65,7 +71,7 @@ class BundleCanaryTest {
       seeded.add(plant(object));
     }
     seeded.addAll(canaryObjects());
-    MockCluster.seed(client, seeded);
+    MockClusters.seed(client, seeded);
     Path bundle = dir.resolve("bundle.tar.gz");
 
     Run run =
@@ -73,7 +79,10 @@ class BundleCanaryTest {
             "bundle",
             "create",
             "--kubeconfig",
-            MockCluster.kubeconfig(client, dir).toString(),
+            Kubeconfig.of(client)
+                .namespace("airbyte")
+                .writeTo(dir.resolve("kubeconfig"))
+                .toString(),
             "-n",
             "airbyte",
             "-f",
@@ -314,23 +323,7 @@ class BundleCanaryTest {
 
   /** Runs the CLI in a new JVM, so that logging is configured exactly as for a user. */
   private Run pulldoctor(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
-    return new Run(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    ChildJvm.Result run = ChildJvm.pulldoctor(args).run(dir, Duration.ofSeconds(60));
+    return new Run(run.exitCode(), run.out(), run.err());
   }
 }

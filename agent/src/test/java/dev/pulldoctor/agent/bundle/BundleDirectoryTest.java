@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * never followed (out of the directory or within it), a special file is never opened, and the
  * archive's size limits hold.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class BundleDirectoryTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static Map<String, byte[]> valid;

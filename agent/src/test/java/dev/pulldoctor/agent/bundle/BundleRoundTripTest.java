@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.collect.ClusterCollector;
-import dev.pulldoctor.agent.collect.ManifestReader;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
@@ -64,8 +64,7 @@ class BundleRoundTripTest {
         "space-padded-secret-list"
       })
   void bundle_gives_the_rules_what_the_live_cluster_gave(String example) throws Exception {
-    MockCluster.seed(
-        client, new ManifestReader().read(List.of(Path.of("..", "examples", example))).objects());
+    MockClusters.seedFrom(client, List.of(Path.of("..", "examples", example)));
     Snapshot live = new ClusterCollector(client, CLOCK).collect(null, "mock");
 
     Path file = dir.resolve("bundle.tar.gz");

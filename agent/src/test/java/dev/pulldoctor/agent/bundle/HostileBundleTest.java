@@ -5,22 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A bundle is untrusted input: archives built to escape, exhaust memory or confuse the reader are
  * refused with one line naming the problem, and nothing is written anywhere.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class HostileBundleTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static Map<String, byte[]> valid;
@@ -459,23 +462,11 @@ class HostileBundleTest {
   }
 
   private Cli analyze(Path bundle, String heap) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(heap);
-    command.add("-XX:+UseSerialGC");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.add("analyze");
-    command.add(bundle.toString());
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(err.toFile())
-            .start();
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("pulldoctor finished").isTrue();
-    return new Cli(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+    ChildJvm.Result run =
+        ChildJvm.pulldoctor("analyze", bundle.toString())
+            .jvmOptions(heap, "-XX:+UseSerialGC")
+            .run(dir, Duration.ofMinutes(2));
+    return new Cli(run.exitCode(), run.err());
   }
 
   private static void writeBundle(Path file, Map<String, byte[]> entries) throws IOException {

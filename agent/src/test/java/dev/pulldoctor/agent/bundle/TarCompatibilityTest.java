@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.model.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bundles are ordinary tar.gz files: GNU tar extracts them byte for byte, and a bundle a user
  * extracted and packed again with GNU tar still reads.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class TarCompatibilityTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 'analyze' reads a bundle unpacked with tar as it reads the .tar.gz. */
+@ExtendWith(ProcessLeakCheck.class)
 class AnalyzeDirectoryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NOW = "2026-11-23T12:00:00Z";

@@ -2,6 +2,9 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,12 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input gives one clear line on stderr, nothing on stdout, and exit code 2; a kubeconfig that
  * cannot be read, exit code 3.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class BadInputTest {
   @TempDir Path dir;
 
@@ -206,16 +211,8 @@ class BadInputTest {
   @Test
   void kubeconfig_env_naming_no_file_is_exit_3_not_a_silent_in_cluster_fallback() throws Exception {
     Path missing = dir.resolve("nope").resolve("config");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "diagnose")
-            .redirectErrorStream(false);
-    builder.environment().put("KUBECONFIG", missing.toString());
-    Process process = builder.start();
+    Process process =
+        ChildJvm.pulldoctor("diagnose").env("KUBECONFIG", missing.toString()).builder().start();
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -230,8 +227,7 @@ class BadInputTest {
 
   @Test
   void serve_on_a_busy_port_is_exit_2_naming_the_port_and_the_flag() throws IOException {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, UNREACHABLE_KUBECONFIG, StandardCharsets.UTF_8);
+    Path kubeconfig = unreachableKubeconfig();
     try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = busy.getLocalPort();
 
@@ -250,8 +246,7 @@ class BadInputTest {
 
   @Test
   void unreachable_cluster_is_exit_3_with_one_line() throws IOException {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, UNREACHABLE_KUBECONFIG, StandardCharsets.UTF_8);
+    Path kubeconfig = unreachableKubeconfig();
 
     CliRun run = CliRun.of("diagnose", "--kubeconfig", kubeconfig.toString(), "-n", "airbyte");
 
@@ -262,21 +257,12 @@ class BadInputTest {
   }
 
   // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-  private static final String UNREACHABLE_KUBECONFIG =
-      """
-      apiVersion: v1
-      kind: Config
-      clusters:
-      - name: gone
-        cluster: {server: "https://127.0.0.1:1"}
-      contexts:
-      - name: gone
-        context: {cluster: gone, user: gone}
-      current-context: gone
-      users:
-      - name: gone
-        user: {token: abc}
-      """;
+  private Path unreachableKubeconfig() {
+    return Kubeconfig.of(Kubeconfig.UNREACHABLE)
+        .name("gone")
+        .token("abc")
+        .writeTo(dir.resolve("kubeconfig"));
+  }
 
   private static void assertUnreadableKubeconfig(CliRun run, String what) {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.UNREADABLE);

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulldoctor.agent.bundle.BundleManifest;
 import dev.pulldoctor.agent.bundle.BundleReader;
-import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import dev.pulldoctor.rules.model.SourceType;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -197,42 +195,11 @@ class BundleCommandTest {
   }
 
   private void seed(String example) throws Exception {
-    List<HasMetadata> objects =
-        new ManifestReader().read(List.of(Path.of("..", "examples", example))).objects();
-    try (Stream<String> namespaces =
-        objects.stream().map(o -> o.getMetadata().getNamespace()).distinct()) {
-      namespaces.forEach(
-          ns ->
-              client
-                  .namespaces()
-                  .resource(
-                      new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                  .createOr(existing -> existing.update()));
-    }
-    objects.forEach(o -> client.resource(o).create());
+    MockClusters.seedFrom(client, List.of(Path.of("..", "examples", example)));
   }
 
-  private Path kubeconfig() throws Exception {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: %s, insecure-skip-tls-verify: true}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock, namespace: airbyte}
-        current-context: mock
-        users:
-        - name: mock
-          user: {token: t}
-        """
-            .formatted(client.getConfiguration().getMasterUrl()),
-        StandardCharsets.UTF_8);
-    return kubeconfig;
+  private Path kubeconfig() {
+    return Kubeconfig.of(client).token("t").namespace("airbyte").writeTo(dir.resolve("kubeconfig"));
   }
 
   /** Results with the message of each "registry not probed" skip blanked out. */

@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.nio.file.Path;
@@ -132,26 +133,23 @@ class CachedRunsTest {
   }
 
   /** Every informer watching, and the Secrets of the example's namespace held. */
-  static void awaitCachesReady(RunningDaemon daemon) throws InterruptedException {
+  static void awaitCachesReady(RunningDaemon daemon) {
     daemon.awaitWatching(WAIT);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (daemon.app.watcher().secrets("airbyte").isEmpty()
-        && daemon.app.watcher().secrets("airbyte-abctl").isEmpty()) {
-      assertThat(System.nanoTime()).as("the Secrets' caches").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Waits.await("the Secrets' caches")
+        .atMost(WAIT)
+        .until(
+            () ->
+                !daemon.app.watcher().secrets("airbyte").isEmpty()
+                    || !daemon.app.watcher().secrets("airbyte-abctl").isEmpty());
   }
 
-  private static void awaitRunAfter(RunningDaemon daemon, Instant mark)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      Instant last = daemon.app.daemon().state().lastSuccessAt();
-      if (last != null && last.isAfter(mark)) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("a run after %s", mark).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void awaitRunAfter(RunningDaemon daemon, Instant mark) {
+    Waits.await("a run after " + mark)
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Instant last = daemon.app.daemon().state().lastSuccessAt();
+              return last != null && last.isAfter(mark);
+            });
   }
 }

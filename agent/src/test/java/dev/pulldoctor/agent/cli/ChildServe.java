@@ -2,6 +2,8 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,35 +39,36 @@ final class ChildServe implements AutoCloseable {
    */
   static ChildServe start(Path dir, List<String> jvmOptions, String logLevel, String... serveArgs)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.pulldoctor.agent.cli.Main");
-    command.add("--log-level=" + logLevel);
-    command.add("serve");
-    command.addAll(List.of(serveArgs));
+    List<String> args = new ArrayList<>();
+    args.add("--log-level=" + logLevel);
+    args.add("serve");
+    args.addAll(List.of(serveArgs));
     Path log = Files.createTempFile(dir, "serve", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command);
-    // As the container image sets it: glibc's per-thread malloc arenas otherwise add tens of MiB.
-    builder.environment().put("MALLOC_ARENA_MAX", "2");
     Process process =
-        builder
+        ChildJvm.pulldoctor(args)
+            .jvmOptions(jvmOptions)
+            // as the image sets it: glibc's per-thread malloc arenas add tens of MiB
+            .env("MALLOC_ARENA_MAX", "2")
+            .builder()
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      Optional<Integer> port = port(Files.readString(log, StandardCharsets.UTF_8));
-      if (port.isPresent()) {
-        return new ChildServe(process, log, port.get());
-      }
-      assertThat(process.isAlive()).as("serve is running: %s", Files.readString(log)).isTrue();
-      assertThat(System.nanoTime()).as("serve listens within a minute").isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    Optional<Integer> port =
+        Waits.await("serve listens within a minute")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> {
+                  String output = Files.readString(log, StandardCharsets.UTF_8);
+                  Optional<Integer> found = port(output);
+                  assertThat(found.isPresent() || process.isAlive())
+                      .as("serve is running: %s", output)
+                      .isTrue();
+                  return found;
+                },
+                Optional::isPresent);
+    return new ChildServe(process, log, port.orElseThrow());
   }
 
   private static Optional<Integer> port(String output) {

@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fix are in the rendered page, and a hostile name from the cluster renders as text. The screenshot
  * stays in {@code agent/target/chromium/} for people to look at.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class ChromiumReportTest {
   private static final String HOSTILE = "<img src=x onerror=alert(1)>";
   private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(90);

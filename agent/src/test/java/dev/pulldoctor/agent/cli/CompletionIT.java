@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (through its bashcompinit) call the script's completion function as the shell would on TAB, fish
  * answers {@code complete -C}. Each asserts what the user sees offered.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class CompletionIT {
   private static final List<String> FORMATS =
       List.of("table", "json", "yaml", "markdown", "sarif", "junit", "html");

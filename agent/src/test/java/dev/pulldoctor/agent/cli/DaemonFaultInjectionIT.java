@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.serve.Schedule;
+import dev.pulldoctor.agent.testsupport.OwnedThreads;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
@@ -39,11 +41,13 @@ class DaemonFaultInjectionIT {
   @TempDir Path dir;
   private FaultyCluster cluster;
   private KubeClients.Connection connection;
+  // The daemon and its client are made on a thread group of their own: only their threads count.
+  private final OwnedThreads daemonThreads = new OwnedThreads("daemon-under-test");
 
   @BeforeEach
   void start() throws Exception {
     cluster = FaultyCluster.start(dir, "healthy-private-registry");
-    connection = cluster.connect();
+    connection = daemonThreads.create(cluster::connect);
   }
 
   @AfterEach
@@ -52,7 +56,8 @@ class DaemonFaultInjectionIT {
   }
 
   private RunningDaemon daemon(Schedule schedule) throws Exception {
-    return RunningDaemon.start(connection, dir, schedule, List.of(), "airbyte", null);
+    return daemonThreads.create(
+        () -> RunningDaemon.start(connection, dir, schedule, List.of(), "airbyte", null));
   }
 
   @Test
@@ -144,19 +149,17 @@ class DaemonFaultInjectionIT {
   void watches_cut_mid_stream_are_re_established() throws Exception {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      daemon.awaitWatching(WAIT);
       // Mid-stream: on watches open for a second. Cut within milliseconds of opening, some of
       // fabric8 7.9's JDK WebSockets never noticed (twice in five cold, loaded runs; none in
       // three with this pause); docs/reliability.md says what covers for that.
-      Thread.sleep(1_000);
+      daemon.awaitWatchingFor(Duration.ofSeconds(1), WAIT);
 
       long watchesBefore = cluster.api.requestCounts().getOrDefault("GET watch", 0L);
       cluster.proxy.cutAll(); // every watch is cut mid-stream
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (cluster.api.requestCounts().getOrDefault("GET watch", 0L) < watchesBefore + 5) {
-        assertThat(System.nanoTime()).as("the five watches re-opened").isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Waits.await("the five watches re-opened")
+          .atMost(WAIT)
+          .until(
+              () -> cluster.api.requestCounts().getOrDefault("GET watch", 0L) >= watchesBefore + 5);
       daemon.awaitWatching(WAIT);
 
       // The watches work again: a changed pull secret triggers a run within seconds.
@@ -183,8 +186,7 @@ class DaemonFaultInjectionIT {
         });
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
-      daemon.awaitWatching(WAIT);
-      Thread.sleep(1_000);
+      daemon.awaitWatchingFor(Duration.ofSeconds(1), WAIT);
       long restartsBefore = watchRestarts(daemon, "Secret");
 
       refuseWatches.set(true);
@@ -202,7 +204,7 @@ class DaemonFaultInjectionIT {
           .isGreaterThan(restartsBefore);
 
       // Change-triggered runs happen again.
-      Thread.sleep(1_000);
+      daemon.awaitWatchingFor(Duration.ofSeconds(1), WAIT);
       String generated = daemon.report().path("generatedAt").asText();
       Secret regcred =
           cluster.api.client.secrets().inNamespace("airbyte").withName("regcred").get();
@@ -249,13 +251,9 @@ class DaemonFaultInjectionIT {
     try (RunningDaemon daemon = daemon(RunningDaemon.quick(Duration.ofMinutes(10)))) {
       daemon.awaitReady(200, WAIT);
       daemon.awaitWatching(WAIT);
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (secretRelists.get() < 2) {
-        assertThat(System.nanoTime())
-            .as("the secret's informer listed again after 410 Gone")
-            .isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Waits.await("the secret's informer listed again after 410 Gone")
+          .atMost(WAIT)
+          .until(() -> secretRelists.get() >= 2);
       assertThat(expireNextSecretWatch).as("the expired watch was opened").isFalse();
       daemon.awaitWatching(WAIT);
 
@@ -294,7 +292,11 @@ class DaemonFaultInjectionIT {
       cluster.proxy.mode(FlakyProxy.Mode.DOWN);
       awaitOutageSeen(daemon);
       // 1+2+4+8+16 s of retries: an uncapped backoff would wait 32 s, then 64 s, for the next
-      Thread.sleep(40_000);
+      Waits.await("not ready through a 40 s outage")
+          .during(Duration.ofSeconds(40))
+          .atMost(Duration.ofSeconds(50))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> daemon.get("/readyz").statusCode() == 503);
 
       Duration recovered = recover(daemon);
       System.out.printf(
@@ -317,21 +319,21 @@ class DaemonFaultInjectionIT {
         daemon.awaitWatching(WAIT);
         if (cycle == 1 || cycle == 10 || cycle == 20) {
           settle();
-          threads[cycle] = fewestThreads();
+          threads[cycle] = fewestThreads(daemonThreads);
           heap[cycle] = heapAfterGc();
           System.out.printf(
-              "outage cycle %2d: %d live threads, heap after GC %.1f MiB%n",
+              "outage cycle %2d: %d live threads of the daemon, heap after GC %.1f MiB%n",
               cycle, threads[cycle], heap[cycle] / (1024.0 * 1024.0));
         }
       }
       System.out.printf(
           "20 outage cycles in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
       // A leak grows with every cycle; compare the second ten cycles, after the pools and the
-      // watches have warmed up (other tests' idle threads in this JVM come and go in the first).
+      // watches have warmed up. Only the daemon's and its client's threads count (OwnedThreads).
       // Pool threads still idling make the count move by up to 4 either way; a leak of one thread
       // per outage adds 10.
       assertThat(threads[20])
-          .as("live threads after 20 outages, against cycle 10")
+          .as("the daemon's live threads after 20 outages, against cycle 10")
           .isLessThanOrEqualTo(threads[10] + 5);
       assertThat(heap[20])
           .as("heap after GC after 20 outages, against cycle 10")
@@ -343,15 +345,21 @@ class DaemonFaultInjectionIT {
    * Asks for runs until one sees the outage and {@code /readyz} says so. One request is not enough:
    * a run that started just before the proxy cut its connections can still succeed.
    */
-  private static void awaitOutageSeen(RunningDaemon daemon) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    // A failed run: watches down make /readyz 503 too, before the next run has failed.
-    while (daemon.get("/readyz").statusCode() != 503
-        || !daemon.report().path("daemon").path("stale").asBoolean()) {
-      assertThat(System.nanoTime()).as("/readyz 503 within %s", WAIT).isLessThan(deadline);
-      daemon.app.daemon().requestRun();
-      Thread.sleep(500);
-    }
+  private static void awaitOutageSeen(RunningDaemon daemon) {
+    Waits.await("/readyz 503 and the report stale")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              // A failed run: watches down make /readyz 503 too, before the next run has failed.
+              boolean seen =
+                  daemon.get("/readyz").statusCode() == 503
+                      && daemon.report().path("daemon").path("stale").asBoolean();
+              if (!seen) {
+                daemon.app.daemon().requestRun();
+              }
+              return seen;
+            });
   }
 
   /**
@@ -377,13 +385,13 @@ class DaemonFaultInjectionIT {
   }
 
   /**
-   * The fewest live threads over 3 s: a pool thread finishing its task or an informer reconnecting
-   * makes the count move for a moment; a leaked thread stays.
+   * The fewest live threads of the daemon over 3 s: a pool thread finishing its task or an informer
+   * reconnecting makes the count move for a moment; a leaked thread stays.
    */
-  private static int fewestThreads() throws InterruptedException {
+  private static int fewestThreads(OwnedThreads daemonThreads) throws InterruptedException {
     int fewest = Integer.MAX_VALUE;
     for (int i = 0; i < 7; i++) {
-      fewest = Math.min(fewest, ManagementFactory.getThreadMXBean().getThreadCount());
+      fewest = Math.min(fewest, daemonThreads.alive());
       Thread.sleep(500);
     }
     return fewest;

@@ -3,7 +3,7 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.lang.management.ManagementFactory;
+import dev.pulldoctor.agent.testsupport.OwnedThreads;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,10 +25,19 @@ class DaemonResilienceIT {
   @Test
   void an_api_outage_makes_the_report_stale_and_not_ready_until_the_api_recovers()
       throws Exception {
+    // The daemon and its client are made on a thread group of their own: only their threads count.
+    OwnedThreads daemonThreads = new OwnedThreads("daemon-under-test");
     try (MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve("healthy-private-registry"));
         RunningDaemon daemon =
-            RunningDaemon.start(
-                api, dir, RunningDaemon.quick(Duration.ofSeconds(3)), List.of(), "airbyte", null)) {
+            daemonThreads.create(
+                () ->
+                    RunningDaemon.start(
+                        api,
+                        dir,
+                        RunningDaemon.quick(Duration.ofSeconds(3)),
+                        List.of(),
+                        "airbyte",
+                        null))) {
       daemon.awaitReady(200, WAIT);
       String healthyReport = daemon.report().path("generatedAt").asText();
 
@@ -38,14 +47,14 @@ class DaemonResilienceIT {
       // a leak shows as growth from one later outage to the next.
       outage(api, daemon, null);
       recover(api, daemon);
-      int threadsAfterSecondOutage = threadsAfterSettling();
+      int threadsAfterSecondOutage = threadsAfterSettling(daemonThreads);
 
       outage(api, daemon, null);
       recover(api, daemon);
-      int threadsAfterThirdOutage = threadsAfterSettling();
+      int threadsAfterThirdOutage = threadsAfterSettling(daemonThreads);
 
       assertThat(threadsAfterThirdOutage)
-          .as("live threads after a third outage, against the second")
+          .as("the daemon's live threads after a third outage, against the second")
           // A leak of one thread per informer would add 15.
           .isLessThanOrEqualTo(threadsAfterSecondOutage + 4);
       assertThat(daemon.get("/metrics").body())
@@ -88,14 +97,15 @@ class DaemonResilienceIT {
   }
 
   /**
-   * The fewest live threads over 3 s, once the informers have had time to reconnect and idle
-   * threads to exit: 15 informers re-watching make the count move for a moment; a leak stays.
+   * The fewest live threads of the daemon (and its client) over 3 s, once the informers have had
+   * time to reconnect and idle threads to exit: 15 informers re-watching make the count move for a
+   * moment; a leak stays.
    */
-  private static int threadsAfterSettling() throws InterruptedException {
+  private static int threadsAfterSettling(OwnedThreads daemonThreads) throws InterruptedException {
     Thread.sleep(2_000);
     int fewest = Integer.MAX_VALUE;
     for (int i = 0; i < 7; i++) {
-      fewest = Math.min(fewest, ManagementFactory.getThreadMXBean().getThreadCount());
+      fewest = Math.min(fewest, daemonThreads.alive());
       Thread.sleep(500);
     }
     return fewest;

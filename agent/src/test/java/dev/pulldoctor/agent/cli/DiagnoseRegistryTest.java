@@ -10,6 +10,7 @@ import dev.pulldoctor.agent.probe.RealRegistries;
 import dev.pulldoctor.agent.probe.RecordingConnector;
 import dev.pulldoctor.agent.probe.StubResolver;
 import dev.pulldoctor.agent.probe.TlsSupport;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * --probe-allow 127.0.0.0/8 --manifests ...} against the real registry gives pass for the four
  * registry rules when all is right, and the expected fail with its cause for each fault.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class DiagnoseRegistryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> REGISTRY_RULES =

@@ -1,10 +1,9 @@
 package dev.pulldoctor.agent.cli;
 
 import dev.pulldoctor.agent.collect.KubeClients;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
 import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,25 +40,10 @@ final class FaultyCluster implements AutoCloseable {
   static FaultyCluster start(Path dir, String example) throws Exception {
     MockApi api = MockApi.start().seed(CliRun.EXAMPLES.resolve(example));
     FlakyProxy proxy = FlakyProxy.to(api.server.getPort());
-    Path kubeconfig = dir.resolve("kubeconfig-via-proxy");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: flaky
-          cluster: {server: "http://127.0.0.1:%d"}
-        contexts:
-        - name: flaky
-          context: {cluster: flaky, user: flaky}
-        current-context: flaky
-        users:
-        - name: flaky
-          user: {token: not-a-canary}
-        """
-            .formatted(proxy.port()),
-        StandardCharsets.UTF_8);
+    Path kubeconfig =
+        Kubeconfig.of("http://127.0.0.1:" + proxy.port())
+            .name("flaky")
+            .writeTo(dir.resolve("kubeconfig-via-proxy"));
     return new FaultyCluster(api, proxy, kubeconfig);
   }
 

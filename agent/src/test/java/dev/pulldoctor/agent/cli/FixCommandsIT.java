@@ -9,6 +9,8 @@ import dev.pulldoctor.agent.collect.ManifestSnapshots;
 import dev.pulldoctor.agent.render.FixBlocks;
 import dev.pulldoctor.agent.render.PlanObjects;
 import dev.pulldoctor.agent.render.PlanScript;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.Fixture;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
@@ -45,6 +47,7 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * check also asserts the effect: the variable, secret, grant or value the step names is what the
  * tool produced, so quoting and escaping cannot silently change a name.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class FixCommandsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -86,17 +90,11 @@ class FixCommandsIT {
         data:
           values.json: {{ toJson .Values | quote }}
         """);
-    Path kubeconfig = dir.resolve("unreachable.kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]
-        contexts: [{name: c, context: {cluster: c, user: u}}]
-        current-context: c
-        users: [{name: u, user: {token: t}}]
-        """);
+    Path kubeconfig =
+        Kubeconfig.of(Kubeconfig.UNREACHABLE)
+            .name("c")
+            .token("t")
+            .writeTo(dir.resolve("unreachable.kubeconfig"));
     // kubectl: set env on the deployment's YAML, create as a client-side dry run, apply -f -
     // captured, anything else parsed against a server that refuses connections.
     shim(

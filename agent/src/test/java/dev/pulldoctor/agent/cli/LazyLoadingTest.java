@@ -2,6 +2,8 @@ package dev.pulldoctor.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ChildJvm;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Commands that do not read a cluster never build a Kubernetes client: a fresh JVM runs each one
  * and {@code -Xlog:class+load} lists what it loaded. Deterministic, unlike a start-up time.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class LazyLoadingTest {
   private static final Pattern LOADED = Pattern.compile("\\[class,load\\] (\\S+) source:");
   // What building a client or making a request loads: the client, its DSL, its HTTP layer.
@@ -70,16 +74,10 @@ class LazyLoadingTest {
 
   private List<String> loadedBy(List<String> args) throws Exception {
     Path log = dir.resolve("classes.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xshare:off");
-    command.add("-Xlog:class+load:file=" + log);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(args);
     Process process =
-        new ProcessBuilder(command)
+        ChildJvm.pulldoctor(args)
+            .jvmOptions("-Xshare:off", "-Xlog:class+load:file=" + log)
+            .builder()
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .redirectInput(new File("/dev/null"))

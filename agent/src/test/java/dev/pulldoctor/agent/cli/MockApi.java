@@ -6,8 +6,9 @@ import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.InputException;
 import dev.pulldoctor.agent.collect.KubeClients;
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -24,8 +25,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocket;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -221,44 +220,12 @@ final class MockApi implements AutoCloseable {
   }
 
   void seed(List<HasMetadata> objects) {
-    objects.stream()
-        .map(o -> o.getMetadata().getNamespace())
-        .filter(Objects::nonNull)
-        .distinct()
-        .forEach(
-            ns ->
-                client
-                    .namespaces()
-                    .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .createOr(existing -> existing.update()));
-    for (HasMetadata object : objects) {
-      client.resource(object).create();
-    }
+    MockClusters.seed(client, objects);
   }
 
   /** A kubeconfig for the mock, so the daemon connects as {@code serve} does. */
-  Path kubeconfig(Path dir) throws IOException {
-    Path file = dir.resolve("kubeconfig");
-    Files.writeString(
-        file,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s"}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: mock}
-        current-context: mock
-        users:
-        - name: mock
-          user: {token: not-a-canary}
-        """
-            .formatted(client.getConfiguration().getMasterUrl()),
-        StandardCharsets.UTF_8);
-    return file;
+  Path kubeconfig(Path dir) {
+    return Kubeconfig.of(client).writeTo(dir.resolve("kubeconfig"));
   }
 
   /** A client configured as {@code serve} configures its own. */

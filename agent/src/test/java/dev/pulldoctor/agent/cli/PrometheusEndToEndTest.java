@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Access;
 import dev.pulldoctor.rules.model.RegistryObservation.Connection;
@@ -20,12 +22,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,12 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  * running daemon, whose stored metric names must cover every name the dashboard and the alert rules
  * use, and which must accept every panel's query.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class PrometheusEndToEndTest {
   static final Path DASHBOARDS = Path.of("..", "dashboards");
   static final Path ALERTS = DASHBOARDS.resolve("prometheus/pulldoctor-alerts.yaml");
   static final Path DASHBOARD = DASHBOARDS.resolve("grafana/pulldoctor.json");
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration PROMETHEUS_POLL = Duration.ofMillis(250);
   // Metric names in our PromQL: ours, the JVM's and process's, and Prometheus's own `up`.
   private static final Pattern METRIC =
       Pattern.compile(
@@ -243,30 +249,30 @@ class PrometheusEndToEndTest {
         .replace("$__rate_interval", "1m");
   }
 
-  private static JsonNode awaitQuery(String base, String query) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      JsonNode result =
-          tryGet(base + "/api/v1/query?query=" + encode(query)).path("data").path("result");
-      if (result.size() > 0) {
-        return result;
-      }
-      assertThat(System.nanoTime()).as("Prometheus has %s", query).isLessThan(deadline);
-      Thread.sleep(250);
-    }
+  private static JsonNode awaitQuery(String base, String query) {
+    return Waits.await("Prometheus has " + query)
+        .atMost(WAIT)
+        .pollInterval(PROMETHEUS_POLL)
+        .until(
+            () -> tryGet(base + "/api/v1/query?query=" + encode(query)).path("data").path("result"),
+            result -> result.size() > 0);
   }
 
-  private static JsonNode awaitAlert(String base, String name) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      for (JsonNode alert : tryGet(base + "/api/v1/alerts").path("data").path("alerts")) {
-        if (alert.path("labels").path("alertname").asText().equals(name)) {
-          return alert;
-        }
+  private static JsonNode awaitAlert(String base, String name) {
+    return Waits.await("alert " + name)
+        .atMost(WAIT)
+        .pollInterval(PROMETHEUS_POLL)
+        .until(() -> alert(tryGet(base + "/api/v1/alerts"), name), Optional::isPresent)
+        .orElseThrow();
+  }
+
+  private static Optional<JsonNode> alert(JsonNode alerts, String name) {
+    for (JsonNode alert : alerts.path("data").path("alerts")) {
+      if (alert.path("labels").path("alertname").asText().equals(name)) {
+        return Optional.of(alert);
       }
-      assertThat(System.nanoTime()).as("alert %s", name).isLessThan(deadline);
-      Thread.sleep(250);
     }
+    return Optional.empty();
   }
 
   private static JsonNode get(String url) throws IOException {

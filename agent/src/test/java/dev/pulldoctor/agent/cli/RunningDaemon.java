@@ -11,6 +11,7 @@ import dev.pulldoctor.agent.http.RateLimiter;
 import dev.pulldoctor.agent.serve.ClusterDiagnosis;
 import dev.pulldoctor.agent.serve.Schedule;
 import dev.pulldoctor.agent.serve.SnapshotStep;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 final class RunningDaemon implements AutoCloseable {
   static final String TOKEN = "test-run-token-0123456789";
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(100);
 
   final DaemonApp app;
   final Path tokenFile;
@@ -156,45 +158,34 @@ final class RunningDaemon implements AutoCloseable {
   }
 
   /** Polls the report until {@code condition} holds, failing after {@code timeout}. */
-  JsonNode awaitReport(Predicate<JsonNode> condition, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode report = report();
-    while (!condition.test(report)) {
-      assertThat(System.nanoTime()).as("report condition within %s", timeout).isLessThan(deadline);
-      Thread.sleep(100);
-      report = report();
-    }
-    return report;
+  JsonNode awaitReport(Predicate<JsonNode> condition, Duration timeout) {
+    return Waits.await("report condition")
+        .atMost(timeout)
+        .pollInterval(POLL)
+        .until(this::report, condition);
   }
 
   /** Waits until {@code /readyz} answers {@code status}. */
-  void awaitReady(int status, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (get("/readyz").statusCode() != status) {
-      assertThat(System.nanoTime())
-          .as("/readyz %d within %s", status, timeout)
-          .isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  void awaitReady(int status, Duration timeout) {
+    Waits.await("/readyz " + status)
+        .atMost(timeout)
+        .pollInterval(POLL)
+        .until(() -> get("/readyz").statusCode() == status);
   }
 
   /**
    * Waits until {@code /readyz} says {@code reason}: during an outage the watches may make it 503
    * (naming them) before the run that fails does.
    */
-  void awaitReadyz(String reason, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!get("/readyz").body().contains(reason)) {
-      assertThat(System.nanoTime())
-          .as("/readyz saying '%s' within %s", reason, timeout)
-          .isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  void awaitReadyz(String reason, Duration timeout) {
+    Waits.await("/readyz saying '" + reason + "'")
+        .atMost(timeout)
+        .pollInterval(POLL)
+        .until(() -> get("/readyz").body().contains(reason));
   }
 
   /** Waits until every informer of the change watcher watches. */
-  void awaitWatching(Duration timeout) throws InterruptedException {
+  void awaitWatching(Duration timeout) {
     awaitWatchingAllBut(0, timeout);
   }
 
@@ -202,18 +193,34 @@ final class RunningDaemon implements AutoCloseable {
    * Waits until every informer watches but {@code refused}, which the API server forbids (a 403 on
    * their list or watch).
    */
-  void awaitWatchingAllBut(int refused, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      var health = app.watcher().health();
-      if (health.informers() > 0
-          && health.refused().size() == refused
-          && health.watching() == health.informers() - refused) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("informers watching: %s", health).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  void awaitWatchingAllBut(int refused, Duration timeout) {
+    Waits.await("informers watching")
+        .atMost(timeout)
+        .untilAsserted(
+            () -> {
+              var health = app.watcher().health();
+              assertThat(
+                      health.informers() > 0
+                          && health.refused().size() == refused
+                          && health.watching() == health.informers() - refused)
+                  .as("informers watching, all but %d refused: %s", refused, health)
+                  .isTrue();
+            });
+  }
+
+  /**
+   * Waits until every informer has watched for {@code time} without a break: a watch cut within
+   * milliseconds of opening is not a cut mid-stream.
+   */
+  void awaitWatchingFor(Duration time, Duration timeout) {
+    Waits.await("every informer watching for " + time)
+        .during(time)
+        .atMost(timeout.plus(time))
+        .until(
+            () -> {
+              var health = app.watcher().health();
+              return health.informers() > 0 && health.watching() == health.informers();
+            });
   }
 
   /** The status of {@code rule}'s worst result, e.g. {@code fail}; null when it has none. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.bundle.Bundle;
 import dev.pulldoctor.agent.bundle.BundleReader;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.model.SourceType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,10 +52,7 @@ class ServeBundleTest {
                       "--offline",
                       "--token-file",
                       token.toString()));
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (running.get() == null && !exit.isDone() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Waits.await("serve started").atMost(WAIT).until(() -> running.get() != null || exit.isDone());
       DaemonApp app = Objects.requireNonNull(running.get(), err::toString);
       String url = "http://127.0.0.1:" + app.port() + "/api/v1/bundle";
 

@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.base.Splitter;
+import dev.pulldoctor.agent.testsupport.Waits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,10 +101,11 @@ class ServeHardeningTest {
     assertThat(chunkedAnswer.status()).as(chunkedAnswer.text()).isEqualTo(413);
     assertSecurityHeaders(chunkedAnswer);
 
-    Thread.sleep(1_000);
-    assertThat(daemon.report().path("generatedAt").asText())
-        .as("no run for a refused request")
-        .isEqualTo(generated);
+    Waits.await("no run for a refused request")
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> daemon.report().path("generatedAt").asText().equals(generated));
   }
 
   @Test

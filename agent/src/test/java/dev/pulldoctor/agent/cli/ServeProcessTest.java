@@ -3,6 +3,8 @@ package dev.pulldoctor.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ManifestReader;
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -17,12 +19,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pulldoctor serve} in its own JVM, as the container runs it: no secret value and no
  * registry username in any endpoint or log line (at trace level), and a clean stop on SIGTERM.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class ServeProcessTest {
   private static final String CANARY = "c4n4ry-Serve-7d2a";
   private static final String USER = "robot$canary-user";
@@ -46,11 +50,14 @@ class ServeProcessTest {
               "--port",
               "0",
               "--offline")) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Http.get(serve.url("/readyz")).statusCode() != 200) {
-          assertThat(System.nanoTime()).as(serve.output()).isLessThan(deadline);
-          Thread.sleep(100);
-        }
+        Waits.await("/readyz 200")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .untilAsserted(
+                () ->
+                    assertThat(Http.get(serve.url("/readyz")).statusCode())
+                        .as(serve.output())
+                        .isEqualTo(200));
         StringBuilder everything = new StringBuilder();
         for (String path :
             List.of("/", "/rules", "/api/v1/report", "/api/v1/rules", "/metrics", "/readyz")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pulldoctor.agent.http.RateLimiter;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Rule;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -97,7 +98,7 @@ class ServeTest {
       daemon.awaitReady(200, WAIT);
       assertThat(RunningDaemon.status(daemon.report(), "rbac.job-launcher")).isEqualTo("pass");
       // The watches start after the first report names what to watch.
-      Thread.sleep(2_000);
+      daemon.awaitWatching(WAIT);
 
       long start = System.nanoTime();
       api.client
@@ -239,10 +240,7 @@ class ServeTest {
               () ->
                   command.execute(
                       "--kubeconfig", kubeconfig.toString(), "--port", "0", "--offline"));
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (running.get() == null && !exit.isDone() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Waits.await("serve started").atMost(WAIT).until(() -> running.get() != null || exit.isDone());
       DaemonApp app = Objects.requireNonNull(running.get(), err::toString);
       assertThat(err.toString()).contains("serving on http://127.0.0.1:" + app.port() + "/");
       assertThat(Http.get("http://127.0.0.1:" + app.port() + "/healthz").statusCode())

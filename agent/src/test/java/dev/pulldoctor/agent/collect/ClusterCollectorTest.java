@@ -2,14 +2,13 @@ package dev.pulldoctor.agent.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.Snapshot;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -268,21 +267,7 @@ class ClusterCollectorTest {
   }
 
   private void seed(List<Path> paths) throws InputException {
-    List<HasMetadata> objects = new ManifestReader().read(paths).objects();
-    objects.stream()
-        .map(o -> o.getMetadata().getNamespace())
-        .filter(ns -> ns != null)
-        .distinct()
-        .forEach(
-            ns ->
-                client
-                    .namespaces()
-                    .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .createOr(existing -> existing.update()));
-    for (HasMetadata object : objects) {
-      client.resource(object).create();
-    }
+    MockClusters.seedFrom(client, paths);
   }
 
   private static List<Result> run(Snapshot snapshot) {

@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.probe;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.pulldoctor.agent.testsupport.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -138,6 +140,11 @@ final class LocalRegistry implements AutoCloseable {
     return registry;
   }
 
+  /** The registry's process. */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   int port() {
     return port;
   }
@@ -147,25 +154,29 @@ final class LocalRegistry implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  private void awaitListening(Duration limit) throws IOException, InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            BINARY
-                + " exited: "
-                + Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(
-            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(20);
-      }
+  private void awaitListening(Duration limit) {
+    try {
+      Waits.await(BINARY + " listening on " + port).atMost(limit).until(this::listening);
+    } catch (ConditionTimeoutException e) {
+      close();
+      throw e;
     }
-    close();
-    throw new IllegalStateException(BINARY + " did not listen on " + port + " in time");
+  }
+
+  private boolean listening() throws IOException {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          BINARY
+              + " exited: "
+              + Files.readString(dir.resolve("registry.log"), StandardCharsets.UTF_8));
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   static int freePort() throws IOException {

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.ManifestOutcome;
@@ -13,8 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Probes through an HTTP CONNECT proxy, as HTTPS_PROXY configures it. */
+@ExtendWith(ProcessLeakCheck.class)
 class ProxyProbeTest {
   private static TestPki pki;
   private final RecordingConnector connector = new RecordingConnector();

@@ -1,5 +1,6 @@
 package dev.pulldoctor.agent.probe;
 
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +59,9 @@ public final class RealRegistries {
     if (instance == null) {
       instance = start();
       Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
+      // shared by the test classes that probe them; stopped when the JVM exits
+      ProcessLeakCheck.sharedUntilExit(instance.basic.handle());
+      ProcessLeakCheck.sharedUntilExit(instance.token.handle());
     }
     return instance;
   }

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.ProcessLeakCheck;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.AccessOutcome;
@@ -20,11 +21,13 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The probe against Debian's docker-registry on loopback: htpasswd (Basic) and token (Bearer)
  * authentication, TLS from a test CA, test images pushed through the Registry API.
  */
+@ExtendWith(ProcessLeakCheck.class)
 class RealRegistryProbeTest {
   private static RealRegistries registries;
 

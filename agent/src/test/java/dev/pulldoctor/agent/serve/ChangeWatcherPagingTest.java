@@ -2,9 +2,11 @@ package dev.pulldoctor.agent.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +37,9 @@ class ChangeWatcherPagingTest {
     int before = server.getRequestCount();
     try (ChangeWatcher watcher = new ChangeWatcher(client, change -> {})) {
       watcher.watch(TARGETS);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (watcher.health().watching() < watcher.health().informers()) {
-        assertThat(System.nanoTime()).as("every watch open").isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Waits.await("every watch open")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> watcher.health().watching() >= watcher.health().informers());
     }
     List<String> lists = new ArrayList<>();
     for (int i = 0, after = server.getRequestCount(); i < after; i++) {

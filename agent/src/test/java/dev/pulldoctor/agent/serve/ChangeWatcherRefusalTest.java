@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pulldoctor.agent.testsupport.Waits;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -47,19 +48,20 @@ class ChangeWatcherRefusalTest {
 
     try (ChangeWatcher watcher = new ChangeWatcher(client, changes::add, () -> {}, QUICK)) {
       watcher.watch(ChangeWatcherPagingTest.TARGETS);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (watcher.health().refused().isEmpty()
-          || watcher.health().watching() < watcher.health().informers() - 1) {
-        assertThat(System.nanoTime())
-            .as("the refusal seen, the others watching")
-            .isLessThan(deadline);
-        Thread.sleep(50);
-      }
+      Waits.await("the refusal seen, the others watching")
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  !watcher.health().refused().isEmpty()
+                      && watcher.health().watching() >= watcher.health().informers() - 1);
       // Once the refusal is known (the informer's first answers may come after a check or two):
       // several check periods and restart waits later, nothing was re-opened and no run asked.
       long restarts = watcher.restarts("Role");
       int asked = changes.size();
-      Thread.sleep(1_500);
+      Waits.await("no re-open and no run asked")
+          .during(Duration.ofMillis(1_500))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> watcher.restarts("Role") == restarts && changes.size() == asked);
 
       ChangeWatcher.Health health = watcher.health();
       assertThat(health.refused()).containsExactly("Roles in namespace jobs");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pulldoctor.agent.collect.ClusterUnreachableException;
 import dev.pulldoctor.agent.collect.ManifestSnapshots;
+import dev.pulldoctor.agent.testsupport.ManualScheduler;
+import dev.pulldoctor.agent.testsupport.Waits;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
@@ -13,6 +15,7 @@ import dev.pulldoctor.rules.model.Snapshot;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 /** When the daemon runs, and what it keeps when a run fails. */
 class DaemonTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
   private static Report report;
 
   /** A diagnosis whose outcome the test sets: a report, server errors, or an unreachable API. */
@@ -57,36 +59,54 @@ class DaemonTest {
                 snapshot.capturedAt());
   }
 
+  /** A daemon on a scheduler the test drives: nothing runs until the test moves the clock. */
+  private static Daemon daemon(FakeRun run, Schedule schedule, ManualScheduler scheduler) {
+    return new Daemon(run, schedule, scheduler.clock(), scheduler, scheduler::nanoTime);
+  }
+
   @Test
-  void runs_at_start_then_a_burst_of_changes_makes_one_run() throws Exception {
+  void runs_at_start_then_a_burst_of_changes_makes_one_run() {
     FakeRun run = new FakeRun();
     Schedule schedule =
         new Schedule(
             Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ZERO, Duration.ofSeconds(1));
-    List<RunRecord> records = new CopyOnWriteArrayList<>();
-    try (Daemon daemon = new Daemon(run, schedule, Clock.systemUTC())) {
+    List<RunRecord> records = new ArrayList<>();
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Daemon daemon = daemon(run, schedule, scheduler)) {
       daemon.addListener(records::add);
       daemon.start();
-      await(() -> records.size() == 1);
-      assertThat(records.get(0).trigger()).isEqualTo(RunTrigger.START);
-      assertThat(daemon.state().ready(Clock.systemUTC().instant())).isTrue();
+      scheduler.runDue();
+      assertThat(records).extracting(RunRecord::trigger).containsExactly(RunTrigger.START);
+      assertThat(daemon.state().ready(scheduler.clock().instant())).isTrue();
 
       for (int i = 0; i < 20; i++) {
         daemon.changed("Secret airbyte/regcred changed");
+        scheduler.advance(Duration.ofMillis(10));
       }
-      await(() -> records.size() == 2);
-      Thread.sleep(600);
+      // the debounce counts from the first change of the burst; later ones join its run
+      scheduler.advance(Duration.ofMillis(99));
+      assertThat(run.runs).hasValue(1);
+      scheduler.advance(Duration.ofMillis(1));
       assertThat(run.runs).hasValue(2);
       assertThat(records.get(1).trigger()).isEqualTo(RunTrigger.CHANGE);
+      scheduler.advance(Duration.ofMinutes(9));
+      assertThat(run.runs).as("one run for the burst, then none until the interval").hasValue(2);
 
       daemon.requestRun();
-      await(() -> records.size() == 3);
+      scheduler.runDue();
+      assertThat(records).hasSize(3);
       assertThat(records.get(2).trigger()).isEqualTo(RunTrigger.API);
+
+      scheduler.advance(Duration.ofMinutes(10).minusMillis(1));
+      assertThat(records).hasSize(3);
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(records).hasSize(4);
+      assertThat(records.get(3).trigger()).isEqualTo(RunTrigger.SCHEDULE);
     }
   }
 
   @Test
-  void a_change_soon_after_a_run_waits_for_the_minimum_gap() throws Exception {
+  void a_change_soon_after_a_run_waits_for_the_minimum_gap() {
     FakeRun run = new FakeRun();
     Schedule schedule =
         new Schedule(
@@ -94,70 +114,123 @@ class DaemonTest {
             Duration.ofMillis(10),
             Duration.ofMillis(800),
             Duration.ofSeconds(1));
-    List<RunRecord> records = new CopyOnWriteArrayList<>();
-    try (Daemon daemon = new Daemon(run, schedule, Clock.systemUTC())) {
+    List<RunRecord> records = new ArrayList<>();
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Daemon daemon = daemon(run, schedule, scheduler)) {
       daemon.addListener(records::add);
       daemon.start();
-      await(() -> records.size() == 1);
-      long changed = System.nanoTime();
+      scheduler.runDue();
+      assertThat(records).hasSize(1);
+
+      scheduler.advance(Duration.ofMillis(300));
       daemon.changed("Deployment airbyte/airbyte-workload-launcher changed");
-      await(() -> records.size() == 2);
-      assertThat(Duration.ofNanos(System.nanoTime() - changed))
-          .isGreaterThan(Duration.ofMillis(500));
+      // 800 ms after the end of the last run, not 10 ms (the debounce) after the change
+      scheduler.advance(Duration.ofMillis(499));
+      assertThat(records).hasSize(1);
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(records).hasSize(2);
+      assertThat(records.get(1).trigger()).isEqualTo(RunTrigger.CHANGE);
+
+      // long after the last run, a change waits the debounce only
+      scheduler.advance(Duration.ofSeconds(5));
+      daemon.changed("Secret airbyte/regcred changed");
+      scheduler.advance(Duration.ofMillis(9));
+      assertThat(records).hasSize(2);
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(records).hasSize(3);
     }
   }
 
   @Test
-  void failed_runs_keep_the_last_report_mark_it_stale_and_retry_sooner() throws Exception {
+  void failed_runs_keep_the_last_report_mark_it_stale_and_retry_sooner() {
     FakeRun run = new FakeRun();
     Schedule schedule =
         new Schedule(
             Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ZERO, Duration.ofMillis(100));
-    List<RunRecord> records = new CopyOnWriteArrayList<>();
-    try (Daemon daemon = new Daemon(run, schedule, Clock.systemUTC())) {
+    List<RunRecord> records = new ArrayList<>();
+    ManualScheduler scheduler = new ManualScheduler();
+    try (Daemon daemon = daemon(run, schedule, scheduler)) {
       daemon.addListener(records::add);
       daemon.addListener(
           r -> {
             throw new IllegalStateException("a broken listener does not stop the daemon");
           });
       daemon.start();
-      await(() -> records.size() == 1);
+      scheduler.runDue();
+      assertThat(records).hasSize(1);
 
       run.mode.set("500");
       daemon.requestRun();
-      await(() -> records.size() >= 3); // the failed run, then a retry without waiting 10 minutes
+      scheduler.runDue();
+      assertThat(records).hasSize(2);
+      assertThat(records.get(1).outcome()).isEqualTo(RunOutcome.ERROR);
+      // the retry comes after the first retry delay, not after the 10-minute interval
+      scheduler.advance(Duration.ofMillis(99));
+      assertThat(records).hasSize(2);
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(records).hasSize(3);
+      assertThat(records.get(2).trigger()).isEqualTo(RunTrigger.RETRY);
       DaemonState failing = daemon.state();
       assertThat(failing.report()).isSameAs(report);
-      assertThat(failing.stale(Clock.systemUTC().instant())).isTrue();
+      assertThat(failing.stale(scheduler.clock().instant())).isTrue();
       assertThat(failing.lastError())
           .isEqualTo("the Kubernetes API answered with server errors: list pods 500");
-      assertThat(records.get(1).outcome()).isEqualTo(RunOutcome.ERROR);
-      assertThat(records.get(2).trigger()).isEqualTo(RunTrigger.RETRY);
+      assertThat(failing.consecutiveFailures()).isEqualTo(2);
 
       run.mode.set("unreachable");
-      await(() -> "cannot reach the API".equals(daemon.state().lastError()));
+      scheduler.advance(Duration.ofMillis(200)); // the delay doubles
+      assertThat(records).hasSize(4);
+      assertThat(daemon.state().lastError()).isEqualTo("cannot reach the API");
       run.mode.set("crash");
-      await(() -> "internal error IllegalStateException".equals(daemon.state().lastError()));
+      scheduler.advance(Duration.ofMillis(400));
+      assertThat(records).hasSize(5);
+      assertThat(daemon.state().lastError()).isEqualTo("internal error IllegalStateException");
 
       run.mode.set("ok");
-      await(() -> daemon.state().ready(Clock.systemUTC().instant()));
+      scheduler.advance(Duration.ofMillis(800));
+      assertThat(records).hasSize(6);
+      assertThat(records.get(5).outcome()).isEqualTo(RunOutcome.SUCCESS);
+      assertThat(daemon.state().ready(scheduler.clock().instant())).isTrue();
       assertThat(daemon.state().consecutiveFailures()).isZero();
       assertThat(daemon.alive()).isTrue();
+      // back to the interval
+      assertThat(scheduler.untilNext()).isEqualTo(Duration.ofMinutes(10));
     }
   }
 
   @Test
-  void close_stops_planned_runs() throws Exception {
+  void close_stops_planned_runs() {
     FakeRun run = new FakeRun();
-    Daemon daemon = new Daemon(run, Schedule.every(Duration.ofMillis(50)), Clock.systemUTC());
+    ManualScheduler scheduler = new ManualScheduler();
+    Daemon daemon = daemon(run, Schedule.every(Duration.ofMillis(50)), scheduler);
     daemon.start();
-    await(() -> run.runs.get() >= 1);
+    scheduler.runDue();
+    scheduler.advance(Duration.ofMillis(50));
+    assertThat(run.runs).hasValue(2);
     daemon.close();
-    int after = run.runs.get();
-    Thread.sleep(300);
-    assertThat(run.runs.get()).isEqualTo(after);
+    assertThat(scheduler.pending()).isZero();
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(run.runs).hasValue(2);
     assertThat(daemon.alive()).isFalse();
     daemon.changed("ignored after close");
+    daemon.requestRun();
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
+  void runs_on_its_own_thread_until_closed() {
+    FakeRun run = new FakeRun();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    Daemon daemon = new Daemon(run, Schedule.every(Duration.ofMinutes(10)), Clock.systemUTC());
+    daemon.addListener(r -> threads.add(Thread.currentThread().getName()));
+    daemon.start();
+    Waits.await("the first run").until(() -> !threads.isEmpty());
+    assertThat(threads).containsExactly("pulldoctor-run");
+    assertThat(daemon.alive()).isTrue();
+    daemon.close();
+    assertThat(daemon.alive()).isFalse();
+    daemon.requestRun();
+    assertThat(run.runs).hasValue(1);
   }
 
   @Test
@@ -182,14 +255,5 @@ class DaemonTest {
     assertThat(fresh.ready(at.plus(Duration.ofMinutes(10)))).isTrue();
     assertThat(fresh.stale(at.plus(Duration.ofMinutes(12)))).isTrue();
     assertThat(fresh.failed("down", at.plusSeconds(1)).stale(at.plusSeconds(2))).isTrue();
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition within %s", WAIT).isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 }
