@@ -60,6 +60,21 @@ final class DaemonFootprint {
   }
 
   /**
+   * The heap used right after a full GC, the least of three readings a second apart: a run from the
+   * caches (every 30 s here) that starts between the collection and the reading would count its own
+   * garbage as live.
+   */
+  private static double liveBytes(ServeProcess serve) throws IOException, InterruptedException {
+    double least = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      serve.jcmd("GC.run");
+      least = Math.min(least, serve.heapUsedBytes());
+      Thread.sleep(1_000);
+    }
+    return least;
+  }
+
+  /**
    * Keeps the heap's biggest classes after the full GC in {@code
    * bench/target/footprint-histogram-N.txt} (N job pods), to see what the live heap holds: class
    * names, counts and bytes only, never an object's contents; before them, the resident set by
@@ -119,8 +134,7 @@ final class DaemonFootprint {
         Thread.sleep(2_000);
         rss.add(serve.rssBytes());
       }
-      serve.jcmd("GC.run");
-      double live = serve.heapUsedBytes();
+      double live = liveBytes(serve);
       histogram(root, serve, jobPods, bench.jvmOptions().contains("NativeMemoryTracking"));
       serve.terminate();
       Footprint footprint =
