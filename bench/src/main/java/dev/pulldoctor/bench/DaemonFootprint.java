@@ -64,8 +64,8 @@ final class DaemonFootprint {
    * caches (every 30 s here) that starts between the collection and the reading would count its own
    * garbage as live.
    */
-  private static double liveBytes(ServeProcess serve) throws IOException, InterruptedException {
-    double least = Double.MAX_VALUE;
+  private static long liveBytes(ServeProcess serve) throws IOException, InterruptedException {
+    long least = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       serve.jcmd("GC.run");
       least = Math.min(least, serve.heapUsedBytes());
