@@ -1,6 +1,7 @@
 package dev.pulldoctor.agent.collect;
 
 import dev.pulldoctor.rules.model.ImageEvents;
+import dev.pulldoctor.rules.model.WriteTimes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.EventSeries;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -203,23 +203,12 @@ public final class EventReducer {
           event.getFirstTimestamp(),
           event.getMetadata() == null ? null : event.getMetadata().getCreationTimestamp()
         }) {
-      Instant parsed = parse(candidate);
+      Instant parsed = WriteTimes.parse(candidate);
       if (parsed != null) {
         return parsed;
       }
     }
     return Instant.MIN;
-  }
-
-  private static @Nullable Instant parse(@Nullable String timestamp) {
-    if (timestamp == null || timestamp.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(timestamp);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 
   private record Kept(Instant time, long arrival, String pod, Event event) {}

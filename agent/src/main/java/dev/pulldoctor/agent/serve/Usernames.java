@@ -55,13 +55,7 @@ public final class Usernames {
               evidence(r.evidence()),
               fixNamesNoUser ? r.fix() : null));
     }
-    return new Report(
-        report.generatedAt(),
-        report.source(),
-        report.airbyte(),
-        report.images(),
-        results,
-        report.summary());
+    return report.withResults(results);
   }
 
   String mask(String text) {

@@ -5,6 +5,7 @@ import dev.pulldoctor.rules.classify.Classification;
 import dev.pulldoctor.rules.classify.PullErrorClassifier;
 import dev.pulldoctor.rules.model.ImageEvents;
 import dev.pulldoctor.rules.model.Snapshot;
+import dev.pulldoctor.rules.model.WriteTimes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -237,32 +237,21 @@ final class PullSignals {
 
   /** Last seen: lastTimestamp, else the series' last observation, eventTime, firstTimestamp. */
   static @Nullable Instant time(Event event) {
-    Instant last = parse(event.getLastTimestamp());
+    Instant last = WriteTimes.parse(event.getLastTimestamp());
     if (last != null) {
       return last;
     }
     if (event.getSeries() != null) {
-      Instant series = parse(micro(event.getSeries().getLastObservedTime()));
+      Instant series = WriteTimes.parse(micro(event.getSeries().getLastObservedTime()));
       if (series != null) {
         return series;
       }
     }
-    Instant eventTime = parse(micro(event.getEventTime()));
-    return eventTime != null ? eventTime : parse(event.getFirstTimestamp());
+    Instant eventTime = WriteTimes.parse(micro(event.getEventTime()));
+    return eventTime != null ? eventTime : WriteTimes.parse(event.getFirstTimestamp());
   }
 
   private static @Nullable String micro(@Nullable MicroTime time) {
     return time == null ? null : time.getTime();
-  }
-
-  private static @Nullable Instant parse(@Nullable String timestamp) {
-    if (timestamp == null || timestamp.isBlank()) {
-      return null;
-    }
-    try {
-      return Instant.parse(timestamp);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

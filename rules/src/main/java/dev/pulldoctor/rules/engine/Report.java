@@ -28,6 +28,11 @@ public record Report(
     Objects.requireNonNull(summary, "summary");
   }
 
+  /** The same report with {@code others} in place of its results (redacted copies, say). */
+  public Report withResults(List<Result> others) {
+    return new Report(generatedAt, source, airbyte, images, others, summary);
+  }
+
   /** True when some result is at or above {@code threshold} ({@code warn} also counts errors). */
   public boolean hasResultsAtOrAbove(Status threshold) {
     return results.stream().anyMatch(r -> r.status().isAtLeast(threshold));

@@ -40,13 +40,7 @@ public final class ReportRedaction {
               evidence(r.evidence()),
               r.fix()));
     }
-    return new Report(
-        report.generatedAt(),
-        report.source(),
-        report.airbyte(),
-        report.images(),
-        results,
-        report.summary());
+    return report.withResults(results);
   }
 
   /** One text, redacted and with invisible characters shown. */

@@ -39,7 +39,8 @@ public final class WriteTimes {
         .orElse(null);
   }
 
-  static @Nullable Instant parse(@Nullable String timestamp) {
+  /** A Kubernetes timestamp (RFC 3339), null when absent, blank or unparsable. */
+  public static @Nullable Instant parse(@Nullable String timestamp) {
     if (timestamp == null || timestamp.isEmpty()) {
       return null;
     }
