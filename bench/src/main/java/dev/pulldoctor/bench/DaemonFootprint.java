@@ -60,16 +60,16 @@ final class DaemonFootprint {
   }
 
   /**
-   * The heap used right after a full GC, the least of three readings a second apart: a run from the
-   * caches (every 30 s here) that starts between the collection and the reading would count its own
-   * garbage as live.
+   * The heap used after a full GC between runs: right after a run ends (runs come every 30 s here
+   * and take seconds on the larger namespace), the least of two such readings. A collection during
+   * a run would count the objects the run made from the caches as live.
    */
-  private static long liveBytes(ServeProcess serve) throws IOException, InterruptedException {
+  private static long liveBytes(ServeProcess serve) throws Exception {
     long least = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
+      DaemonBench.awaitRuns(serve, serve.successfulRuns() + 1, Duration.ofMinutes(2));
       serve.jcmd("GC.run");
       least = Math.min(least, serve.heapUsedBytes());
-      Thread.sleep(1_000);
     }
     return least;
   }
