@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.EventSeriesBuilder;
 import io.fabric8.kubernetes.api.model.EventSource;
 import io.fabric8.kubernetes.api.model.EventSourceBuilder;
 import io.fabric8.kubernetes.api.model.MicroTime;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import org.jspecify.annotations.Nullable;
@@ -20,11 +18,7 @@ import org.jspecify.annotations.Nullable;
  * reporting component and node) are shared.
  */
 record KeptEvent(
-    @Nullable String name,
-    @Nullable String namespace,
-    @Nullable String uid,
-    @Nullable String resourceVersion,
-    @Nullable String created,
+    KeptMeta meta,
     @Nullable String reason,
     @Nullable String type,
     @Nullable String message,
@@ -55,17 +49,12 @@ record KeptEvent(
 
   /** What is kept of {@code reduced}, an event as {@link EventReducer#reduce} left it. */
   static KeptEvent of(Event reduced) {
-    ObjectMeta meta = reduced.getMetadata() == null ? new ObjectMeta() : reduced.getMetadata();
     EventSeries series = reduced.getSeries();
     EventSource source = reduced.getSource();
     ObjectReference involved = reduced.getInvolvedObject();
     MicroTime eventTime = reduced.getEventTime();
     return new KeptEvent(
-        meta.getName(),
-        Interned.text(meta.getNamespace()),
-        meta.getUid(),
-        meta.getResourceVersion(),
-        meta.getCreationTimestamp(),
+        KeptMeta.of(reduced.getMetadata()),
         Interned.text(reduced.getReason()),
         Interned.text(reduced.getType()),
         reduced.getMessage(),
@@ -101,14 +90,7 @@ record KeptEvent(
   Event restore() {
     EventBuilder event =
         new EventBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder()
-                    .withName(name)
-                    .withNamespace(namespace)
-                    .withUid(uid)
-                    .withResourceVersion(resourceVersion)
-                    .withCreationTimestamp(created)
-                    .build())
+            .withMetadata(meta.restore().build())
             .withReason(reason)
             .withType(type)
             .withMessage(message)

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -36,11 +35,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A terminated container keeps only that it terminated: no rule reads why.
  */
 record KeptJobPod(
-    @Nullable String name,
-    @Nullable String namespace,
-    @Nullable String uid,
-    @Nullable String resourceVersion,
-    @Nullable String created,
+    KeptMeta meta,
     @Nullable String deleted,
     List<String> labels,
     @Nullable String serviceAccountName,
@@ -164,11 +159,7 @@ record KeptJobPod(
     ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
     PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
     return new KeptJobPod(
-        meta.getName(),
-        Interned.text(meta.getNamespace()),
-        meta.getUid(),
-        meta.getResourceVersion(),
-        meta.getCreationTimestamp(),
+        KeptMeta.of(meta),
         meta.getDeletionTimestamp(),
         flatten(meta.getLabels()),
         Interned.text(spec.getServiceAccountName()),
@@ -185,15 +176,7 @@ record KeptJobPod(
     PodBuilder pod =
         new PodBuilder()
             .withMetadata(
-                new ObjectMetaBuilder()
-                    .withName(name)
-                    .withNamespace(namespace)
-                    .withUid(uid)
-                    .withResourceVersion(resourceVersion)
-                    .withCreationTimestamp(created)
-                    .withDeletionTimestamp(deleted)
-                    .withLabels(unflatten(labels))
-                    .build())
+                meta.restore().withDeletionTimestamp(deleted).withLabels(unflatten(labels)).build())
             .withSpec(
                 new PodSpecBuilder()
                     .withServiceAccountName(serviceAccountName)
