@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -19,7 +18,7 @@ import dev.pulldoctor.rules.model.RegistryObservation.Access;
 import java.util.List;
 
 /** Live: the registry accepts the credentials the kubelet would send, for pulling the image. */
-public final class PullSecretCredentialsRule implements Rule {
+public final class PullSecretCredentialsRule implements ReachedRegistryRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.credentials",
@@ -59,12 +58,7 @@ public final class PullSecretCredentialsRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    return RegistryProbes.perImage(
-        INFO, diagnosis, (image, observation) -> check(diagnosis, image, observation));
-  }
-
-  private static Result check(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {
+  public Result evaluate(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {
     Access access = seen.access();
     String namespace = diagnosis.install().jobNamespace();
     ObjectRef secret =
