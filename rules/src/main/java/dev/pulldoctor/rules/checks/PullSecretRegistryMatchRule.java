@@ -60,11 +60,7 @@ public final class PullSecretRegistryMatchRule implements EachImageRule {
   public Result evaluate(Diagnosis diagnosis, TargetImage image) {
     Optional<ImageReference> parsed = image.reference();
     if (parsed.isEmpty()) {
-      return Result.forImage(
-          INFO,
-          Status.SKIP,
-          image.effective(),
-          "the image reference is invalid, so no pull happens (see image.reference)");
+      return TargetImagesRule.invalidReference(INFO, image, "no pull happens");
     }
     ImageReference ref = parsed.get();
     AirbyteInstall install = diagnosis.install();

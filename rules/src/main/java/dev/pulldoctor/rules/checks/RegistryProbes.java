@@ -21,11 +21,12 @@ final class RegistryProbes {
 
   /** A skip saying why the image's registry was not probed. */
   static Result notProbed(RuleInfo info, Diagnosis diagnosis, TargetImage image) {
+    if (image.reference().isEmpty()) {
+      return TargetImagesRule.invalidReference(info, image, "no pull happens");
+    }
     SourceType source = diagnosis.snapshot().source().type();
     String reason;
-    if (image.reference().isEmpty()) {
-      reason = "the image reference is invalid, so no pull happens (see image.reference)";
-    } else if (source == SourceType.BUNDLE) {
+    if (source == SourceType.BUNDLE) {
       reason =
           "read from a support bundle: pulldoctor does not probe registries from a bundle (it was"
               + " made on another network, at another time); run diagnose where the cluster is";
