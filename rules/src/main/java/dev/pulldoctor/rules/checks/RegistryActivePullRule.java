@@ -74,14 +74,11 @@ public final class RegistryActivePullRule implements EachImageRule {
     Result result =
         switch (pull.outcome()) {
           case PULLED ->
-              Result.of(
-                  INFO,
+              onTestPod(
                   Status.PASS,
                   pod,
-                  image.effective(),
-                  "test pod "
-                      + pull.pod()
-                      + " pulled "
+                  image,
+                  " pulled "
                       + image.effective()
                       + where
                       + " in "
@@ -89,14 +86,11 @@ public final class RegistryActivePullRule implements EachImageRule {
                       + " s (then deleted)");
           case FAILED -> failed(image, pull, pod, where, said);
           case NOT_SCHEDULED ->
-              Result.of(
-                      INFO,
+              onTestPod(
                       Status.WARN,
                       pod,
-                      image.effective(),
-                      "test pod "
-                          + pull.pod()
-                          + " was not scheduled within "
+                      image,
+                      " was not scheduled within "
                           + pull.seconds()
                           + " s"
                           + said
@@ -108,14 +102,11 @@ public final class RegistryActivePullRule implements EachImageRule {
                               + " the nodes' labels and taints:",
                           "kubectl get nodes --show-labels"));
           case TIMEOUT ->
-              Result.of(
-                  INFO,
+              onTestPod(
                   Status.WARN,
                   pod,
-                  image.effective(),
-                  "test pod "
-                      + pull.pod()
-                      + where
+                  image,
+                  where
                       + " had neither pulled nor failed after "
                       + pull.seconds()
                       + " s"
@@ -132,6 +123,11 @@ public final class RegistryActivePullRule implements EachImageRule {
       result = result.withEvidence("reason", pull.reason());
     }
     return result;
+  }
+
+  /** A result about the test pod {@code pod}, its message naming it first. */
+  private static Result onTestPod(Status status, ObjectRef pod, TargetImage image, String rest) {
+    return Result.of(INFO, status, pod, image.effective(), "test pod " + pod.name() + rest);
   }
 
   private static Result failed(
