@@ -193,26 +193,18 @@ public final class KindPullPolicyRule implements LauncherRule {
                         + ref.get().apiHost()
                         + " fails with ErrImagePull.")
                 .withFix(policyFix(diagnosis.install(), workload, value))
-                .withEvidence("value", "Always")
-                .withEvidence("kindCluster", cluster));
+                .withEvidence("value", "Always"));
       }
     }
-    if (results.isEmpty()) {
-      results.add(
-          result(
-                  Status.WARN,
-                  workload,
-                  null,
-                  base
-                      + ", so on kind cluster "
-                      + cluster
-                      + " an image loaded with kind load is never used: every connector must be"
-                      + " pullable from its registry.")
-              .withFix(policyFix(diagnosis.install(), workload, value))
-              .withEvidence("value", "Always")
-              .withEvidence("kindCluster", cluster));
-    }
-    return results;
+    String general =
+        base
+            + ", so on kind cluster "
+            + cluster
+            + " an image loaded with kind load is never used: every connector must be pullable"
+            + " from its registry.";
+    return perImageOrWarning(results, diagnosis, workload, value, "Always", general).stream()
+        .map(r -> r.withEvidence("kindCluster", cluster))
+        .toList();
   }
 
   private static List<Result> never(
@@ -288,19 +280,31 @@ public final class KindPullPolicyRule implements LauncherRule {
                 .withEvidence("value", "Never"));
       }
     }
-    if (results.isEmpty()) {
-      results.add(
-          result(
-                  Status.WARN,
-                  workload,
-                  null,
-                  base
-                      + "; a node without the image fails the job pod with ErrImageNeverPull"
-                      + " (no image or node image list to check here).")
-              .withFix(policyFix(diagnosis.install(), workload, value))
-              .withEvidence("value", "Never"));
+    String general =
+        base
+            + "; a node without the image fails the job pod with ErrImageNeverPull (no image or"
+            + " node image list to check here).";
+    return perImageOrWarning(results, diagnosis, workload, value, "Never", general);
+  }
+
+  /**
+   * The findings about single images, or when no image gave one, a warning about the policy as a
+   * whole ({@code message}), fixed by setting IfNotPresent.
+   */
+  private static List<Result> perImageOrWarning(
+      List<Result> perImage,
+      Diagnosis diagnosis,
+      Workload workload,
+      EnvValue value,
+      String policy,
+      String message) {
+    if (!perImage.isEmpty()) {
+      return perImage;
     }
-    return results;
+    return List.of(
+        result(Status.WARN, workload, null, message)
+            .withFix(policyFix(diagnosis.install(), workload, value))
+            .withEvidence("value", policy));
   }
 
   /**
