@@ -34,16 +34,7 @@ public final class ChartFacts {
           new Row(
               VersionRange.before("0.390.0"),
               ChartGeneration.V1,
-              new ChartKeys(
-                  SNAKE_PULL_SECRET,
-                  GLOBAL_SA,
-                  GLOBAL_SA,
-                  CREATED_SA,
-                  false,
-                  null,
-                  null,
-                  "worker.extraEnv",
-                  "airbyte/airbyte"),
+              chart1Keys(GLOBAL_SA, false, "worker.extraEnv"),
               List.of(
                   V1_REPO
                       + "airbyte-0.50.50.tgz airbyte/templates/env-configmap.yaml:73"
@@ -59,16 +50,7 @@ public final class ChartFacts {
           new Row(
               VersionRange.between("0.390.0", "1.4.0"),
               ChartGeneration.V1,
-              new ChartKeys(
-                  SNAKE_PULL_SECRET,
-                  GLOBAL_SA,
-                  GLOBAL_SA,
-                  CREATED_SA,
-                  false,
-                  null,
-                  null,
-                  "workload-launcher.extraEnv",
-                  "airbyte/airbyte"),
+              chart1Keys(GLOBAL_SA, false, "workload-launcher.extraEnv"),
               List.of(
                   V1_REPO
                       + "airbyte-0.390.0.tgz airbyte/values.yaml:833-834"
@@ -84,16 +66,7 @@ public final class ChartFacts {
           new Row(
               VersionRange.between("1.4.0", "1.4.1"),
               ChartGeneration.V1,
-              new ChartKeys(
-                  SNAKE_PULL_SECRET,
-                  GLOBAL_SA,
-                  GLOBAL_SA,
-                  CREATED_SA,
-                  true,
-                  null,
-                  null,
-                  "workload-launcher.extraEnv",
-                  "airbyte/airbyte"),
+              chart1Keys(GLOBAL_SA, true, "workload-launcher.extraEnv"),
               List.of(
                   V1_REPO
                       + "airbyte-1.4.0.tgz airbyte/templates/env-configmap.yaml:103-109"
@@ -101,16 +74,7 @@ public final class ChartFacts {
           new Row(
               VersionRange.between("1.4.1", "2.0.0"),
               ChartGeneration.V1,
-              new ChartKeys(
-                  SNAKE_PULL_SECRET,
-                  JOBS_SA,
-                  GLOBAL_SA,
-                  CREATED_SA,
-                  true,
-                  null,
-                  null,
-                  "workload-launcher.extraEnv",
-                  "airbyte/airbyte"),
+              chart1Keys(JOBS_SA, true, "workload-launcher.extraEnv"),
               List.of(
                   V1_REPO
                       + "airbyte-1.4.1.tgz"
@@ -150,6 +114,25 @@ public final class ChartFacts {
                       + " template)")));
 
   private ChartFacts() {}
+
+  /**
+   * The keys of a chart before 2.0 (airbytehq/helm-charts): these charts differ only in the key of
+   * the job service account, whether global.imagePullSecrets reaches job pods, and where the
+   * launcher's extra environment goes.
+   */
+  private static ChartKeys chart1Keys(
+      String jobServiceAccount, boolean imagePullSecretsReachJobs, String launcherExtraEnv) {
+    return new ChartKeys(
+        SNAKE_PULL_SECRET,
+        jobServiceAccount,
+        GLOBAL_SA,
+        CREATED_SA,
+        imagePullSecretsReachJobs,
+        null,
+        null,
+        launcherExtraEnv,
+        "airbyte/airbyte");
+  }
 
   /** The keys of the chart with this version; empty when the version is unknown. */
   public static Optional<ChartKeys> keys(AirbyteVersion chartVersion) {

@@ -11,7 +11,6 @@ import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.image.RegistryHosts;
 import dev.pulldoctor.rules.model.ObjectRef;
-import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -28,43 +27,43 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CloudIdentityRule implements JobServiceAccountRule {
   static final RuleInfo INFO =
-      new RuleInfo(
-          "serviceaccount.cloud-identity",
-          "Cloud identity on the job service account is well-formed and understood",
-          Severity.WARNING,
-          """
-          IRSA (eks.amazonaws.com/role-arn), GKE Workload Identity \
-          (iam.gke.io/gcp-service-account) and Azure Workload Identity \
-          (azure.workload.identity/client-id) give the containers of a pod cloud credentials. The \
-          kubelet does not pull images with them: it pulls with the node's identity (the EKS node \
-          IAM role, the GKE node service account, the AKS kubelet identity) through its credential \
-          provider. Only a credential provider configured for service-account tokens (KEP-4412: \
-          alpha in Kubernetes 1.33, beta and on by default in 1.34, and only where the node's \
-          CredentialProviderConfig sets tokenAttributes) can pull as the pod; the ECR provider then \
-          reads eks.amazonaws.com/ecr-role-arn. Airbyte's custom-connector guide suggests \
-          annotating a service account for ECR pulls, which therefore does not work by itself. A \
-          malformed value breaks the connector's own cloud access, and an identity of another \
-          cloud than the image's registry cannot help pull it.\
-          """,
-          """
-          Give the node identity pull access to the registry (node IAM role with \
-          AmazonEC2ContainerRegistryReadOnly, node service account with \
-          roles/artifactregistry.reader, AcrPull for the AKS kubelet identity), or use a pull \
-          secret; fix malformed annotation values.\
-          """,
-          List.of(
-              "https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html (EKS nodes"
-                  + " pull with the node IAM role)",
-              "https://cloud.google.com/artifact-registry/docs/integrate-gke (GKE nodes pull as the"
-                  + " node service account)",
-              "https://learn.microsoft.com/en-us/azure/aks/cluster-container-registry-integration"
-                  + " (AcrPull for the kubelet identity)",
-              "https://github.com/kubernetes/cloud-provider-aws/blob/v1.35.0/cmd/ecr-credential-provider/main.go#L187"
-                  + " (eks.amazonaws.com/ecr-role-arn)",
-              "https://docs.airbyte.com/platform/operator-guides/using-custom-connectors (suggests"
-                  + " IRSA on a service account for ECR pulls)",
-              "kubernetes.io: Configure a kubelet image credential provider (KEP-4412)"),
-          List.of(ResourceKind.SERVICE_ACCOUNTS));
+      JobServiceAccountRule.readingServiceAccounts(
+          new RuleInfo(
+              "serviceaccount.cloud-identity",
+              "Cloud identity on the job service account is well-formed and understood",
+              Severity.WARNING,
+              """
+              IRSA (eks.amazonaws.com/role-arn), GKE Workload Identity \
+              (iam.gke.io/gcp-service-account) and Azure Workload Identity \
+              (azure.workload.identity/client-id) give the containers of a pod cloud credentials. The \
+              kubelet does not pull images with them: it pulls with the node's identity (the EKS node \
+              IAM role, the GKE node service account, the AKS kubelet identity) through its credential \
+              provider. Only a credential provider configured for service-account tokens (KEP-4412: \
+              alpha in Kubernetes 1.33, beta and on by default in 1.34, and only where the node's \
+              CredentialProviderConfig sets tokenAttributes) can pull as the pod; the ECR provider then \
+              reads eks.amazonaws.com/ecr-role-arn. Airbyte's custom-connector guide suggests \
+              annotating a service account for ECR pulls, which therefore does not work by itself. A \
+              malformed value breaks the connector's own cloud access, and an identity of another \
+              cloud than the image's registry cannot help pull it.\
+              """,
+              """
+              Give the node identity pull access to the registry (node IAM role with \
+              AmazonEC2ContainerRegistryReadOnly, node service account with \
+              roles/artifactregistry.reader, AcrPull for the AKS kubelet identity), or use a pull \
+              secret; fix malformed annotation values.\
+              """,
+              List.of(
+                  "https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html (EKS"
+                      + " nodes pull with the node IAM role)",
+                  "https://cloud.google.com/artifact-registry/docs/integrate-gke (GKE nodes pull as"
+                      + " the node service account)",
+                  "https://learn.microsoft.com/en-us/azure/aks/cluster-container-registry-integration"
+                      + " (AcrPull for the kubelet identity)",
+                  "https://github.com/kubernetes/cloud-provider-aws/blob/v1.35.0/cmd/ecr-credential-provider/main.go#L187"
+                      + " (eks.amazonaws.com/ecr-role-arn)",
+                  "https://docs.airbyte.com/platform/operator-guides/using-custom-connectors"
+                      + " (suggests IRSA on a service account for ECR pulls)",
+                  "kubernetes.io: Configure a kubelet image credential provider (KEP-4412)")));
 
   @Override
   public RuleInfo info() {

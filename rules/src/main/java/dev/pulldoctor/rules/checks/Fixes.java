@@ -170,12 +170,7 @@ final class Fixes {
   static List<Step> nameSecrets(Diagnosis diagnosis, List<String> secretNames) {
     AirbyteInstall install = diagnosis.install();
     String server =
-        diagnosis.images().stream()
-            .map(dev.pulldoctor.rules.airbyte.TargetImage::reference)
-            .flatMap(Optional::stream)
-            .findFirst()
-            .map(Fixes::dockerServer)
-            .orElse("<registry-host>");
+        diagnosis.firstValidReference().map(Fixes::dockerServer).orElse("<registry-host>");
     List<Step> steps = new java.util.ArrayList<>();
     for (String name : secretNames) {
       if (diagnosis.snapshot().secret(install.jobNamespace(), name).isEmpty()

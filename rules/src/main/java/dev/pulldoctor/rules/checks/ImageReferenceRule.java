@@ -107,9 +107,8 @@ public final class ImageReferenceRule implements Rule {
               INFO,
               Status.FAIL,
               image.effective(),
-              "'"
-                  + image.effective()
-                  + "' is not a valid image reference ("
+              quoted(image)
+                  + " is not a valid image reference ("
                   + invalid
                   + "): the kubelet reports InvalidImageName and never pulls."
                   + rewriteNote(install, image))
@@ -118,10 +117,10 @@ public final class ImageReferenceRule implements Rule {
     }
     ImageReference ref = image.reference().orElseThrow();
     if (image.rewritten()) {
-      return Result.forImage(
-              INFO,
+      return onReference(
               Status.WARN,
-              image.effective(),
+              image,
+              ref,
               "registered as '"
                   + image.requested()
                   + "' but pulled as '"
@@ -138,64 +137,57 @@ public final class ImageReferenceRule implements Rule {
                   + "' (a name with a registry host is not rewritten), or push it to '"
                   + image.effective()
                   + "'")
-          .withEvidence("requested", image.requested())
-          .withEvidence("normalised", ref.toString());
+          .withEvidence("requested", image.requested());
     }
     if (ref.domain().isEmpty()) {
       String first = ref.path().substring(0, ref.path().indexOf('/'));
-      return Result.forImage(
-              INFO,
+      return onReference(
               Status.FAIL,
-              image.effective(),
-              "'"
-                  + image.effective()
-                  + "' starts with '"
+              image,
+              ref,
+              quoted(image)
+                  + " starts with '"
                   + first
                   + "', which distribution/reference takes for a registry host (it has a '.' or"
                   + " ':') but which is not a valid host name (only letters, digits, '-' and '.'"
                   + " are allowed), so the reference has no registry at all: the kubelet accepts"
                   + " it, and the pull goes to a host that cannot be resolved.")
           .withRemediation(
-              "Register the image under the registry's real host name (DNS names have no '_').")
-          .withEvidence("normalised", ref.toString());
+              "Register the image under the registry's real host name (DNS names have no '_').");
     }
     RegistryKind kind = RegistryHosts.kind(ref.domain());
     if (kind == RegistryKind.GCR) {
-      return Result.forImage(
-              INFO,
+      return onReference(
               Status.WARN,
-              image.effective(),
+              image,
+              ref,
               ref.domain()
                   + " is Google Container Registry, which has been shut down (pulls answer HTTP"
                   + " 412 \"Container Registry is deprecated and shutting down\").")
           .withRemediation(
               "Move the image to Artifact Registry (<location>-docker.pkg.dev/<project>/<repo>/…)"
-                  + " and register the new name in Airbyte.")
-          .withEvidence("normalised", ref.toString());
+                  + " and register the new name in Airbyte.");
     }
     String tag = ref.tag();
     if ((tag == null && ref.digest() == null) || "latest".equals(tag)) {
-      return Result.forImage(
-              INFO,
+      return onReference(
               Status.WARN,
-              image.effective(),
-              "'"
-                  + image.effective()
-                  + "' uses the moving tag 'latest'; Airbyte pulls connector images with"
+              image,
+              ref,
+              quoted(image)
+                  + " uses the moving tag 'latest'; Airbyte pulls connector images with"
                   + " IfNotPresent, so nodes keep whatever 'latest' they pulled first and a push"
                   + " does not reach them.")
-          .withRemediation("Tag each build with a version (e.g. 1.2.0) and register that tag.")
-          .withEvidence("normalised", ref.toString());
+          .withRemediation("Tag each build with a version (e.g. 1.2.0) and register that tag.");
     }
     Optional<String> hostLike = hostLikeNamespace(ref);
     if (hostLike.isPresent()) {
-      return Result.forImage(
-              INFO,
+      return onReference(
               Status.WARN,
-              image.effective(),
-              "'"
-                  + image.effective()
-                  + "' is read as Docker Hub account '"
+              image,
+              ref,
+              quoted(image)
+                  + " is read as Docker Hub account '"
                   + hostLike.get()
                   + "' ("
                   + ref.name()
@@ -207,14 +199,21 @@ public final class ImageReferenceRule implements Rule {
                   + hostLike.get()
                   + ".example.com/"
                   + ref.path().substring(ref.path().indexOf('/') + 1)
-                  + "'")
-          .withEvidence("normalised", ref.toString());
+                  + "'");
     }
-    return Result.forImage(
-            INFO,
-            Status.PASS,
-            image.effective(),
-            "'" + image.effective() + "' is a valid reference to " + ref.toString())
+    return onReference(
+        Status.PASS, image, ref, quoted(image) + " is a valid reference to " + ref.toString());
+  }
+
+  /** The image as the user reads it in a message: its effective name in single quotes. */
+  private static String quoted(TargetImage image) {
+    return "'" + image.effective() + "'";
+  }
+
+  /** A finding about {@code image}, whose reference parses: its normalised form is evidence. */
+  private static Result onReference(
+      Status status, TargetImage image, ImageReference ref, String message) {
+    return Result.forImage(INFO, status, image.effective(), message)
         .withEvidence("normalised", ref.toString());
   }
 

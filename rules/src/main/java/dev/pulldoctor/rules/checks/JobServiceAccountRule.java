@@ -4,7 +4,9 @@ import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Rule;
+import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.model.ObjectRef;
+import dev.pulldoctor.rules.model.ResourceKind;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,21 @@ import java.util.Optional;
  * (serviceaccount.exists fails it).
  */
 interface JobServiceAccountRule extends Rule {
+  /**
+   * {@code described} as the metadata of a rule of this kind: it cannot run without service
+   * accounts, which {@link #readScope} says where to read.
+   */
+  static RuleInfo readingServiceAccounts(RuleInfo described) {
+    return new RuleInfo(
+        described.id(),
+        described.title(),
+        described.severity(),
+        described.explanation(),
+        described.remediation(),
+        described.references(),
+        List.of(ResourceKind.SERVICE_ACCOUNTS));
+  }
+
   @Override
   default Optional<ReadScope> readScope(Diagnosis diagnosis) {
     return Optional.of(JobServiceAccount.of(diagnosis).readScope());

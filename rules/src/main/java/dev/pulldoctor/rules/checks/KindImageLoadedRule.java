@@ -140,12 +140,7 @@ public final class KindImageLoadedRule implements Rule {
       Diagnosis diagnosis, NodeImages.KindNode kind, List<Node> nodes, TargetImage image) {
     Optional<ImageReference> parsed = image.reference();
     if (parsed.isEmpty()) {
-      return Result.forImage(
-          INFO,
-          Status.SKIP,
-          image.effective(),
-          "the image reference is invalid, so nothing can be loaded or pulled (see"
-              + " image.reference)");
+      return TargetImagesRule.invalidReference(INFO, image, "nothing can be loaded or pulled");
     }
     ImageReference ref = parsed.get();
     NodeImages.Census census = NodeImages.census(nodes, ref);

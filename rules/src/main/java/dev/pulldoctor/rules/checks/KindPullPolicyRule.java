@@ -72,20 +72,21 @@ public final class KindPullPolicyRule implements LauncherRule {
   public List<Result> evaluate(Diagnosis diagnosis, Workload workload) {
     AirbyteInstall install = diagnosis.install();
     EnvValue value = workload.env(JobEnv.PULL_POLICY);
+    PolicySetting setting = new PolicySetting(install, workload, value);
     List<Node> nodes = diagnosis.snapshot().nodes();
     Optional<NodeImages.KindNode> kind = NodeImages.kindCluster(nodes);
     String where = kind.map(k -> "kind cluster " + k.cluster()).orElse("this cluster");
     if (value.problem() != null) {
       return List.of(
-          result(Status.FAIL, workload, null, JobEnv.PULL_POLICY + ": " + value.problem())
-              .withFix(policyFix(install, workload, value)));
+          setting
+              .result(Status.FAIL, null, JobEnv.PULL_POLICY + ": " + value.problem())
+              .withFix(setting.fix()));
     }
     String raw = value.value();
     if (raw == null) {
       return List.of(
-          result(
+          setting.result(
               Status.PASS,
-              workload,
               null,
               JobEnv.PULL_POLICY
                   + " is not set on deployment/"
@@ -94,60 +95,60 @@ public final class KindPullPolicyRule implements LauncherRule {
                   + " already on a node (for example one loaded with kind load) is used as is"));
     }
     if (raw.isEmpty()) {
-      return emptyValue(diagnosis, workload, value, kind);
+      return emptyValue(diagnosis, setting, kind);
     }
     Optional<PullPolicy> policy =
         Arrays.stream(PullPolicy.values()).filter(p -> p.kubernetesName().equals(raw)).findFirst();
     if (policy.isEmpty()) {
       return List.of(
-          result(
+          setting
+              .result(
                   Status.FAIL,
-                  workload,
                   null,
                   JobEnv.PULL_POLICY
                       + "='"
                       + raw
                       + "' ("
-                      + where(workload, value)
+                      + setting.where()
                       + ") is not a pull policy: the API server rejects every job pod with"
                       + " 'Unsupported value: \""
                       + raw
                       + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"', so no"
                       + " connector starts.")
-              .withFix(policyFix(install, workload, value))
+              .withFix(setting.fix())
               .withEvidence("value", raw));
     }
     return switch (policy.get()) {
       case IF_NOT_PRESENT ->
           List.of(
-              result(
+              setting
+                  .result(
                       Status.PASS,
-                      workload,
                       null,
                       JobEnv.PULL_POLICY
                           + "=IfNotPresent ("
-                          + where(workload, value)
+                          + setting.where()
                           + "): an image already on a node of "
                           + where
                           + " is used as is")
                   .withEvidence("value", raw));
-      case ALWAYS -> always(diagnosis, workload, value, kind);
-      case NEVER -> never(diagnosis, workload, value, kind);
+      case ALWAYS -> always(diagnosis, setting, kind);
+      case NEVER -> never(diagnosis, setting, kind);
     };
   }
 
   private static List<Result> always(
-      Diagnosis diagnosis, Workload workload, EnvValue value, Optional<NodeImages.KindNode> kind) {
+      Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     String base =
         JobEnv.PULL_POLICY
             + "=Always ("
-            + where(workload, value)
+            + setting.where()
             + "): the kubelet contacts the registry on every connector start";
     if (kind.isEmpty()) {
       return List.of(
-          result(
+          setting
+              .result(
                   Status.PASS,
-                  workload,
                   null,
                   base
                       + ". That works while the registry is reachable and the pull secrets are"
@@ -180,9 +181,9 @@ public final class KindPullPolicyRule implements LauncherRule {
                     + " has it without a registry digest"
                 : local;
         results.add(
-            result(
+            setting
+                .result(
                     Status.FAIL,
-                    workload,
                     image.effective(),
                     base
                         + " and ignores the copy on the node. "
@@ -192,35 +193,27 @@ public final class KindPullPolicyRule implements LauncherRule {
                         + "), so the pull from "
                         + ref.get().apiHost()
                         + " fails with ErrImagePull.")
-                .withFix(policyFix(diagnosis.install(), workload, value))
-                .withEvidence("value", "Always")
-                .withEvidence("kindCluster", cluster));
+                .withFix(setting.fix())
+                .withEvidence("value", "Always"));
       }
     }
-    if (results.isEmpty()) {
-      results.add(
-          result(
-                  Status.WARN,
-                  workload,
-                  null,
-                  base
-                      + ", so on kind cluster "
-                      + cluster
-                      + " an image loaded with kind load is never used: every connector must be"
-                      + " pullable from its registry.")
-              .withFix(policyFix(diagnosis.install(), workload, value))
-              .withEvidence("value", "Always")
-              .withEvidence("kindCluster", cluster));
-    }
-    return results;
+    String general =
+        base
+            + ", so on kind cluster "
+            + cluster
+            + " an image loaded with kind load is never used: every connector must be pullable"
+            + " from its registry.";
+    return perImageOrWarning(results, setting, "Always", general).stream()
+        .map(r -> r.withEvidence("kindCluster", cluster))
+        .toList();
   }
 
   private static List<Result> never(
-      Diagnosis diagnosis, Workload workload, EnvValue value, Optional<NodeImages.KindNode> kind) {
+      Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     String base =
         JobEnv.PULL_POLICY
             + "=Never ("
-            + where(workload, value)
+            + setting.where()
             + "): the kubelet never pulls, so every connector image must already be on every"
             + " node";
     List<Node> all = diagnosis.snapshot().nodes();
@@ -233,22 +226,18 @@ public final class KindPullPolicyRule implements LauncherRule {
       }
       NodeImages.Census census = NodeImages.census(nodes, ref.get());
       if (!census.absent().isEmpty()) {
-        Fix letPull =
-            Fix.of("Let the kubelet pull it:", setPolicy(diagnosis.install(), workload, value));
+        Fix letPull = Fix.of("Let the kubelet pull it:", setting.setIfNotPresent());
         Fix fix =
             kind.map(
                     k ->
                         KindImageLoadedRule.load(
                                 diagnosis.install(), image, ref.get(), k.cluster(), nodes)
-                            .or(
-                                Fix.of(
-                                    "let the kubelet pull it:",
-                                    setPolicy(diagnosis.install(), workload, value))))
+                            .or(Fix.of("let the kubelet pull it:", setting.setIfNotPresent())))
                 .orElse(letPull);
         results.add(
-            result(
+            setting
+                .result(
                     Status.FAIL,
-                    workload,
                     image.effective(),
                     base
                         + ". Node "
@@ -263,17 +252,17 @@ public final class KindPullPolicyRule implements LauncherRule {
                 .withEvidence("nodesWithoutImage", census.absent()));
       } else if (census.onAll()) {
         results.add(
-            result(
+            setting
+                .result(
                     Status.PASS,
-                    workload,
                     image.effective(),
                     base + "; " + image.effective() + " is on all of them.")
                 .withEvidence("value", "Never"));
       } else {
         results.add(
-            result(
+            setting
+                .result(
                     Status.WARN,
-                    workload,
                     image.effective(),
                     base
                         + "; whether node "
@@ -284,23 +273,31 @@ public final class KindPullPolicyRule implements LauncherRule {
                         + NodeImages.NODE_STATUS_MAX_IMAGES
                         + " by nodeStatusMaxImages). Where it is missing, job pods fail with"
                         + " ErrImageNeverPull.")
-                .withFix(policyFix(diagnosis.install(), workload, value))
+                .withFix(setting.fix())
                 .withEvidence("value", "Never"));
       }
     }
-    if (results.isEmpty()) {
-      results.add(
-          result(
-                  Status.WARN,
-                  workload,
-                  null,
-                  base
-                      + "; a node without the image fails the job pod with ErrImageNeverPull"
-                      + " (no image or node image list to check here).")
-              .withFix(policyFix(diagnosis.install(), workload, value))
-              .withEvidence("value", "Never"));
+    String general =
+        base
+            + "; a node without the image fails the job pod with ErrImageNeverPull (no image or"
+            + " node image list to check here).";
+    return perImageOrWarning(results, setting, "Never", general);
+  }
+
+  /**
+   * The findings about single images, or when no image gave one, a warning about the policy as a
+   * whole ({@code message}), fixed by setting IfNotPresent.
+   */
+  private static List<Result> perImageOrWarning(
+      List<Result> perImage, PolicySetting setting, String policy, String message) {
+    if (!perImage.isEmpty()) {
+      return perImage;
     }
-    return results;
+    return List.of(
+        setting
+            .result(Status.WARN, null, message)
+            .withFix(setting.fix())
+            .withEvidence("value", policy));
   }
 
   /**
@@ -308,7 +305,7 @@ public final class KindPullPolicyRule implements LauncherRule {
    * the API server replaces with the tag default: Always for :latest or no tag.
    */
   private static List<Result> emptyValue(
-      Diagnosis diagnosis, Workload workload, EnvValue value, Optional<NodeImages.KindNode> kind) {
+      Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     List<String> alwaysByTag =
         diagnosis.images().stream()
             .filter(
@@ -321,14 +318,14 @@ public final class KindPullPolicyRule implements LauncherRule {
     String base =
         JobEnv.PULL_POLICY
             + " is set but empty ("
-            + where(workload, value)
+            + setting.where()
             + "): Airbyte then falls back to IfNotPresent or passes no policy, and the API server"
             + " picks one by tag (Always for :latest or no tag)";
     if (kind.isPresent() && !alwaysByTag.isEmpty()) {
       return List.of(
-          result(
+          setting
+              .result(
                   Status.WARN,
-                  workload,
                   alwaysByTag.get(0),
                   base
                       + ". "
@@ -337,9 +334,9 @@ public final class KindPullPolicyRule implements LauncherRule {
                       + " cluster "
                       + kind.get().cluster()
                       + " ignored.")
-              .withFix(policyFix(diagnosis.install(), workload, value)));
+              .withFix(setting.fix()));
     }
-    return List.of(result(Status.PASS, workload, null, base + "; either way this works here."));
+    return List.of(setting.result(Status.PASS, null, base + "; either way this works here."));
   }
 
   /** An image that can only exist on the nodes: a loopback registry or a bare local name. */
@@ -353,46 +350,52 @@ public final class KindPullPolicyRule implements LauncherRule {
     return "";
   }
 
-  private static String where(Workload workload, EnvValue value) {
-    return (value.origin().equals("value") ? "set" : value.origin())
-        + " on deployment/"
-        + workload.name();
-  }
+  /**
+   * The pull-policy variable as the launcher has it ({@code value}), with what every finding about
+   * it needs: where it is set, the result about the launcher, and the fix that sets IfNotPresent.
+   */
+  private record PolicySetting(AirbyteInstall install, Workload workload, EnvValue value) {
+    String where() {
+      return (value.origin().equals("value") ? "set" : value.origin())
+          + " on deployment/"
+          + workload.name();
+    }
 
-  /** IfNotPresent on the launcher now, and where the lasting change goes (no chart key sets it). */
-  private static List<Step> setPolicy(AirbyteInstall install, Workload workload, EnvValue value) {
-    String origin =
-        value.origin().startsWith("ConfigMap ") || value.origin().startsWith("envFrom ConfigMap ")
-            ? "It comes from " + value.origin() + "; remove it there too. "
-            : "";
-    String extraEnv =
-        install
-            .chartKeys()
-            .map(ChartKeys::launcherExtraEnv)
-            .orElse(
-                "the launcher's extraEnv (charts 2.x: workloadLauncher.extraEnv, charts 0.390 to"
-                    + " 1.x: workload-launcher.extraEnv, older charts: worker.extraEnv)");
-    boolean abctl = Fixes.isAbctl(install);
-    String lasting =
-        abctl
-            ? "remove it from " + extraEnv + " in your abctl values file, then run:"
-            : "remove it from " + extraEnv + " in your Helm values before the next helm upgrade.";
-    return List.of(
-        new Step.SetEnv(workload.ref(), JobEnv.PULL_POLICY, "IfNotPresent"),
-        new Step.Manual(
-            origin
-                + "The Airbyte charts do not render this variable; to make the fix last, "
-                + lasting,
-            abctl ? "abctl local install --values values.yaml" : null));
-  }
+    /**
+     * IfNotPresent on the launcher now, and where the lasting change goes (no chart key sets it).
+     */
+    List<Step> setIfNotPresent() {
+      String origin =
+          value.origin().startsWith("ConfigMap ") || value.origin().startsWith("envFrom ConfigMap ")
+              ? "It comes from " + value.origin() + "; remove it there too. "
+              : "";
+      String extraEnv =
+          install
+              .chartKeys()
+              .map(ChartKeys::launcherExtraEnv)
+              .orElse(
+                  "the launcher's extraEnv (charts 2.x: workloadLauncher.extraEnv, charts 0.390 to"
+                      + " 1.x: workload-launcher.extraEnv, older charts: worker.extraEnv)");
+      boolean abctl = Fixes.isAbctl(install);
+      String lasting =
+          abctl
+              ? "remove it from " + extraEnv + " in your abctl values file, then run:"
+              : "remove it from " + extraEnv + " in your Helm values before the next helm upgrade.";
+      return List.of(
+          new Step.SetEnv(workload.ref(), JobEnv.PULL_POLICY, "IfNotPresent"),
+          new Step.Manual(
+              origin
+                  + "The Airbyte charts do not render this variable; to make the fix last, "
+                  + lasting,
+              abctl ? "abctl local install --values values.yaml" : null));
+    }
 
-  private static Fix policyFix(AirbyteInstall install, Workload workload, EnvValue value) {
-    return Fix.of(
-        "Set the connector pull policy to IfNotPresent:", setPolicy(install, workload, value));
-  }
+    Fix fix() {
+      return Fix.of("Set the connector pull policy to IfNotPresent:", setIfNotPresent());
+    }
 
-  private static Result result(
-      Status status, Workload workload, @Nullable String image, String message) {
-    return Result.of(INFO, status, workload.ref(), image, message);
+    Result result(Status status, @Nullable String image, String message) {
+      return Result.of(INFO, status, workload.ref(), image, message);
+    }
   }
 }

@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -17,9 +16,10 @@ import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Access;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Live: the registry accepts the credentials the kubelet would send, for pulling the image. */
-public final class PullSecretCredentialsRule implements Rule {
+public final class PullSecretCredentialsRule implements ReachedRegistryRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.credentials",
@@ -59,12 +59,7 @@ public final class PullSecretCredentialsRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    return RegistryProbes.perImage(
-        INFO, diagnosis, (image, observation) -> check(diagnosis, image, observation));
-  }
-
-  private static Result check(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {
+  public Result evaluate(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {
     Access access = seen.access();
     String namespace = diagnosis.install().jobNamespace();
     ObjectRef secret =
@@ -84,11 +79,10 @@ public final class PullSecretCredentialsRule implements Rule {
     Result result =
         switch (access.outcome()) {
           case ACCEPTED ->
-              Result.of(
-                  INFO,
+              onSecret(
                   Status.PASS,
                   secret,
-                  image.effective(),
+                  image,
                   seen.registry()
                       + " accepts the credentials of "
                       + who
@@ -105,11 +99,10 @@ public final class PullSecretCredentialsRule implements Rule {
                       + seen.registry()
                       + " lets anyone pull it, so the kubelet's anonymous pull works");
           case REJECTED ->
-              Result.of(
-                      INFO,
+              onSecret(
                       Status.FAIL,
                       secret,
-                      image.effective(),
+                      image,
                       seen.registry()
                           + " rejects the credentials of "
                           + who
@@ -122,11 +115,10 @@ public final class PullSecretCredentialsRule implements Rule {
                   .withFix(recreate(diagnosis, ref, access, namespace))
                   .withCause(PullErrorCause.AUTH);
           case NO_PULL_ACCESS ->
-              Result.of(
-                      INFO,
+              onSecret(
                       Status.FAIL,
                       secret,
-                      image.effective(),
+                      image,
                       seen.registry()
                           + " knows the account of "
                           + who
@@ -138,16 +130,15 @@ public final class PullSecretCredentialsRule implements Rule {
                   .withCause(PullErrorCause.AUTH);
           case ANONYMOUS_REJECTED -> anonymousRejected(diagnosis, image, ref, seen, registryAnswer);
           case WITHHELD ->
-              Result.of(INFO, Status.WARN, secret, image.effective(), access.detail())
+              onSecret(Status.WARN, secret, image, access.detail())
                   .withRemediation(
                       "If the token service is genuine, rerun with --probe-allow and its host"
                           + " name.");
           case RATE_LIMITED ->
-              Result.of(
-                      INFO,
+              onSecret(
                       Status.WARN,
                       secret,
-                      image.effective(),
+                      image,
                       seen.registry()
                           + " rate-limits pulls right now"
                           + registryAnswer
@@ -159,16 +150,23 @@ public final class PullSecretCredentialsRule implements Rule {
                           : "Wait, or ask the registry's operator about its rate limits.")
                   .withCause(PullErrorCause.RATE_LIMIT);
           case ERROR ->
-              Result.of(
-                  INFO,
+              onSecret(
                   Status.ERROR,
                   secret,
-                  image.effective(),
+                  image,
                   "the check could not run: " + access.detail() + registryAnswer);
-          case NOT_CHECKED ->
-              Result.of(INFO, Status.SKIP, secret, image.effective(), access.detail());
+          case NOT_CHECKED -> onSecret(Status.SKIP, secret, image, access.detail());
         };
     return RegistryProbes.withAnswer(result, seen, access.httpStatus(), access.errorCode());
+  }
+
+  /**
+   * A result about the pull secret whose credentials pulldoctor sent for {@code image} ({@code
+   * secret} is null when none matched and the probe went anonymously).
+   */
+  private static Result onSecret(
+      Status status, @Nullable ObjectRef secret, TargetImage image, String message) {
+    return Result.of(INFO, status, secret, image.effective(), message);
   }
 
   private static Result anonymousRejected(

@@ -1,6 +1,5 @@
 package dev.pulldoctor.rules.checks;
 
-import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.ReadScope;
 import dev.pulldoctor.rules.engine.Result;
@@ -136,12 +135,7 @@ public final class PullSecretExistsRule implements ReferencedSecretsRule {
     }
     String stripped = name.strip();
     String server =
-        diagnosis.images().stream()
-            .map(TargetImage::reference)
-            .flatMap(Optional::stream)
-            .findFirst()
-            .map(Fixes::dockerServer)
-            .orElse("<registry-host>");
+        diagnosis.firstValidReference().map(Fixes::dockerServer).orElse("<registry-host>");
     Fix create = Fix.of("create the missing one:", Fixes.createPullSecret(name, namespace, server));
     Fix fix;
     if (!stripped.equals(name)) {
@@ -179,11 +173,7 @@ public final class PullSecretExistsRule implements ReferencedSecretsRule {
 
   /** The key of a secret that the kubelet would use for the first image under diagnosis. */
   private static Optional<String> matchingKey(Diagnosis diagnosis, String namespace, String name) {
-    Optional<ImageReference> image =
-        diagnosis.images().stream()
-            .map(TargetImage::reference)
-            .flatMap(Optional::stream)
-            .findFirst();
+    Optional<ImageReference> image = diagnosis.firstValidReference();
     Optional<PullSecretView> view =
         diagnosis.snapshot().secret(namespace, name).map(SecretInfo::pullSecret);
     if (image.isEmpty() || view.isEmpty() || !view.get().usable()) {

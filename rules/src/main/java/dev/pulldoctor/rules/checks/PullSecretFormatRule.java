@@ -1,6 +1,5 @@
 package dev.pulldoctor.rules.checks;
 
-import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.RuleInfo;
@@ -202,10 +201,8 @@ public final class PullSecretFormatRule implements ReferencedSecretsRule {
 
   private static Fix recreate(Diagnosis diagnosis, SecretInfo secret) {
     String server =
-        diagnosis.images().stream()
-            .map(TargetImage::reference)
-            .flatMap(Optional::stream)
-            .findFirst()
+        diagnosis
+            .firstValidReference()
             .map(Fixes::dockerServer)
             .or(
                 () ->

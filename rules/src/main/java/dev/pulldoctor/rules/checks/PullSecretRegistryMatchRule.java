@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -22,7 +21,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Some pull secret of the job pod matches the image's registry by the kubelet's rules. */
-public final class PullSecretRegistryMatchRule implements Rule {
+public final class PullSecretRegistryMatchRule implements EachImageRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "pullsecret.registry-match",
@@ -58,25 +57,10 @@ public final class PullSecretRegistryMatchRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(Result.of(INFO, Status.SKIP, "no connector image to check (pass --image)"));
-    }
-    List<Result> results = new ArrayList<>();
-    for (TargetImage image : diagnosis.images()) {
-      results.add(check(diagnosis, image));
-    }
-    return results;
-  }
-
-  private static Result check(Diagnosis diagnosis, TargetImage image) {
+  public Result evaluate(Diagnosis diagnosis, TargetImage image) {
     Optional<ImageReference> parsed = image.reference();
     if (parsed.isEmpty()) {
-      return Result.forImage(
-          INFO,
-          Status.SKIP,
-          image.effective(),
-          "the image reference is invalid, so no pull happens (see image.reference)");
+      return TargetImagesRule.invalidReference(INFO, image, "no pull happens");
     }
     ImageReference ref = parsed.get();
     AirbyteInstall install = diagnosis.install();

@@ -4,18 +4,16 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.ActivePull;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code --active-pull}: a test pod made like a job pod pulls the image on a node. */
-public final class RegistryActivePullRule implements Rule {
+public final class RegistryActivePullRule implements EachImageRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "registry.active-pull",
@@ -51,25 +49,22 @@ public final class RegistryActivePullRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(RegistryProbes.noImages(INFO));
-    }
-    List<Result> results = new ArrayList<>();
-    for (TargetImage image : diagnosis.images()) {
-      ActivePull pull =
-          RegistryProbes.of(diagnosis, image).map(RegistryObservation::activePull).orElse(null);
-      results.add(
-          pull == null
-              ? Result.forImage(
-                  INFO,
-                  Status.SKIP,
-                  image.effective(),
-                  "no active pull test was made (run live with --active-pull: it creates and"
-                      + " deletes one test pod in the job namespace)")
-              : check(diagnosis, image, pull));
-    }
-    return RegistryProbes.dated(diagnosis, results);
+  public List<Result> evaluate(Diagnosis diagnosis, List<TargetImage> images) {
+    return RegistryProbes.dated(diagnosis, EachImageRule.super.evaluate(diagnosis, images));
+  }
+
+  @Override
+  public Result evaluate(Diagnosis diagnosis, TargetImage image) {
+    ActivePull pull =
+        RegistryProbes.of(diagnosis, image).map(RegistryObservation::activePull).orElse(null);
+    return pull == null
+        ? Result.forImage(
+            INFO,
+            Status.SKIP,
+            image.effective(),
+            "no active pull test was made (run live with --active-pull: it creates and"
+                + " deletes one test pod in the job namespace)")
+        : check(diagnosis, image, pull);
   }
 
   private static Result check(Diagnosis diagnosis, TargetImage image, ActivePull pull) {
@@ -79,14 +74,11 @@ public final class RegistryActivePullRule implements Rule {
     Result result =
         switch (pull.outcome()) {
           case PULLED ->
-              Result.of(
-                  INFO,
+              onTestPod(
                   Status.PASS,
                   pod,
-                  image.effective(),
-                  "test pod "
-                      + pull.pod()
-                      + " pulled "
+                  image,
+                  " pulled "
                       + image.effective()
                       + where
                       + " in "
@@ -94,14 +86,11 @@ public final class RegistryActivePullRule implements Rule {
                       + " s (then deleted)");
           case FAILED -> failed(image, pull, pod, where, said);
           case NOT_SCHEDULED ->
-              Result.of(
-                      INFO,
+              onTestPod(
                       Status.WARN,
                       pod,
-                      image.effective(),
-                      "test pod "
-                          + pull.pod()
-                          + " was not scheduled within "
+                      image,
+                      " was not scheduled within "
                           + pull.seconds()
                           + " s"
                           + said
@@ -113,14 +102,11 @@ public final class RegistryActivePullRule implements Rule {
                               + " the nodes' labels and taints:",
                           "kubectl get nodes --show-labels"));
           case TIMEOUT ->
-              Result.of(
-                  INFO,
+              onTestPod(
                   Status.WARN,
                   pod,
-                  image.effective(),
-                  "test pod "
-                      + pull.pod()
-                      + where
+                  image,
+                  where
                       + " had neither pulled nor failed after "
                       + pull.seconds()
                       + " s"
@@ -137,6 +123,11 @@ public final class RegistryActivePullRule implements Rule {
       result = result.withEvidence("reason", pull.reason());
     }
     return result;
+  }
+
+  /** A result about the test pod {@code pod}, its message naming it first. */
+  private static Result onTestPod(Status status, ObjectRef pod, TargetImage image, String rest) {
+    return Result.of(INFO, status, pod, image.effective(), "test pod " + pod.name() + rest);
   }
 
   private static Result failed(

@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -15,7 +14,7 @@ import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
 import java.util.List;
 
 /** Live: the image's tag or digest exists in the registry. */
-public final class RegistryImageExistsRule implements Rule {
+public final class RegistryImageExistsRule implements ReachedRegistryRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "registry.image-exists",
@@ -48,12 +47,7 @@ public final class RegistryImageExistsRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    return RegistryProbes.perImage(
-        INFO, diagnosis, (image, observation) -> check(image, observation));
-  }
-
-  private static Result check(TargetImage image, RegistryObservation seen) {
+  public Result evaluate(Diagnosis diagnosis, TargetImage image, RegistryObservation seen) {
     Manifest manifest = seen.manifest();
     ImageReference ref = image.reference().orElseThrow();
     String reference =

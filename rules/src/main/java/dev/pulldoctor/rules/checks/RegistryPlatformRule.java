@@ -6,13 +6,13 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.model.CollectionError;
+import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.RegistryObservation.Manifest;
 import dev.pulldoctor.rules.model.RegistryObservation.ManifestOutcome;
 import dev.pulldoctor.rules.model.RegistryObservation.Platform;
@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /** Live: the image is built for the OS and architecture of the nodes that run connector pods. */
-public final class RegistryPlatformRule implements Rule {
+public final class RegistryPlatformRule implements ReachedRegistryRule {
   static final RuleInfo INFO =
       new RuleInfo(
           "registry.platform",
@@ -62,12 +62,8 @@ public final class RegistryPlatformRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    return RegistryProbes.perImage(
-        INFO, diagnosis, (image, observation) -> check(diagnosis, image, observation.manifest()));
-  }
-
-  private static Result check(Diagnosis diagnosis, TargetImage image, Manifest manifest) {
+  public Result evaluate(Diagnosis diagnosis, TargetImage image, RegistryObservation answered) {
+    Manifest manifest = answered.manifest();
     if (manifest.outcome() != ManifestOutcome.FOUND) {
       return Result.forImage(
           INFO,

@@ -7,7 +7,6 @@ import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Status;
 import dev.pulldoctor.rules.model.RegistryObservation;
 import dev.pulldoctor.rules.model.SourceType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -20,17 +19,14 @@ final class RegistryProbes {
     return diagnosis.snapshot().registryObservation(image.effective());
   }
 
-  static Result noImages(RuleInfo info) {
-    return Result.of(info, Status.SKIP, "no connector image to check (pass --image)");
-  }
-
   /** A skip saying why the image's registry was not probed. */
   static Result notProbed(RuleInfo info, Diagnosis diagnosis, TargetImage image) {
+    if (image.reference().isEmpty()) {
+      return TargetImagesRule.invalidReference(info, image, "no pull happens");
+    }
     SourceType source = diagnosis.snapshot().source().type();
     String reason;
-    if (image.reference().isEmpty()) {
-      reason = "the image reference is invalid, so no pull happens (see image.reference)";
-    } else if (source == SourceType.BUNDLE) {
+    if (source == SourceType.BUNDLE) {
       reason =
           "read from a support bundle: pulldoctor does not probe registries from a bundle (it was"
               + " made on another network, at another time); run diagnose where the cluster is";
@@ -45,34 +41,6 @@ final class RegistryProbes {
       reason = "the registry of this image was not probed";
     }
     return Result.forImage(info, Status.SKIP, image.effective(), reason);
-  }
-
-  /** Checks one image whose registry answered. */
-  @FunctionalInterface
-  interface ReachedCheck {
-    Result check(TargetImage image, RegistryObservation observation);
-  }
-
-  /**
-   * The per-image evaluation the registry rules share: a skip when there is no image, no probe, or
-   * the registry did not answer; otherwise {@code check}; dated when read from a bundle.
-   */
-  static List<Result> perImage(RuleInfo info, Diagnosis diagnosis, ReachedCheck check) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(noImages(info));
-    }
-    List<Result> results = new ArrayList<>();
-    for (TargetImage image : diagnosis.images()) {
-      Optional<RegistryObservation> observation = of(diagnosis, image);
-      if (observation.isEmpty()) {
-        results.add(notProbed(info, diagnosis, image));
-      } else if (!observation.get().connection().ok()) {
-        results.add(unreached(info, observation.get()));
-      } else {
-        results.add(check.check(image, observation.get()));
-      }
-    }
-    return dated(diagnosis, results);
   }
 
   /** A skip for an image whose registry did not answer: registry.reachable explains it. */

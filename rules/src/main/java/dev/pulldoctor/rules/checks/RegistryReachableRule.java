@@ -4,7 +4,6 @@ import dev.pulldoctor.rules.airbyte.TargetImage;
 import dev.pulldoctor.rules.classify.PullErrorCause;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
-import dev.pulldoctor.rules.engine.Rule;
 import dev.pulldoctor.rules.engine.RuleInfo;
 import dev.pulldoctor.rules.engine.Severity;
 import dev.pulldoctor.rules.engine.Status;
@@ -22,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The registry of each image answers: DNS, TCP, verified TLS, and {@code GET /v2/}. */
-public final class RegistryReachableRule implements Rule {
+public final class RegistryReachableRule implements TargetImagesRule {
   /**
    * The evidence key of the probe's stage timings: stage word to milliseconds (metrics read it).
    */
@@ -64,13 +63,10 @@ public final class RegistryReachableRule implements Rule {
   }
 
   @Override
-  public List<Result> evaluate(Diagnosis diagnosis) {
-    if (diagnosis.images().isEmpty()) {
-      return List.of(RegistryProbes.noImages(INFO));
-    }
+  public List<Result> evaluate(Diagnosis diagnosis, List<TargetImage> images) {
     List<Result> results = new ArrayList<>();
     Map<String, List<RegistryObservation>> byRegistry = new LinkedHashMap<>();
-    for (TargetImage image : diagnosis.images()) {
+    for (TargetImage image : images) {
       Optional<RegistryObservation> observation = RegistryProbes.of(diagnosis, image);
       if (observation.isEmpty()) {
         results.add(RegistryProbes.notProbed(INFO, diagnosis, image));

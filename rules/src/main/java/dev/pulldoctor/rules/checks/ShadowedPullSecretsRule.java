@@ -13,7 +13,6 @@ import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Step;
 import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.ObjectRef;
-import dev.pulldoctor.rules.model.ResourceKind;
 import dev.pulldoctor.rules.model.SecretInfo;
 import dev.pulldoctor.rules.model.WriteTimes;
 import dev.pulldoctor.rules.pullsecret.KubeletKeyring;
@@ -35,31 +34,31 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ShadowedPullSecretsRule implements JobServiceAccountRule {
   static final RuleInfo INFO =
-      new RuleInfo(
-          "serviceaccount.pull-secrets-shadowed",
-          "Pull secrets on the job service account reach job pods",
-          Severity.CRITICAL,
-          """
-          The ServiceAccount admission plugin copies a service account's imagePullSecrets into a \
-          pod only when the pod is created and only if the pod has none of its own ("If the pod \
-          does not contain any ImagePullSecrets, the ImagePullSecrets of the service account are \
-          added."). The launcher puts the secrets named in \
-          JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET on every job pod, so as soon as that list is \
-          non-empty, secrets attached to the job service account (as Airbyte's multiple-registry \
-          guide suggests) are ignored; when one of them is the only secret for the connector's \
-          registry, the pull fails. And a pod never picks up secrets attached to its service \
-          account after it was created.\
-          """,
-          """
-          Name every secret job pods need in JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET (or, with \
-          that list empty, on the job service account), and retry jobs whose pods predate the \
-          change.\
-          """,
-          List.of(
-              "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/factories/ConnectorPodFactory.kt#L95"
-                  + " (imagePullSecrets on every job pod)",
-              "kubernetes/kubernetes plugin/pkg/admission/serviceaccount (package doc)"),
-          List.of(ResourceKind.SERVICE_ACCOUNTS));
+      JobServiceAccountRule.readingServiceAccounts(
+          new RuleInfo(
+              "serviceaccount.pull-secrets-shadowed",
+              "Pull secrets on the job service account reach job pods",
+              Severity.CRITICAL,
+              """
+              The ServiceAccount admission plugin copies a service account's imagePullSecrets into a \
+              pod only when the pod is created and only if the pod has none of its own ("If the pod \
+              does not contain any ImagePullSecrets, the ImagePullSecrets of the service account are \
+              added."). The launcher puts the secrets named in \
+              JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET on every job pod, so as soon as that list is \
+              non-empty, secrets attached to the job service account (as Airbyte's multiple-registry \
+              guide suggests) are ignored; when one of them is the only secret for the connector's \
+              registry, the pull fails. And a pod never picks up secrets attached to its service \
+              account after it was created.\
+              """,
+              """
+              Name every secret job pods need in JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET (or, with \
+              that list empty, on the job service account), and retry jobs whose pods predate the \
+              change.\
+              """,
+              List.of(
+                  "https://github.com/airbytehq/airbyte-platform/blob/v2.0.0/airbyte-workload-launcher/src/main/kotlin/pods/factories/ConnectorPodFactory.kt#L95"
+                      + " (imagePullSecrets on every job pod)",
+                  "kubernetes/kubernetes plugin/pkg/admission/serviceaccount (package doc)")));
 
   @Override
   public RuleInfo info() {

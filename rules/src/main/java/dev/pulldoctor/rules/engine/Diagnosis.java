@@ -3,12 +3,14 @@ package dev.pulldoctor.rules.engine;
 import dev.pulldoctor.rules.airbyte.AirbyteInstall;
 import dev.pulldoctor.rules.airbyte.ImageInventory;
 import dev.pulldoctor.rules.airbyte.TargetImage;
+import dev.pulldoctor.rules.image.ImageReference;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,6 +81,11 @@ public final class Diagnosis {
 
   public List<TargetImage> images() {
     return images;
+  }
+
+  /** The reference of the first image under diagnosis that has a valid one. */
+  public Optional<ImageReference> firstValidReference() {
+    return images.stream().map(TargetImage::reference).flatMap(Optional::stream).findFirst();
   }
 
   /**

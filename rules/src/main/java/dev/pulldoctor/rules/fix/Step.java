@@ -15,11 +15,13 @@ import org.jspecify.annotations.Nullable;
 public sealed interface Step {
 
   /**
-   * Whether {@link Replay} can apply the step to a snapshot. Steps done outside the cluster (a Helm
-   * values change that repeats a cluster step, a push to a registry, a cloud IAM grant) are not,
-   * and a replay says which remain.
+   * Whether {@link Replay} can apply the step to a snapshot: a step on the cluster's objects can.
+   * Steps done outside the cluster (a Helm values change that repeats a cluster step, a push to a
+   * registry, a cloud IAM grant) override this to say they cannot, and a replay says which remain.
    */
-  boolean replayable();
+  default boolean replayable() {
+    return true;
+  }
 
   /**
    * {@code kubectl set env deployment/D NAME=value}: the variable set to a literal value in every
@@ -32,20 +34,10 @@ public sealed interface Step {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
     }
-
-    @Override
-    public boolean replayable() {
-      return true;
-    }
   }
 
   /** {@code kubectl set env deployment/D NAME-}: the variable removed from every container. */
-  record UnsetEnv(ObjectRef deployment, String name) implements Step {
-    @Override
-    public boolean replayable() {
-      return true;
-    }
-  }
+  record UnsetEnv(ObjectRef deployment, String name) implements Step {}
 
   /**
    * {@code kubectl create secret docker-registry}: a pull secret for {@code server}, the
@@ -70,11 +62,6 @@ public sealed interface Step {
     public CreatePullSecret(String namespace, String name, String server) {
       this(namespace, name, server, null, null, false);
     }
-
-    @Override
-    public boolean replayable() {
-      return true;
-    }
   }
 
   /** A Role granting {@code permissions} and a RoleBinding of it to {@code account}. */
@@ -84,36 +71,16 @@ public sealed interface Step {
     public GrantPermissions {
       permissions = List.copyOf(permissions);
     }
-
-    @Override
-    public boolean replayable() {
-      return true;
-    }
   }
 
   /** {@code kubectl create serviceaccount}. */
-  record CreateServiceAccount(String namespace, String name) implements Step {
-    @Override
-    public boolean replayable() {
-      return true;
-    }
-  }
+  record CreateServiceAccount(String namespace, String name) implements Step {}
 
   /** {@code kubectl rollout restart}: new pods with the deployment's current template. */
-  record RestartDeployment(ObjectRef deployment) implements Step {
-    @Override
-    public boolean replayable() {
-      return true;
-    }
-  }
+  record RestartDeployment(ObjectRef deployment) implements Step {}
 
   /** {@code kind load docker-image IMAGE -n CLUSTER}: the image onto every node of the cluster. */
-  record LoadKindImage(String cluster, String image) implements Step {
-    @Override
-    public boolean replayable() {
-      return true;
-    }
-  }
+  record LoadKindImage(String cluster, String image) implements Step {}
 
   /**
    * The Helm values that make a cluster step survive the next {@code helm upgrade} (or {@code abctl

@@ -83,9 +83,7 @@ public record Snapshot(
 
   /** This snapshot plus what Airbyte's API said about custom connectors. */
   public Snapshot withConnectorDiscovery(ConnectorDiscovery discovery) {
-    List<ConnectorDiscovery> discoveries = new ArrayList<>(connectorDiscoveries);
-    discoveries.add(discovery);
-    return withObservations(discoveries, registryObservations);
+    return copy().connectorDiscovery(discovery).build();
   }
 
   // The compact constructor makes every list an IndexedList: lookups are map reads.
@@ -112,33 +110,33 @@ public record Snapshot(
 
   /** This snapshot with the registry probe's observations added (the probe runs after reading). */
   public Snapshot withRegistryObservations(List<RegistryObservation> observations) {
-    List<RegistryObservation> all = new ArrayList<>(registryObservations);
-    all.addAll(observations);
-    return withObservations(connectorDiscoveries, all);
+    Builder copy = copy();
+    observations.forEach(copy::registryObservation);
+    return copy.build();
   }
 
-  private Snapshot withObservations(
-      List<ConnectorDiscovery> discoveries, List<RegistryObservation> observations) {
-    return new Snapshot(
-        capturedAt,
-        source,
-        deployments,
-        pods,
-        events,
-        configMaps,
-        serviceAccounts,
-        secrets,
-        helmReleases,
-        nodes,
-        roles,
-        roleBindings,
-        clusterRoles,
-        clusterRoleBindings,
-        networkPolicies,
-        accessReviews,
-        discoveries,
-        observations,
-        collectionErrors);
+  /** A builder holding what this snapshot holds, in its order, to build it again with more. */
+  private Builder copy() {
+    Builder copy =
+        builder(capturedAt, source)
+            .addAll(deployments)
+            .addAll(pods)
+            .addAll(events)
+            .addAll(configMaps)
+            .addAll(serviceAccounts)
+            .addAll(nodes)
+            .addAll(roles)
+            .addAll(roleBindings)
+            .addAll(clusterRoles)
+            .addAll(clusterRoleBindings)
+            .addAll(networkPolicies);
+    secrets.forEach(copy::secret);
+    helmReleases.forEach(copy::helmRelease);
+    accessReviews.forEach(copy::accessReview);
+    connectorDiscoveries.forEach(copy::connectorDiscovery);
+    registryObservations.forEach(copy::registryObservation);
+    collectionErrors.forEach(copy::collectionError);
+    return copy;
   }
 
   /**

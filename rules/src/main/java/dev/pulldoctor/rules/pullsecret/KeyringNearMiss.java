@@ -74,11 +74,8 @@ final class KeyringNearMiss {
       return miss(
           s,
           MissReason.INVALID_KEY,
-          "key "
-              + quotedKey(s)
-              + " is stored as '"
-              + shown(GoBytes.text(key))
-              + "', which Go's url.Parse rejects when the kubelet parses it again for matching ("
+          storedAs(s, key)
+              + ", which Go's url.Parse rejects when the kubelet parses it again for matching ("
               + errorDetail(s, e.reason())
               + "), so it never matches");
     }
@@ -141,11 +138,8 @@ final class KeyringNearMiss {
       return miss(
           s,
           MissReason.HOST_CASE,
-          "key "
-              + quotedKey(s)
-              + " is stored as '"
-              + shown(GoBytes.text(key))
-              + "', which differs from 'index.docker.io' only in letter case, so the kubelet's"
+          storedAs(s, key)
+              + ", which differs from 'index.docker.io' only in letter case, so the kubelet's"
               + " Docker Hub fallback does not use it for "
               + shownImage
               + "; the kubelet compares keys case-sensitively");
@@ -153,11 +147,8 @@ final class KeyringNearMiss {
     return miss(
         s,
         MissReason.DOCKER_HUB_ALIAS,
-        "key "
-            + quotedKey(s)
-            + " is stored as '"
-            + shown(GoBytes.text(key))
-            + "' rather than exactly 'index.docker.io', so the kubelet's Docker Hub fallback"
+        storedAs(s, key)
+            + " rather than exactly 'index.docker.io', so the kubelet's Docker Hub fallback"
             + " does not use it for "
             + shownImage
             + ", and index.docker.io never matches docker.io images directly; write"
@@ -312,6 +303,11 @@ final class KeyringNearMiss {
   }
 
   // ---- strings ----
+
+  /** Names the key of {@code s} and how it is stored ({@code key}, as the kubelet reads it). */
+  private static String storedAs(Stored s, String key) {
+    return "key " + quotedKey(s) + " is stored as '" + shown(GoBytes.text(key)) + "'";
+  }
 
   private static String quotedKey(Stored s) {
     return "'" + shown(redact(s.entry().registryKey())) + "'";

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
@@ -145,60 +144,31 @@ public final class RbacEvaluator {
     String kind = roleRef == null ? "" : String.valueOf(roleRef.getKind());
     String name = roleRef == null ? "" : String.valueOf(roleRef.getName());
     String role = kind + " " + name;
+    // The role's rules where it is found; otherwise it grants nothing, for the reason given.
+    Optional<List<SourcedRule>> rules;
+    String missing;
     if (ROLE.equals(kind) && namespace != null) {
-      Optional<Role> found =
+      rules =
           Snapshot.inNamespace(snapshot.roles(), namespace).stream()
               .filter(r -> name.equals(r.getMetadata().getName()))
-              .findFirst();
-      return found
-          .map(
-              r ->
-                  new BoundRole(
-                      binding,
-                      namespace,
-                      subjects,
-                      role,
-                      nonNull(r.getRules()).stream().map(p -> new SourcedRule(p, role)).toList(),
-                      null))
-          .orElseGet(
-              () ->
-                  new BoundRole(
-                      binding,
-                      namespace,
-                      subjects,
-                      role,
-                      List.of(),
-                      "refers to Role " + name + absent("Roles", namespace)));
-    }
-    if (CLUSTER_ROLE.equals(kind)) {
-      Optional<ClusterRole> found = clusterRole(name);
-      return found
-          .map(
-              r ->
-                  new BoundRole(
-                      binding,
-                      namespace,
-                      subjects,
-                      role,
-                      clusterRoleRules(r, new HashSet<>()),
-                      null))
-          .orElseGet(
-              () ->
-                  new BoundRole(
-                      binding,
-                      namespace,
-                      subjects,
-                      role,
-                      List.of(),
-                      "refers to ClusterRole " + name + absent("ClusterRoles", null)));
+              .findFirst()
+              .map(r -> nonNull(r.getRules()).stream().map(p -> new SourcedRule(p, role)).toList());
+      missing = "refers to Role " + name + absent("Roles", namespace);
+    } else if (CLUSTER_ROLE.equals(kind)) {
+      rules = clusterRole(name).map(r -> clusterRoleRules(r, new HashSet<>()));
+      missing = "refers to ClusterRole " + name + absent("ClusterRoles", null);
+    } else {
+      rules = Optional.empty();
+      missing =
+          "refers to a role of kind '" + kind + "', which RBAC does not know, so it grants nothing";
     }
     return new BoundRole(
         binding,
         namespace,
         subjects,
         role,
-        List.of(),
-        "refers to a role of kind '" + kind + "', which RBAC does not know, so it grants nothing");
+        rules.orElse(List.of()),
+        rules.isPresent() ? null : missing);
   }
 
   /**
