@@ -173,7 +173,7 @@ final class ServeCommand implements Callable<Integer> {
     DiagnosisPipeline pipeline =
         new DiagnosisPipeline(network.settings(clock, images, offline, null, false), logger::info);
     try (KubeClients.Connection connection =
-        KubeClients.connect(cluster.kubeconfig, cluster.context)) {
+        KubeClients.connectForWatching(cluster.kubeconfig, cluster.context)) {
       // Each run asks Airbyte's API and probes the registries (unless --offline), reading
       // credentials afresh so that rotated secrets and files are picked up.
       UnaryOperator<Snapshot> afterCollection =

@@ -39,6 +39,26 @@ public final class KubeClients {
    */
   public static Connection connect(@Nullable Path kubeconfig, @Nullable String context)
       throws InputException, ClusterUnreachableException {
+    return connect(kubeconfig, context, CONNECT_TIMEOUT_MS);
+  }
+
+  /**
+   * Connects as {@link #connect} does, for a process that watches for hours: with no connect
+   * timeout of its own, a connect being bounded by the request timeout (30 s), which includes it.
+   * Java 17's HTTP client keeps a connection's connect-timeout event, and through it the first
+   * exchange on that connection with its whole response body, for as long as the connection lives.
+   * The daemon's watches are upgrades of connections that first carried an informer's LIST, so each
+   * watch kept a page of its LIST (up to 4 MiB of pods) alive; without a connect timeout no such
+   * event exists. A connect timeout set through fabric8's own setting still applies.
+   */
+  public static Connection connectForWatching(@Nullable Path kubeconfig, @Nullable String context)
+      throws InputException, ClusterUnreachableException {
+    return connect(kubeconfig, context, 0);
+  }
+
+  private static Connection connect(
+      @Nullable Path kubeconfig, @Nullable String context, int connectTimeoutMs)
+      throws InputException, ClusterUnreachableException {
     KubeconfigFiles.check(kubeconfig);
     Config config;
     try {
@@ -69,7 +89,7 @@ public final class KubeClients {
     // longer, and the fault-injection tests need shorter. Config.fromKubeconfig ignores them, so
     // they are applied here for both ways of configuring.
     config.setConnectionTimeout(
-        setting(Config.KUBERNETES_CONNECTION_TIMEOUT_SYSTEM_PROPERTY, CONNECT_TIMEOUT_MS));
+        setting(Config.KUBERNETES_CONNECTION_TIMEOUT_SYSTEM_PROPERTY, connectTimeoutMs));
     config.setRequestTimeout(
         setting(Config.KUBERNETES_REQUEST_TIMEOUT_SYSTEM_PROPERTY, REQUEST_TIMEOUT_MS));
     config.setRequestRetryBackoffLimit(

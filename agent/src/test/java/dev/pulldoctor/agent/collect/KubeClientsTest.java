@@ -1,0 +1,38 @@
+package dev.pulldoctor.agent.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pulldoctor.agent.testsupport.Kubeconfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The clients' timeouts: a one-shot command fails a connect after 10 s; the daemon's client has no
+ * connect timeout of its own (Java 17's HTTP client would keep each connection's first response
+ * body alive through the connect-timeout event, for the life of the watch that reuses the
+ * connection), and a connect stays bounded by the 30 s request timeout.
+ */
+class KubeClientsTest {
+  @TempDir Path dir;
+
+  @Test
+  void a_one_shot_client_fails_a_connect_after_10_seconds() throws Exception {
+    Path kubeconfig = Kubeconfig.of("https://127.0.0.1:6443").writeTo(dir.resolve("config"));
+
+    try (KubeClients.Connection connection = KubeClients.connect(kubeconfig, null)) {
+      assertThat(connection.client().getConfiguration().getConnectionTimeout()).isEqualTo(10_000);
+      assertThat(connection.client().getConfiguration().getRequestTimeout()).isEqualTo(30_000);
+    }
+  }
+
+  @Test
+  void the_daemons_client_bounds_a_connect_by_the_request_timeout_alone() throws Exception {
+    Path kubeconfig = Kubeconfig.of("https://127.0.0.1:6443").writeTo(dir.resolve("config"));
+
+    try (KubeClients.Connection connection = KubeClients.connectForWatching(kubeconfig, null)) {
+      assertThat(connection.client().getConfiguration().getConnectionTimeout()).isZero();
+      assertThat(connection.client().getConfiguration().getRequestTimeout()).isEqualTo(30_000);
+    }
+  }
+}
