@@ -4,14 +4,17 @@ import java.util.Map;
 
 /**
  * Requests by kind: LISTs (GET of a collection), SubjectAccessReview POSTs, watches, and anything
- * else (GETs of one object, updates).
+ * else (GETs of one object, updates). {@code relists} counts the LISTs that an informer made to
+ * start watching again (a LIST of a path followed by a watch of the same path: as many of a path's
+ * LISTs as it has watches), the other LISTs being a run's own.
  */
-record RequestCounts(long lists, long reviews, long watches, long other) {
+record RequestCounts(long lists, long reviews, long watches, long other, long relists) {
   static RequestCounts of(Map<String, Long> requests) {
     long lists = 0;
     long reviews = 0;
     long watches = 0;
     long other = 0;
+    long relists = 0;
     for (Map.Entry<String, Long> entry : requests.entrySet()) {
       String key = entry.getKey();
       long count = entry.getValue();
@@ -21,11 +24,12 @@ record RequestCounts(long lists, long reviews, long watches, long other) {
         reviews += count;
       } else if (key.startsWith("GET ") && isCollection(key.substring("GET ".length()))) {
         lists += count;
+        relists += Math.min(count, requests.getOrDefault(key + " watch", 0L));
       } else {
         other += count;
       }
     }
-    return new RequestCounts(lists, reviews, watches, other);
+    return new RequestCounts(lists, reviews, watches, other, relists);
   }
 
   long total() {
