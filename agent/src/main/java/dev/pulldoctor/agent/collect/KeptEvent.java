@@ -1,14 +1,10 @@
 package dev.pulldoctor.agent.collect;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.EventSeries;
-import io.fabric8.kubernetes.api.model.EventSeriesBuilder;
 import io.fabric8.kubernetes.api.model.EventSource;
-import io.fabric8.kubernetes.api.model.EventSourceBuilder;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,46 +82,40 @@ record KeptEvent(
                 Interned.text(involved.getFieldPath())));
   }
 
-  /** The reduced event again. */
+  /** The reduced event again, made with setters (a run makes every kept event again). */
   Event restore() {
-    EventBuilder event =
-        new EventBuilder()
-            .withMetadata(meta.restore().build())
-            .withReason(reason)
-            .withType(type)
-            .withMessage(message)
-            .withCount(count)
-            .withFirstTimestamp(firstTimestamp)
-            .withLastTimestamp(lastTimestamp)
-            .withReportingComponent(reportingComponent);
-    if (hasEventTime) {
-      event.withEventTime(new MicroTime(eventTime));
-    }
+    Event event = new Event();
+    event.setMetadata(meta.restore());
+    event.setReason(reason);
+    event.setType(type);
+    event.setMessage(message);
+    event.setCount(count);
+    event.setFirstTimestamp(firstTimestamp);
+    event.setLastTimestamp(lastTimestamp);
+    event.setReportingComponent(reportingComponent);
+    event.setEventTime(hasEventTime ? new MicroTime(eventTime) : null);
     if (series != null) {
-      EventSeriesBuilder restored = new EventSeriesBuilder().withCount(series.count());
-      if (series.hasLast()) {
-        restored.withLastObservedTime(new MicroTime(series.lastObserved()));
-      }
-      event.withSeries(restored.build());
+      EventSeries restored = new EventSeries();
+      restored.setCount(series.count());
+      restored.setLastObservedTime(series.hasLast() ? new MicroTime(series.lastObserved()) : null);
+      event.setSeries(restored);
     }
     if (source != null) {
-      event.withSource(
-          new EventSourceBuilder()
-              .withComponent(source.component())
-              .withHost(source.host())
-              .build());
+      EventSource restored = new EventSource();
+      restored.setComponent(source.component());
+      restored.setHost(source.host());
+      event.setSource(restored);
     }
     if (involved != null) {
-      event.withInvolvedObject(
-          new ObjectReferenceBuilder()
-              .withApiVersion(involved.apiVersion())
-              .withKind(involved.kind())
-              .withName(involved.name())
-              .withNamespace(involved.namespace())
-              .withUid(involved.uid())
-              .withFieldPath(involved.fieldPath())
-              .build());
+      ObjectReference restored = new ObjectReference();
+      restored.setApiVersion(involved.apiVersion());
+      restored.setKind(involved.kind());
+      restored.setName(involved.name());
+      restored.setNamespace(involved.namespace());
+      restored.setUid(involved.uid());
+      restored.setFieldPath(involved.fieldPath());
+      event.setInvolvedObject(restored);
     }
-    return event.build();
+    return event;
   }
 }

@@ -1,24 +1,16 @@
 package dev.pulldoctor.agent.collect;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStateRunning;
-import io.fabric8.kubernetes.api.model.ContainerStateRunningBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStateWaitingBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,11 +48,11 @@ record KeptJobPod(
     }
 
     Container restore() {
-      return new ContainerBuilder()
-          .withName(name)
-          .withImage(image)
-          .withImagePullPolicy(pullPolicy)
-          .build();
+      Container container = new Container();
+      container.setName(name);
+      container.setImage(image);
+      container.setImagePullPolicy(pullPolicy);
+      return container;
     }
   }
 
@@ -83,14 +75,14 @@ record KeptJobPod(
     }
 
     PodStatus restore() {
-      return new PodStatusBuilder()
-          .withPhase(phase)
-          .withReason(reason)
-          .withMessage(message)
-          .withStartTime(startTime)
-          .withContainerStatuses(each(containers, KeptContainerStatus::restore))
-          .withInitContainerStatuses(each(initContainers, KeptContainerStatus::restore))
-          .build();
+      PodStatus status = new PodStatus();
+      status.setPhase(phase);
+      status.setReason(reason);
+      status.setMessage(message);
+      status.setStartTime(startTime);
+      status.setContainerStatuses(restored(containers, KeptContainerStatus::restore));
+      status.setInitContainerStatuses(restored(initContainers, KeptContainerStatus::restore));
+      return status;
     }
   }
 
@@ -128,29 +120,30 @@ record KeptJobPod(
     }
 
     ContainerStatus restore() {
-      ContainerStateBuilder state = new ContainerStateBuilder();
+      ContainerState state = new ContainerState();
       if (waiting) {
-        state.withWaiting(
-            new ContainerStateWaitingBuilder()
-                .withReason(waitingReason)
-                .withMessage(waitingMessage)
-                .build());
+        ContainerStateWaiting why = new ContainerStateWaiting();
+        why.setReason(waitingReason);
+        why.setMessage(waitingMessage);
+        state.setWaiting(why);
       }
       if (running) {
-        state.withRunning(new ContainerStateRunningBuilder().withStartedAt(runningSince).build());
+        ContainerStateRunning since = new ContainerStateRunning();
+        since.setStartedAt(runningSince);
+        state.setRunning(since);
       }
       if (terminated) {
-        state.withTerminated(new ContainerStateTerminatedBuilder().build());
+        state.setTerminated(new ContainerStateTerminated());
       }
-      return new ContainerStatusBuilder()
-          .withName(name)
-          .withImage(image)
-          .withImageID(imageId)
-          .withReady(ready)
-          .withRestartCount(restartCount)
-          .withStarted(started)
-          .withState(state.build())
-          .build();
+      ContainerStatus status = new ContainerStatus();
+      status.setName(name);
+      status.setImage(image);
+      status.setImageID(imageId);
+      status.setReady(ready);
+      status.setRestartCount(restartCount);
+      status.setStarted(started);
+      status.setState(state);
+      return status;
     }
   }
 
@@ -171,25 +164,26 @@ record KeptJobPod(
         pod.getStatus() == null ? null : KeptStatus.of(pod.getStatus()));
   }
 
-  /** The pod the rules read. */
+  /**
+   * The pod the rules read, made with setters: a run makes every kept pod again, and fabric8's
+   * builders copy each nested object twice on the way.
+   */
   Pod restore() {
-    PodBuilder pod =
-        new PodBuilder()
-            .withMetadata(
-                meta.restore().withDeletionTimestamp(deleted).withLabels(unflatten(labels)).build())
-            .withSpec(
-                new PodSpecBuilder()
-                    .withServiceAccountName(serviceAccountName)
-                    .withServiceAccount(serviceAccount)
-                    .withNodeName(nodeName)
-                    .withImagePullSecrets(each(pullSecrets, LocalObjectReference::new))
-                    .withContainers(each(containers, KeptContainer::restore))
-                    .withInitContainers(each(initContainers, KeptContainer::restore))
-                    .build());
-    if (status != null) {
-      pod.withStatus(status.restore());
-    }
-    return pod.build();
+    ObjectMeta metadata = meta.restore();
+    metadata.setDeletionTimestamp(deleted);
+    metadata.setLabels(unflatten(labels));
+    PodSpec spec = new PodSpec();
+    spec.setServiceAccountName(serviceAccountName);
+    spec.setServiceAccount(serviceAccount);
+    spec.setNodeName(nodeName);
+    spec.setImagePullSecrets(restored(pullSecrets, LocalObjectReference::new));
+    spec.setContainers(restored(containers, KeptContainer::restore));
+    spec.setInitContainers(restored(initContainers, KeptContainer::restore));
+    Pod pod = new Pod();
+    pod.setMetadata(metadata);
+    pod.setSpec(spec);
+    pod.setStatus(status == null ? null : status.restore());
+    return pod;
   }
 
   /** Keys and values one after the other, shared: a list costs less than a map. */
@@ -207,6 +201,15 @@ record KeptJobPod(
           }
         });
     return flat;
+  }
+
+  /** {@code f} of each kept value, in a list of the restored object's own. */
+  private static <A, B> List<B> restored(List<A> kept, Function<A, B> f) {
+    List<B> objects = new ArrayList<>(kept.size());
+    for (A value : kept) {
+      objects.add(value == null ? null : f.apply(value));
+    }
+    return objects;
   }
 
   private static Map<String, String> unflatten(List<String> flat) {

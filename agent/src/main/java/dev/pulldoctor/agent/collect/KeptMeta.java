@@ -1,7 +1,6 @@
 package dev.pulldoctor.agent.collect;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,13 +24,14 @@ record KeptMeta(
         read.getCreationTimestamp());
   }
 
-  /** A builder of the metadata again, for the fields a kind keeps besides these. */
-  ObjectMetaBuilder restore() {
-    return new ObjectMetaBuilder()
-        .withName(name)
-        .withNamespace(namespace)
-        .withUid(uid)
-        .withResourceVersion(resourceVersion)
-        .withCreationTimestamp(created);
+  /** The metadata again; a kind sets the fields it keeps besides these. */
+  ObjectMeta restore() {
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(name);
+    meta.setNamespace(namespace);
+    meta.setUid(uid);
+    meta.setResourceVersion(resourceVersion);
+    meta.setCreationTimestamp(created);
+    return meta;
   }
 }
