@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a cache keeps of an object's metadata: its name and namespace (shared), uid, creation time,
- * and the resourceVersion by which the informer tells a change from the same object sent again.
+ * What a cache keeps of an object's metadata: its name, namespace (shared), uid, creation time, and
+ * the resourceVersion by which the informer tells a change from the same object sent again.
  */
 record KeptMeta(
     @Nullable String name,

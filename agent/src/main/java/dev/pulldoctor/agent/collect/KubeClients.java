@@ -44,7 +44,8 @@ public final class KubeClients {
 
   /**
    * Connects as {@link #connect} does, for a process that watches for hours: with no connect
-   * timeout of its own, a connect being bounded by the request timeout (30 s), which includes it.
+   * timeout of its own, a connect being bounded by the request timeout (30 s), which includes it
+   * (with fabric8's two retries, an unreachable address fails a request after about 90 s, not 30).
    * Java 17's HTTP client keeps a connection's connect-timeout event, and through it the first
    * exchange on that connection with its whole response body, for as long as the connection lives.
    * The daemon's watches are upgrades of connections that first carried an informer's LIST, so each

@@ -110,6 +110,8 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
   private final Map<String, AtomicLong> restarts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService checker;
   private volatile @Nullable WatchTargets current;
+  // Set by close: a run or report arriving after it starts no informer.
+  private boolean closed;
 
   /** A watcher with the default policy that reports restarts to nobody. */
   public ChangeWatcher(KubernetesClient client, Consumer<String> onChange) {
@@ -146,13 +148,25 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
    * namespaces; a change of the named pull secrets starts and stops only their watches.
    */
   public synchronized void watch(WatchTargets targets) {
+    if (closed) {
+      return;
+    }
     WatchTargets before = current;
     current = targets;
     if (before == null
         || !before.namespace().equals(targets.namespace())
         || !before.jobNamespace().equals(targets.jobNamespace())) {
-      stopAll();
-      startKinds(targets);
+      // Informers of a kind and namespace still wanted keep their cache (a first report that
+      // names another job namespace adds its informers, and lists nothing twice).
+      Set<String> wanted = startKinds(targets);
+      for (String key : List.copyOf(watches.keySet())) {
+        if (!wanted.contains(key) && !namedSecrets.containsKey(key)) {
+          SupervisedInformer<?> stale = watches.remove(key);
+          if (stale != null) {
+            stale.stop();
+          }
+        }
+      }
     }
     watchNamedSecrets(targets);
     if (!targets.equals(before)) {
@@ -168,12 +182,18 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
     }
   }
 
+  /**
+   * Starts the informers of {@code namespace} if none were started, and only then waits for their
+   * first lists: a later run never waits, so an informer stuck in its first list costs one run 30 s
+   * once, and a watch being re-opened costs nothing.
+   */
   @Override
   public void awaitFirstLists(String namespace, Duration max) throws InterruptedException {
     synchronized (this) {
-      if (current == null) {
-        watch(WatchTargets.beforeFirstReport(namespace));
+      if (current != null || closed) {
+        return;
       }
+      watch(WatchTargets.beforeFirstReport(namespace));
     }
     long deadline = System.nanoTime() + max.toNanos();
     while (firstListsUnderway() && System.nanoTime() < deadline) {
@@ -185,22 +205,25 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
     return watches.values().stream().anyMatch(SupervisedInformer::starting);
   }
 
-  private void startKinds(WatchTargets targets) {
+  /** Starts the informers {@code targets} need that are not running; returns all their keys. */
+  private Set<String> startKinds(WatchTargets targets) {
+    Set<String> keys = new HashSet<>();
     List<String> namespaces = namespaces(targets);
     for (Kind<?> kind : Kind.AIRBYTE_NAMESPACE) {
-      add(kind, targets.namespace());
+      keys.add(add(kind, targets.namespace()));
     }
     for (String namespace : namespaces) {
       for (Kind<?> kind : Kind.EACH_NAMESPACE) {
-        add(kind, namespace);
+        keys.add(add(kind, namespace));
       }
       for (String type : SECRET_TYPES) {
-        addSecrets(namespace, type, null);
+        keys.add(addSecrets(namespace, type, null));
       }
     }
     for (Kind<?> kind : Kind.CLUSTER) {
-      add(kind, null);
+      keys.add(add(kind, null));
     }
+    return keys;
   }
 
   /** One informer per named pull secret in each watched namespace; the others stopped. */
@@ -359,12 +382,12 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
     return namespace == null ? kindName : kindName + " " + namespace;
   }
 
-  /** Starts the informer of one kind in one namespace (null: cluster-scoped). */
-  private <T extends HasMetadata> void add(Kind<T> kind, @Nullable String namespace) {
+  /** Starts the informer of one kind in one namespace (null: cluster-scoped); returns its key. */
+  private <T extends HasMetadata> String add(Kind<T> kind, @Nullable String namespace) {
     String what =
         namespace == null ? kind.name() + "s" : kind.name() + "s in namespace " + namespace;
     Relevance<T> relevance = Relevance.of(kind, namespace);
-    start(
+    return start(
         key(kind.name(), namespace),
         what,
         kind.name(),
@@ -375,8 +398,11 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         relevance);
   }
 
-  /** Starts the informer of the Secrets of one type, or of the one Secret {@code name}. */
-  private void addSecrets(String namespace, @Nullable String type, @Nullable String name) {
+  /**
+   * Starts the informer of the Secrets of one type, or of the one Secret {@code name}; returns its
+   * key.
+   */
+  private String addSecrets(String namespace, @Nullable String type, @Nullable String name) {
     String key =
         name != null
             ? SECRET + " " + namespace + "/" + name
@@ -385,7 +411,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         name != null
             ? SECRET + " " + namespace + "/" + name
             : "Secrets of type " + type + " in namespace " + namespace;
-    start(
+    return start(
         key,
         what,
         SECRET,
@@ -399,12 +425,16 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
         name != null ? Relevance.always() : Relevance.namedSecret());
   }
 
-  private <T extends HasMetadata> void start(
+  /** Starts an informer under {@code key}, unless one runs under it already. */
+  private <T extends HasMetadata> String start(
       String key,
       String what,
       String kind,
       Supplier<SupervisedInformer.Started<T>> make,
       Relevance<T> relevance) {
+    if (watches.containsKey(key)) {
+      return key;
+    }
     AtomicLong heard = new AtomicLong(System.nanoTime());
     AtomicBoolean forbidden = new AtomicBoolean();
     AtomicBoolean failedSince = new AtomicBoolean();
@@ -419,6 +449,9 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
               SupervisedInformer.Started<T> started = make.get();
               SharedIndexInformer<T> informer = started.informer();
               informer.itemStore(started.store());
+              // Nothing reads the namespace index, and fabric8 would keep in it the key of every
+              // object the store refused (events no rule reads) until the informer stops.
+              informer.removeNamespaceIndex();
               informer.exceptionHandler(
                   (isStarted, failure) -> {
                     failedSince.set(true);
@@ -448,6 +481,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
               return started;
             });
     watches.put(key, watch);
+    return key;
   }
 
   /** Whether the API server answered 403 Forbidden, however the informer wraps the answer. */
@@ -474,6 +508,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     checker.shutdownNow();
     stopAll();
     current = null;

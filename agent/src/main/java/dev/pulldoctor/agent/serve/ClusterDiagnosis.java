@@ -98,7 +98,7 @@ public final class ClusterDiagnosis implements DiagnosisRun {
       try {
         cache.awaitFirstLists(known, FIRST_LISTS);
       } catch (InterruptedException e) {
-        // Stopping: the run lists what the cache does not hold yet.
+        // Stopping: keep the interrupt, which ends the collection that follows at once.
         Thread.currentThread().interrupt();
       }
     }

@@ -8,16 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The clients' timeouts: a one-shot command fails a connect after 10 s; the daemon's client has no
- * connect timeout of its own (Java 17's HTTP client would keep each connection's first response
- * body alive through the connect-timeout event, for the life of the watch that reuses the
- * connection), and a connect stays bounded by the 30 s request timeout.
+ * The clients' timeouts, as configured: a one-shot command's connect timeout is 10 s; the daemon's
+ * client has no connect timeout of its own (Java 17's HTTP client would keep each connection's
+ * first response body alive through the connect-timeout event, for the life of the watch that
+ * reuses the connection), and a connect stays bounded by the 30 s request timeout.
  */
 class KubeClientsTest {
   @TempDir Path dir;
 
   @Test
-  void a_one_shot_client_fails_a_connect_after_10_seconds() throws Exception {
+  void a_one_shot_client_has_a_10_second_connect_timeout() throws Exception {
     Path kubeconfig = Kubeconfig.of("https://127.0.0.1:6443").writeTo(dir.resolve("config"));
 
     try (KubeClients.Connection connection = KubeClients.connect(kubeconfig, null)) {
@@ -27,7 +27,8 @@ class KubeClientsTest {
   }
 
   @Test
-  void the_daemons_client_bounds_a_connect_by_the_request_timeout_alone() throws Exception {
+  void the_daemons_client_has_no_connect_timeout_and_a_30_second_request_timeout()
+      throws Exception {
     Path kubeconfig = Kubeconfig.of("https://127.0.0.1:6443").writeTo(dir.resolve("config"));
 
     try (KubeClients.Connection connection = KubeClients.connectForWatching(kubeconfig, null)) {
