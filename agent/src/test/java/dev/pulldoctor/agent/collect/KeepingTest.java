@@ -62,51 +62,54 @@ class KeepingTest {
     return ENGINE.evaluate(diagnosis);
   }
 
+  /** What to do with the objects of one kind. */
+  private interface PerKind {
+    <T extends HasMetadata> List<T> apply(Kind<T> kind, List<T> objects);
+  }
+
   /** Events reduced, as every collection reads them; the rest as listed. */
   private static Snapshot asDiagnoseReadsIt(Snapshot s) {
+    return rebuilt(s, KeepingTest::reducedEvents);
+  }
+
+  private static Snapshot throughTheCaches(Snapshot s) {
+    return rebuilt(s, KeepingTest::kept);
+  }
+
+  /** The snapshot with each cached kind's objects passed through {@code f}. */
+  private static Snapshot rebuilt(Snapshot s, PerKind f) {
     return new Snapshot(
         s.capturedAt(),
         s.source(),
-        s.deployments(),
-        s.pods(),
-        s.events().stream().filter(EventReducer::canMatter).map(EventReducer::reduce).toList(),
-        s.configMaps(),
-        s.serviceAccounts(),
+        f.apply(Kind.DEPLOYMENTS, s.deployments()),
+        f.apply(Kind.PODS, s.pods()),
+        f.apply(Kind.EVENTS, s.events()),
+        f.apply(Kind.CONFIG_MAPS, s.configMaps()),
+        f.apply(Kind.SERVICE_ACCOUNTS, s.serviceAccounts()),
         s.secrets(),
         s.helmReleases(),
-        s.nodes(),
-        s.roles(),
-        s.roleBindings(),
-        s.clusterRoles(),
-        s.clusterRoleBindings(),
-        s.networkPolicies(),
+        f.apply(Kind.NODES, s.nodes()),
+        f.apply(Kind.ROLES, s.roles()),
+        f.apply(Kind.ROLE_BINDINGS, s.roleBindings()),
+        f.apply(Kind.CLUSTER_ROLES, s.clusterRoles()),
+        f.apply(Kind.CLUSTER_ROLE_BINDINGS, s.clusterRoleBindings()),
+        f.apply(Kind.NETWORK_POLICIES, s.networkPolicies()),
         s.accessReviews(),
         s.connectorDiscoveries(),
         s.registryObservations(),
         s.collectionErrors());
   }
 
-  private static Snapshot throughTheCaches(Snapshot s) {
-    return new Snapshot(
-        s.capturedAt(),
-        s.source(),
-        kept(Kind.DEPLOYMENTS, s.deployments()),
-        kept(Kind.PODS, s.pods()),
-        kept(Kind.EVENTS, s.events()),
-        kept(Kind.CONFIG_MAPS, s.configMaps()),
-        kept(Kind.SERVICE_ACCOUNTS, s.serviceAccounts()),
-        s.secrets(),
-        s.helmReleases(),
-        kept(Kind.NODES, s.nodes()),
-        kept(Kind.ROLES, s.roles()),
-        kept(Kind.ROLE_BINDINGS, s.roleBindings()),
-        kept(Kind.CLUSTER_ROLES, s.clusterRoles()),
-        kept(Kind.CLUSTER_ROLE_BINDINGS, s.clusterRoleBindings()),
-        kept(Kind.NETWORK_POLICIES, s.networkPolicies()),
-        s.accessReviews(),
-        s.connectorDiscoveries(),
-        s.registryObservations(),
-        s.collectionErrors());
+  @SuppressWarnings("unchecked") // events are Events
+  private static <T extends HasMetadata> List<T> reducedEvents(Kind<T> kind, List<T> objects) {
+    return kind.equals(Kind.EVENTS)
+        ? (List<T>)
+            objects.stream()
+                .map(Event.class::cast)
+                .filter(EventReducer::canMatter)
+                .map(EventReducer::reduce)
+                .toList()
+        : objects;
   }
 
   /** Each object put in a store of {@code kind} and read back, as a run reads the cache. */
