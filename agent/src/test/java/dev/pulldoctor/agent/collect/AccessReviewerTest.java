@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.pulldoctor.agent.testsupport.MockClusters;
 import dev.pulldoctor.rules.Rules;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Result;
@@ -12,7 +13,6 @@ import dev.pulldoctor.rules.model.CollectionError;
 import dev.pulldoctor.rules.model.Snapshot;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -52,18 +52,7 @@ class AccessReviewerTest {
         new ManifestReader()
             .read(List.of(Path.of("..", "examples", "healthy-private-registry")))
             .objects();
-    objects.stream()
-        .map(o -> o.getMetadata().getNamespace())
-        .filter(ns -> ns != null)
-        .distinct()
-        .forEach(
-            ns ->
-                client
-                    .namespaces()
-                    .resource(
-                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                    .create());
-    objects.forEach(o -> client.resource(o).create());
+    MockClusters.seed(client, objects);
   }
 
   @Test
