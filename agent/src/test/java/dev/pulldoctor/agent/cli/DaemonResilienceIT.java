@@ -55,8 +55,10 @@ class DaemonResilienceIT {
 
       assertThat(threadsAfterThirdOutage)
           .as("the daemon's live threads after a third outage, against the second")
-          // A leak of one thread per informer would add 15.
-          .isLessThanOrEqualTo(threadsAfterSecondOutage + 4);
+          // A leak of one thread per informer would add 15. The JDK HTTP client's pools (idle
+          // threads kept 60 s) differ by a few threads from one recovery to the next: up to 6
+          // more on a clean CI run with no leak.
+          .isLessThanOrEqualTo(threadsAfterSecondOutage + 8);
       assertThat(daemon.get("/metrics").body())
           .containsPattern("pulldoctor_runs_total\\{outcome=\"error\"} [1-9]");
     }
