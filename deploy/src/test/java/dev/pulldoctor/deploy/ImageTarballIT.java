@@ -247,6 +247,9 @@ class ImageTarballIT {
                 "--mount",
                 "--pid",
                 "--fork",
+                // Stopping unshare stops the image's process too: without it, SIGTERM to unshare
+                // left the forked java running, re-parented to init, after the test.
+                "--kill-child=SIGTERM",
                 "--mount-proc=/proc",
                 "--root=" + root,
                 "--wd=" + config.get("WorkingDir").asText()));
