@@ -7,8 +7,6 @@ import dev.pulldoctor.agent.collect.Kind;
 import dev.pulldoctor.agent.collect.SecretStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.time.Duration;
@@ -455,7 +453,7 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
               informer.exceptionHandler(
                   (isStarted, failure) -> {
                     failedSince.set(true);
-                    if (isForbidden(failure)) {
+                    if (Refusals.isForbidden(failure)) {
                       forbidden.set(true);
                     }
                     // The type only: API error texts may quote the request.
@@ -482,22 +480,6 @@ public final class ChangeWatcher implements CachedKinds, AutoCloseable {
             });
     watches.put(key, watch);
     return key;
-  }
-
-  /** Whether the API server answered 403 Forbidden, however the informer wraps the answer. */
-  static boolean isForbidden(Throwable failure) {
-    Throwable cause = failure;
-    for (int depth = 0; cause != null && depth < 10; depth++) {
-      if (cause instanceof KubernetesClientException refusal && refusal.getCode() == 403) {
-        return true;
-      }
-      if (cause instanceof WatcherException watcher
-          && watcher.asClientException().getCode() == 403) {
-        return true;
-      }
-      cause = cause.getCause();
-    }
-    return false;
   }
 
   private void stopAll() {
