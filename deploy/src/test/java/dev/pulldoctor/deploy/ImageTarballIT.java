@@ -107,7 +107,7 @@ class ImageTarballIT {
         .isEqualTo("pulldoctor");
     assertThat(config.get("Labels").get("org.opencontainers.image.version").asText())
         .isEqualTo(version());
-    assertThat(strings(config.get("Env"))).contains("JAVA_HOME=/opt/java");
+    assertThat(strings(config.get("Env"))).contains("JAVA_HOME=/opt/java", "MALLOC_ARENA_MAX=2");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.pulldoctor.agent.airbyte;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pulldoctor.agent.collect.KubeSerialization;
 import dev.pulldoctor.rules.model.ConnectorDiscovery.Outcome;
 import dev.pulldoctor.rules.model.ObjectRef;
 import io.fabric8.kubernetes.client.Config;
@@ -64,6 +65,7 @@ final class ServiceProxyTransport implements Transport {
         new KubernetesClientBuilder()
             .withConfig(config)
             .withHttpClientFactory(new NoRedirectHttpClientFactory())
+            .withKubernetesSerialization(KubeSerialization.shared())
             .build();
     String master = config.getMasterUrl();
     this.base =

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pulldoctor.agent.collect.KubeSerialization;
 import dev.pulldoctor.agent.collect.PullSecretUsernames;
 import dev.pulldoctor.agent.render.HtmlReport;
 import dev.pulldoctor.agent.render.JsonRenderer;
@@ -67,7 +68,7 @@ final class BundleContents {
   static final String REPORT_HTML = "report.html";
   static final String LOG = "pulldoctor.log";
 
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = KubeSerialization.shared();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectWriter JSON =
       new ObjectMapper()

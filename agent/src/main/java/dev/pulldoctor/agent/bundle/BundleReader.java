@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pulldoctor.agent.collect.InputException;
+import dev.pulldoctor.agent.collect.KubeSerialization;
 import dev.pulldoctor.rules.model.AccessReview;
 import dev.pulldoctor.rules.model.Snapshot;
 import dev.pulldoctor.rules.model.Source;
@@ -32,7 +33,7 @@ import java.util.zip.ZipException;
  * naming the problem, never quoting the content.
  */
 public final class BundleReader {
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = KubeSerialization.shared();
 
   /** After the end-of-archive marker, read this much to reach and check the gzip trailer. */
   private static final int MAX_TRAILER = 1 << 20;

@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.pulldoctor.agent.collect.InputException;
+import dev.pulldoctor.agent.collect.KubeSerialization;
 import dev.pulldoctor.agent.collect.ManifestReader;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -90,7 +91,7 @@ public final class CdsTraining {
             .add(object);
       }
     }
-    KubernetesSerialization serialization = new KubernetesSerialization();
+    KubernetesSerialization serialization = KubeSerialization.shared();
     Map<String, String> lists = new HashMap<>();
     byPath.forEach(
         (path, items) ->

@@ -115,7 +115,11 @@ public final class KubeClients {
     // '/'), and fabric8 sends none with a create: objects 'fix --apply' creates list manager
     // pulldoctor, as its patches do explicitly.
     config.setUserAgent("pulldoctor");
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(config)
+            .withKubernetesSerialization(KubeSerialization.shared())
+            .build();
     return new Connection(client, contextName, config.getNamespace());
   }
 

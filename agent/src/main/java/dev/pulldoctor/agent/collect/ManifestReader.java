@@ -58,7 +58,7 @@ public final class ManifestReader {
   private static final long MIB = 1024 * 1024;
   // Enough to see past the blank lines and a byte-order mark before the first character.
   private static final int SNIFF_BYTES = 8192;
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private final KubernetesSerialization serialization = KubeSerialization.shared();
   // The builder leaves out two defaults of new YAMLFactory() that kubectl and helm output needs:
   // an empty value ("volumeMounts:" with nothing after it) is null, not "", and a comment-only
   // document (helm template prints one per template that renders nothing) is no document.

@@ -36,4 +36,18 @@ class KubeClientsTest {
       assertThat(connection.client().getConfiguration().getRequestTimeout()).isEqualTo(30_000);
     }
   }
+
+  @Test
+  void every_client_reads_with_the_one_shared_serialization() throws Exception {
+    Path kubeconfig = Kubeconfig.of("https://127.0.0.1:6443").writeTo(dir.resolve("config"));
+
+    try (KubeClients.Connection oneShot = KubeClients.connect(kubeconfig, null);
+        KubeClients.Connection daemon = KubeClients.connectForWatching(kubeconfig, null)) {
+      // Two clients, one set of Jackson deserializer caches: the second client reads a kind
+      // without building its deserializers again.
+      assertThat(oneShot.client().getKubernetesSerialization())
+          .isSameAs(daemon.client().getKubernetesSerialization())
+          .isSameAs(KubeSerialization.shared());
+    }
+  }
 }
