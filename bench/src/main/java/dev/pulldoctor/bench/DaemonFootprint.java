@@ -92,6 +92,8 @@ final class DaemonFootprint {
           .filter(l -> l.startsWith("-") || l.startsWith("Total"))
           .forEach(lines::add);
     }
+    // The generations' sizes: what the committed heap is made of.
+    serve.jcmd("GC.heap_info").lines().skip(1).forEach(lines::add);
     serve.jcmd("GC.class_histogram").lines().limit(45).forEach(lines::add);
     Path out = root.resolve("bench/target/footprint-histogram-" + jobPods + ".txt");
     Files.createDirectories(out.getParent());

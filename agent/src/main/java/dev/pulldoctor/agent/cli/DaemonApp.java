@@ -9,6 +9,7 @@ import dev.pulldoctor.agent.metrics.WatchMetrics;
 import dev.pulldoctor.agent.serve.ChangeWatcher;
 import dev.pulldoctor.agent.serve.Daemon;
 import dev.pulldoctor.agent.serve.DiagnosisRun;
+import dev.pulldoctor.agent.serve.HeapReturn;
 import dev.pulldoctor.agent.serve.Schedule;
 import dev.pulldoctor.agent.serve.WatchTargets;
 import dev.pulldoctor.rules.engine.Report;
@@ -84,6 +85,8 @@ final class DaemonApp implements AutoCloseable {
             watcher.watch(WatchTargets.of(report.airbyte()));
           }
         });
+    // Last: the run's objects are garbage once every other listener has seen the record.
+    daemon.addListener(HeapReturn.forThisJvm());
     RateLimiter given = settings.runLimiter();
     RateLimiter limiter = given != null ? given : ReportServer.Options.defaultLimiter(clock);
     ReportServer server =
