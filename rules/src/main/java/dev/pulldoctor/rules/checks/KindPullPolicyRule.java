@@ -122,10 +122,8 @@ public final class KindPullPolicyRule implements LauncherRule {
               setting.valueResult(
                   Status.PASS,
                   null,
-                  JobEnv.PULL_POLICY
-                      + "=IfNotPresent ("
-                      + setting.where()
-                      + "): an image already on a node of "
+                  setting.assignment()
+                      + ": an image already on a node of "
                       + where
                       + " is used as is"));
       case ALWAYS -> always(diagnosis, setting, kind);
@@ -136,10 +134,7 @@ public final class KindPullPolicyRule implements LauncherRule {
   private static List<Result> always(
       Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     String base =
-        JobEnv.PULL_POLICY
-            + "=Always ("
-            + setting.where()
-            + "): the kubelet contacts the registry on every connector start";
+        setting.assignment() + ": the kubelet contacts the registry on every connector start";
     if (kind.isEmpty()) {
       return List.of(
           setting.valueResult(
@@ -202,11 +197,8 @@ public final class KindPullPolicyRule implements LauncherRule {
   private static List<Result> never(
       Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     String base =
-        JobEnv.PULL_POLICY
-            + "=Never ("
-            + setting.where()
-            + "): the kubelet never pulls, so every connector image must already be on every"
-            + " node";
+        setting.assignment()
+            + ": the kubelet never pulls, so every connector image must already be on every node";
     List<Node> all = diagnosis.snapshot().nodes();
     List<Node> nodes = NodeImages.schedulable(kind.isPresent() ? NodeImages.kindNodes(all) : all);
     List<Result> results = new ArrayList<>();
@@ -340,6 +332,11 @@ public final class KindPullPolicyRule implements LauncherRule {
       return (value.origin().equals("value") ? "set" : value.origin())
           + " on deployment/"
           + workload.name();
+    }
+
+    /** How findings about a valid policy name it: {@code VARIABLE=Always (set on deployment/x)}. */
+    String assignment() {
+      return JobEnv.PULL_POLICY + "=" + value.value() + " (" + where() + ")";
     }
 
     /**
