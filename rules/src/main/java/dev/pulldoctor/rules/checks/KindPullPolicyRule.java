@@ -153,11 +153,7 @@ public final class KindPullPolicyRule implements LauncherRule {
       if (ref.isEmpty()) {
         continue;
       }
-      Optional<String> loadedOn =
-          nodes.stream()
-              .filter(n -> NodeImages.loadedNotPulled(n, ref.get()))
-              .map(n -> n.getMetadata().getName())
-              .findFirst();
+      Optional<String> loadedOn = NodeImages.firstLoadedNotPulled(nodes, ref.get());
       String local = localOnly(ref.get());
       // A copy with a registry digest was pulled, so the registry has it and Always works.
       if (loadedOn.isPresent() || !local.isEmpty()) {
