@@ -11,6 +11,8 @@ import dev.pulldoctor.rules.model.SourceType;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -35,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,19 +170,17 @@ public final class ClusterCollector {
     Source source = new Source(SourceType.CLUSTER, context, airbyteNamespace);
     Snapshot.Builder builder = Snapshot.builder(clock.instant(), source);
     Listing<Deployment> deployments =
-        submit(
+        submitPaged(
             pool,
             Kind.DEPLOYMENTS,
             airbyteNamespace,
-            () ->
-                Pages.all(
-                    client.apps().deployments().inNamespace(airbyteNamespace)::list, Pages.PAGE));
+            client.apps().deployments().inNamespace(airbyteNamespace)::list);
     Listing<ConfigMap> configMaps =
-        submit(
+        submitPaged(
             pool,
             Kind.CONFIG_MAPS,
             airbyteNamespace,
-            () -> Pages.all(client.configMaps().inNamespace(airbyteNamespace)::list, Pages.PAGE));
+            client.configMaps().inNamespace(airbyteNamespace)::list);
     NamespaceKinds airbyteKinds = submitNamespaceKinds(pool, airbyteNamespace);
     ClusterKinds clusterKinds = submitClusterKinds(pool);
     builder.addAll(deployments.take(builder));
@@ -241,11 +242,7 @@ public final class ClusterCollector {
   private NamespaceKinds submitNamespaceKinds(ExecutorService pool, String namespace) {
     // Largest first: pods and events dominate a busy namespace.
     Listing<Pod> pods =
-        submit(
-            pool,
-            Kind.PODS,
-            namespace,
-            () -> Pages.all(client.pods().inNamespace(namespace)::list, Pages.PAGE));
+        submitPaged(pool, Kind.PODS, namespace, client.pods().inNamespace(namespace)::list);
     Listing<Event> events =
         submit(
             pool,
@@ -281,32 +278,26 @@ public final class ClusterCollector {
                 namespace,
                 () -> List.of(SecretListing.list(client, namespace)));
     Listing<ServiceAccount> serviceAccounts =
-        submit(
+        submitPaged(
             pool,
             Kind.SERVICE_ACCOUNTS,
             namespace,
-            () -> Pages.all(client.serviceAccounts().inNamespace(namespace)::list, Pages.PAGE));
+            client.serviceAccounts().inNamespace(namespace)::list);
     Listing<Role> roles =
-        submit(
-            pool,
-            Kind.ROLES,
-            namespace,
-            () -> Pages.all(client.rbac().roles().inNamespace(namespace)::list, Pages.PAGE));
+        submitPaged(
+            pool, Kind.ROLES, namespace, client.rbac().roles().inNamespace(namespace)::list);
     Listing<RoleBinding> roleBindings =
-        submit(
+        submitPaged(
             pool,
             Kind.ROLE_BINDINGS,
             namespace,
-            () -> Pages.all(client.rbac().roleBindings().inNamespace(namespace)::list, Pages.PAGE));
+            client.rbac().roleBindings().inNamespace(namespace)::list);
     Listing<NetworkPolicy> networkPolicies =
-        submit(
+        submitPaged(
             pool,
             Kind.NETWORK_POLICIES,
             namespace,
-            () ->
-                Pages.all(
-                    client.network().v1().networkPolicies().inNamespace(namespace)::list,
-                    Pages.PAGE));
+            client.network().v1().networkPolicies().inNamespace(namespace)::list);
     return new NamespaceKinds(
         client,
         namespace,
@@ -334,17 +325,10 @@ public final class ClusterCollector {
 
   private ClusterKinds submitClusterKinds(ExecutorService pool) {
     return new ClusterKinds(
-        submit(pool, Kind.NODES, null, () -> Pages.all(client.nodes()::list, Pages.PAGE)),
-        submit(
-            pool,
-            Kind.CLUSTER_ROLES,
-            null,
-            () -> Pages.all(client.rbac().clusterRoles()::list, Pages.PAGE)),
-        submit(
-            pool,
-            Kind.CLUSTER_ROLE_BINDINGS,
-            null,
-            () -> Pages.all(client.rbac().clusterRoleBindings()::list, Pages.PAGE)));
+        submitPaged(pool, Kind.NODES, null, client.nodes()::list),
+        submitPaged(pool, Kind.CLUSTER_ROLES, null, client.rbac().clusterRoles()::list),
+        submitPaged(
+            pool, Kind.CLUSTER_ROLE_BINDINGS, null, client.rbac().clusterRoleBindings()::list));
   }
 
   private String findNamespace(ExecutorService pool) throws ClusterUnreachableException {
@@ -410,6 +394,15 @@ public final class ClusterCollector {
       objects = reducer.events().stream().map(kind.type()::cast).toList();
     }
     return cached(kind.resource(), kind.group(), namespace, objects);
+  }
+
+  /** {@link #submit} of a LIST read page by page. */
+  private <T extends HasMetadata> Listing<T> submitPaged(
+      ExecutorService pool,
+      Kind<T> kind,
+      @Nullable String namespace,
+      Function<ListOptions, ? extends KubernetesResourceList<T>> list) {
+    return submit(pool, kind, namespace, () -> Pages.all(list, Pages.PAGE));
   }
 
   private <T> Listing<T> cached(
