@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,17 +171,9 @@ public final class ClusterCollector {
     Source source = new Source(SourceType.CLUSTER, context, airbyteNamespace);
     Snapshot.Builder builder = Snapshot.builder(clock.instant(), source);
     Listing<Deployment> deployments =
-        submitPaged(
-            pool,
-            Kind.DEPLOYMENTS,
-            airbyteNamespace,
-            client.apps().deployments().inNamespace(airbyteNamespace)::list);
+        submitInNamespace(pool, Kind.DEPLOYMENTS, airbyteNamespace, client.apps().deployments());
     Listing<ConfigMap> configMaps =
-        submitPaged(
-            pool,
-            Kind.CONFIG_MAPS,
-            airbyteNamespace,
-            client.configMaps().inNamespace(airbyteNamespace)::list);
+        submitInNamespace(pool, Kind.CONFIG_MAPS, airbyteNamespace, client.configMaps());
     NamespaceKinds airbyteKinds = submitNamespaceKinds(pool, airbyteNamespace);
     ClusterKinds clusterKinds = submitClusterKinds(pool);
     builder.addAll(deployments.take(builder));
@@ -241,8 +234,7 @@ public final class ClusterCollector {
 
   private NamespaceKinds submitNamespaceKinds(ExecutorService pool, String namespace) {
     // Largest first: pods and events dominate a busy namespace.
-    Listing<Pod> pods =
-        submitPaged(pool, Kind.PODS, namespace, client.pods().inNamespace(namespace)::list);
+    Listing<Pod> pods = submitInNamespace(pool, Kind.PODS, namespace, client.pods());
     Listing<Event> events =
         submit(
             pool,
@@ -278,26 +270,13 @@ public final class ClusterCollector {
                 namespace,
                 () -> List.of(SecretListing.list(client, namespace)));
     Listing<ServiceAccount> serviceAccounts =
-        submitPaged(
-            pool,
-            Kind.SERVICE_ACCOUNTS,
-            namespace,
-            client.serviceAccounts().inNamespace(namespace)::list);
-    Listing<Role> roles =
-        submitPaged(
-            pool, Kind.ROLES, namespace, client.rbac().roles().inNamespace(namespace)::list);
+        submitInNamespace(pool, Kind.SERVICE_ACCOUNTS, namespace, client.serviceAccounts());
+    Listing<Role> roles = submitInNamespace(pool, Kind.ROLES, namespace, client.rbac().roles());
     Listing<RoleBinding> roleBindings =
-        submitPaged(
-            pool,
-            Kind.ROLE_BINDINGS,
-            namespace,
-            client.rbac().roleBindings().inNamespace(namespace)::list);
+        submitInNamespace(pool, Kind.ROLE_BINDINGS, namespace, client.rbac().roleBindings());
     Listing<NetworkPolicy> networkPolicies =
-        submitPaged(
-            pool,
-            Kind.NETWORK_POLICIES,
-            namespace,
-            client.network().v1().networkPolicies().inNamespace(namespace)::list);
+        submitInNamespace(
+            pool, Kind.NETWORK_POLICIES, namespace, client.network().v1().networkPolicies());
     return new NamespaceKinds(
         client,
         namespace,
@@ -403,6 +382,12 @@ public final class ClusterCollector {
       @Nullable String namespace,
       Function<ListOptions, ? extends KubernetesResourceList<T>> list) {
     return submit(pool, kind, namespace, () -> Pages.all(list, Pages.PAGE));
+  }
+
+  /** {@link #submitPaged} of the objects {@code operation} reaches in {@code namespace}. */
+  private <T extends HasMetadata, L extends KubernetesResourceList<T>> Listing<T> submitInNamespace(
+      ExecutorService pool, Kind<T> kind, String namespace, MixedOperation<T, L, ?> operation) {
+    return submitPaged(pool, kind, namespace, operation.inNamespace(namespace)::list);
   }
 
   private <T> Listing<T> cached(
