@@ -213,18 +213,23 @@ public final class Commands {
     return yaml.toString();
   }
 
+  /** The head of the step's RBAC object of {@code kind}: its name and namespace are the step's. */
+  private static StringBuilder rbacObject(
+      StringBuilder yaml, String kind, Step.GrantPermissions step) {
+    return yaml.append("apiVersion: rbac.authorization.k8s.io/v1\n")
+        .append("kind: ")
+        .append(kind)
+        .append("\nmetadata:\n")
+        .append("  name: ")
+        .append(scalar(step.name()))
+        .append("\n  namespace: ")
+        .append(scalar(step.namespace()))
+        .append('\n');
+  }
+
   /** A Role and RoleBinding granting exactly the permissions, as a kubectl heredoc. */
   private static String grant(Step.GrantPermissions step) {
-    StringBuilder yaml =
-        new StringBuilder()
-            .append("apiVersion: rbac.authorization.k8s.io/v1\n")
-            .append("kind: Role\n")
-            .append("metadata:\n")
-            .append("  name: ")
-            .append(scalar(step.name()))
-            .append("\n  namespace: ")
-            .append(scalar(step.namespace()))
-            .append("\nrules:\n");
+    StringBuilder yaml = rbacObject(new StringBuilder(), "Role", step).append("rules:\n");
     for (RoleRule rule : rules(step.permissions())) {
       yaml.append("  - apiGroups: [")
           .append(quoted(rule.group()))
@@ -234,15 +239,9 @@ public final class Commands {
           .append(flow(rule.verbs()))
           .append('\n');
     }
-    yaml.append("---\n")
-        .append("apiVersion: rbac.authorization.k8s.io/v1\n")
-        .append("kind: RoleBinding\n")
-        .append("metadata:\n")
-        .append("  name: ")
-        .append(scalar(step.name()))
-        .append("\n  namespace: ")
-        .append(scalar(step.namespace()))
-        .append("\nroleRef:\n")
+    yaml.append("---\n");
+    rbacObject(yaml, "RoleBinding", step)
+        .append("roleRef:\n")
         .append("  apiGroup: rbac.authorization.k8s.io\n")
         .append("  kind: Role\n")
         .append("  name: ")
