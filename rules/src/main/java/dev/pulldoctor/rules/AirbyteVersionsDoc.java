@@ -45,13 +45,7 @@ public final class AirbyteVersionsDoc {
                 + " JOB_KUBE_MAIN_CONTAINER_IMAGE_PULL_SECRET | sources |\n")
         .append("|---|---|---|\n");
     for (LauncherFacts.Row row : LauncherFacts.ROWS) {
-      out.append("| ")
-          .append(row.airbyte().display())
-          .append(" | ")
-          .append(row.launcher())
-          .append(" | ")
-          .append(links(row.sources()))
-          .append(" |\n");
+      tableRow(out, row.airbyte().display(), row.launcher(), links(row.sources()));
     }
     out.append('\n');
   }
@@ -66,31 +60,24 @@ public final class AirbyteVersionsDoc {
         .append("| component | Airbyte version | account | permissions | sources |\n")
         .append("|---|---|---|---|---|\n");
     for (LauncherPermissions.Row row : LauncherPermissions.ROWS) {
-      out.append("| ")
-          .append(row.component().shortName())
-          .append(" | ")
-          .append(row.airbyte().display())
-          .append(" | ")
-          .append(
-              row.account() == LauncherPermissions.Account.LAUNCHER
-                  ? "the launcher's own"
-                  : "JOB_KUBE_SERVICEACCOUNT (a sync's orchestrator)")
-          .append(" | ");
       List<String> grants =
           row.grants().stream()
               .map(
                   g ->
-                      "`"
-                          + g.permission().display()
-                          + "`"
+                      code(g.permission().display())
                           + (g.required() ? "" : " *(housekeeping)*")
                           + ": "
                           + g.purpose())
               .toList();
-      out.append(String.join("<br>", grants))
-          .append(" | ")
-          .append(links(row.sources()))
-          .append(" |\n");
+      tableRow(
+          out,
+          row.component().shortName(),
+          row.airbyte().display(),
+          row.account() == LauncherPermissions.Account.LAUNCHER
+              ? "the launcher's own"
+              : "JOB_KUBE_SERVICEACCOUNT (a sync's orchestrator)",
+          String.join("<br>", grants),
+          links(row.sources()));
     }
     out.append('\n');
   }
@@ -110,25 +97,27 @@ public final class AirbyteVersionsDoc {
         .append("|---|---|---|---|---|---|---|---|\n");
     for (ChartFacts.Row row : ChartFacts.ROWS) {
       ChartKeys keys = row.keys();
-      out.append("| ")
-          .append(row.range().display())
-          .append(" | `")
-          .append(keys.pullSecret())
-          .append("` | ")
-          .append(keys.imagePullSecretsReachJobs() ? "yes" : "no")
-          .append(" | `")
-          .append(keys.jobServiceAccount())
-          .append("` | `")
-          .append(keys.platformServiceAccount())
-          .append("` | `")
-          .append(keys.createdServiceAccount())
-          .append("` | `")
-          .append(keys.launcherExtraEnv())
-          .append("` | ")
-          .append(links(row.sources()))
-          .append(" |\n");
+      tableRow(
+          out,
+          row.range().display(),
+          code(keys.pullSecret()),
+          keys.imagePullSecretsReachJobs() ? "yes" : "no",
+          code(keys.jobServiceAccount()),
+          code(keys.platformServiceAccount()),
+          code(keys.createdServiceAccount()),
+          code(keys.launcherExtraEnv()),
+          links(row.sources()));
       Objects.requireNonNull(keys.chartReference());
     }
+  }
+
+  /** One row of a Markdown table; the cells are Markdown already. */
+  private static void tableRow(StringBuilder out, String... cells) {
+    out.append("| ").append(String.join(" | ", cells)).append(" |\n");
+  }
+
+  private static String code(String text) {
+    return "`" + text + "`";
   }
 
   /** Each source as a link labelled by its file, then what the lines show. */

@@ -3,6 +3,7 @@ package dev.pulldoctor.agent.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pulldoctor.agent.render.ObjectRefTree;
 import dev.pulldoctor.rules.model.ConnectorDiscovery;
 import dev.pulldoctor.rules.model.CustomConnector;
 import dev.pulldoctor.rules.model.ObjectRef;
@@ -31,12 +32,7 @@ final class DiscoveryTrees {
     }
     ObjectRef server = discovery.server();
     if (server != null) {
-      ObjectNode ref = node.putObject("server");
-      ref.put("kind", server.kind());
-      if (server.namespace() != null) {
-        ref.put("namespace", server.namespace());
-      }
-      ref.put("name", server.name());
+      node.set("server", ObjectRefTree.of(server));
     }
     for (CustomConnector connector : discovery.connectors()) {
       ObjectNode item = node.withArray("connectors").addObject();

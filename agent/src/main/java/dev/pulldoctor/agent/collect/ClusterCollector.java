@@ -11,6 +11,8 @@ import dev.pulldoctor.rules.model.SourceType;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -22,6 +24,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,19 +171,9 @@ public final class ClusterCollector {
     Source source = new Source(SourceType.CLUSTER, context, airbyteNamespace);
     Snapshot.Builder builder = Snapshot.builder(clock.instant(), source);
     Listing<Deployment> deployments =
-        submit(
-            pool,
-            Kind.DEPLOYMENTS,
-            airbyteNamespace,
-            () ->
-                Pages.all(
-                    client.apps().deployments().inNamespace(airbyteNamespace)::list, Pages.PAGE));
+        submitInNamespace(pool, Kind.DEPLOYMENTS, airbyteNamespace, client.apps().deployments());
     Listing<ConfigMap> configMaps =
-        submit(
-            pool,
-            Kind.CONFIG_MAPS,
-            airbyteNamespace,
-            () -> Pages.all(client.configMaps().inNamespace(airbyteNamespace)::list, Pages.PAGE));
+        submitInNamespace(pool, Kind.CONFIG_MAPS, airbyteNamespace, client.configMaps());
     NamespaceKinds airbyteKinds = submitNamespaceKinds(pool, airbyteNamespace);
     ClusterKinds clusterKinds = submitClusterKinds(pool);
     builder.addAll(deployments.take(builder));
@@ -240,12 +234,7 @@ public final class ClusterCollector {
 
   private NamespaceKinds submitNamespaceKinds(ExecutorService pool, String namespace) {
     // Largest first: pods and events dominate a busy namespace.
-    Listing<Pod> pods =
-        submit(
-            pool,
-            Kind.PODS,
-            namespace,
-            () -> Pages.all(client.pods().inNamespace(namespace)::list, Pages.PAGE));
+    Listing<Pod> pods = submitInNamespace(pool, Kind.PODS, namespace, client.pods());
     Listing<Event> events =
         submit(
             pool,
@@ -281,32 +270,13 @@ public final class ClusterCollector {
                 namespace,
                 () -> List.of(SecretListing.list(client, namespace)));
     Listing<ServiceAccount> serviceAccounts =
-        submit(
-            pool,
-            Kind.SERVICE_ACCOUNTS,
-            namespace,
-            () -> Pages.all(client.serviceAccounts().inNamespace(namespace)::list, Pages.PAGE));
-    Listing<Role> roles =
-        submit(
-            pool,
-            Kind.ROLES,
-            namespace,
-            () -> Pages.all(client.rbac().roles().inNamespace(namespace)::list, Pages.PAGE));
+        submitInNamespace(pool, Kind.SERVICE_ACCOUNTS, namespace, client.serviceAccounts());
+    Listing<Role> roles = submitInNamespace(pool, Kind.ROLES, namespace, client.rbac().roles());
     Listing<RoleBinding> roleBindings =
-        submit(
-            pool,
-            Kind.ROLE_BINDINGS,
-            namespace,
-            () -> Pages.all(client.rbac().roleBindings().inNamespace(namespace)::list, Pages.PAGE));
+        submitInNamespace(pool, Kind.ROLE_BINDINGS, namespace, client.rbac().roleBindings());
     Listing<NetworkPolicy> networkPolicies =
-        submit(
-            pool,
-            Kind.NETWORK_POLICIES,
-            namespace,
-            () ->
-                Pages.all(
-                    client.network().v1().networkPolicies().inNamespace(namespace)::list,
-                    Pages.PAGE));
+        submitInNamespace(
+            pool, Kind.NETWORK_POLICIES, namespace, client.network().v1().networkPolicies());
     return new NamespaceKinds(
         client,
         namespace,
@@ -334,17 +304,10 @@ public final class ClusterCollector {
 
   private ClusterKinds submitClusterKinds(ExecutorService pool) {
     return new ClusterKinds(
-        submit(pool, Kind.NODES, null, () -> Pages.all(client.nodes()::list, Pages.PAGE)),
-        submit(
-            pool,
-            Kind.CLUSTER_ROLES,
-            null,
-            () -> Pages.all(client.rbac().clusterRoles()::list, Pages.PAGE)),
-        submit(
-            pool,
-            Kind.CLUSTER_ROLE_BINDINGS,
-            null,
-            () -> Pages.all(client.rbac().clusterRoleBindings()::list, Pages.PAGE)));
+        submitPaged(pool, Kind.NODES, null, client.nodes()::list),
+        submitPaged(pool, Kind.CLUSTER_ROLES, null, client.rbac().clusterRoles()::list),
+        submitPaged(
+            pool, Kind.CLUSTER_ROLE_BINDINGS, null, client.rbac().clusterRoleBindings()::list));
   }
 
   private String findNamespace(ExecutorService pool) throws ClusterUnreachableException {
@@ -410,6 +373,21 @@ public final class ClusterCollector {
       objects = reducer.events().stream().map(kind.type()::cast).toList();
     }
     return cached(kind.resource(), kind.group(), namespace, objects);
+  }
+
+  /** {@link #submit} of a LIST read page by page. */
+  private <T extends HasMetadata> Listing<T> submitPaged(
+      ExecutorService pool,
+      Kind<T> kind,
+      @Nullable String namespace,
+      Function<ListOptions, ? extends KubernetesResourceList<T>> list) {
+    return submit(pool, kind, namespace, () -> Pages.all(list, Pages.PAGE));
+  }
+
+  /** {@link #submitPaged} of the objects {@code operation} reaches in {@code namespace}. */
+  private <T extends HasMetadata, L extends KubernetesResourceList<T>> Listing<T> submitInNamespace(
+      ExecutorService pool, Kind<T> kind, String namespace, MixedOperation<T, L, ?> operation) {
+    return submitPaged(pool, kind, namespace, operation.inNamespace(namespace)::list);
   }
 
   private <T> Listing<T> cached(

@@ -69,16 +69,16 @@ public final class RunMetrics implements Consumer<RunRecord> {
             .description("Time each stage of reaching the registry took in the last probe")
             .baseUnit("seconds")
             .register(registry);
-    Gauge.builder("pulldoctor.last.run.timestamp", lastRun, t -> t.get() / 1_000.0)
-        .strongReference(true)
-        .description("When the last run ended (successful or not), Unix time; 0 before the first")
-        .baseUnit("seconds")
-        .register(registry);
-    Gauge.builder("pulldoctor.last.successful.run.timestamp", lastSuccess, t -> t.get() / 1_000.0)
-        .strongReference(true)
-        .description("When the last successful run ended, Unix time; 0 before the first")
-        .baseUnit("seconds")
-        .register(registry);
+    registerTimestamp(
+        registry,
+        "pulldoctor.last.run.timestamp",
+        lastRun,
+        "When the last run ended (successful or not), Unix time; 0 before the first");
+    registerTimestamp(
+        registry,
+        "pulldoctor.last.successful.run.timestamp",
+        lastSuccess,
+        "When the last successful run ended, Unix time; 0 before the first");
     for (RunOutcome outcome : RunOutcome.values()) {
       runs.put(
           outcome,
@@ -92,6 +92,16 @@ public final class RunMetrics implements Consumer<RunRecord> {
         Timer.builder("pulldoctor.run.duration")
             .description("How long a diagnosis run took (collection and rules)")
             .register(registry);
+  }
+
+  /** A gauge of {@code epochMillis} in Unix seconds, read at scrape time. */
+  private static void registerTimestamp(
+      MeterRegistry registry, String name, AtomicLong epochMillis, String description) {
+    Gauge.builder(name, epochMillis, t -> t.get() / 1_000.0)
+        .strongReference(true)
+        .description(description)
+        .baseUnit("seconds")
+        .register(registry);
   }
 
   /** {@code pulldoctor_report_stale}: 1 while the served report may no longer be current. */
@@ -147,9 +157,7 @@ public final class RunMetrics implements Consumer<RunRecord> {
           1,
           Integer::sum);
     }
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    counts.forEach((tags, count) -> rows.add(MultiGauge.Row.of(tags, count)));
-    return rows;
+    return rows(counts);
   }
 
   private static Tags tags(String rule, Status status, String severity, String namespace) {
@@ -171,6 +179,10 @@ public final class RunMetrics implements Consumer<RunRecord> {
       // Job pods run in the job namespace; a label per pod namespace would add nothing.
       counts.merge(Tags.of("namespace", jobNamespace, "cause", cause), 1, Integer::sum);
     }
+    return rows(counts);
+  }
+
+  private static List<MultiGauge.Row<?>> rows(Map<Tags, Integer> counts) {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     counts.forEach((tags, count) -> rows.add(MultiGauge.Row.of(tags, count)));
     return rows;

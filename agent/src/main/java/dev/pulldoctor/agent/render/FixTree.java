@@ -7,7 +7,6 @@ import dev.pulldoctor.rules.fix.Commands;
 import dev.pulldoctor.rules.fix.Fix;
 import dev.pulldoctor.rules.fix.Proof;
 import dev.pulldoctor.rules.fix.Step;
-import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.rbac.Permission;
 
 /**
@@ -46,12 +45,12 @@ final class FixTree {
     ObjectNode node = NODES.objectNode();
     if (step instanceof Step.SetEnv s) {
       node.put("action", "setEnv");
-      node.set("deployment", ref(s.deployment()));
+      node.set("deployment", ObjectRefTree.of(s.deployment()));
       node.put("name", s.name());
       node.put("value", s.value());
     } else if (step instanceof Step.UnsetEnv s) {
       node.put("action", "unsetEnv");
-      node.set("deployment", ref(s.deployment()));
+      node.set("deployment", ObjectRefTree.of(s.deployment()));
       node.put("name", s.name());
     } else if (step instanceof Step.CreatePullSecret s) {
       node.put("action", s.replaceExisting() ? "replacePullSecret" : "createPullSecret");
@@ -71,7 +70,7 @@ final class FixTree {
       node.put("name", s.name());
     } else if (step instanceof Step.RestartDeployment s) {
       node.put("action", "restartDeployment");
-      node.set("deployment", ref(s.deployment()));
+      node.set("deployment", ObjectRefTree.of(s.deployment()));
     } else if (step instanceof Step.LoadKindImage s) {
       node.put("action", "loadKindImage");
       node.put("cluster", s.cluster());
@@ -87,16 +86,6 @@ final class FixTree {
     }
     node.put("replayable", step.replayable());
     node.put("command", Commands.render(step));
-    return node;
-  }
-
-  private static ObjectNode ref(ObjectRef ref) {
-    ObjectNode node = NODES.objectNode();
-    node.put("kind", ref.kind());
-    if (ref.namespace() != null) {
-      node.put("namespace", ref.namespace());
-    }
-    node.put("name", ref.name());
     return node;
   }
 }

@@ -11,7 +11,6 @@ import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.Result;
 import dev.pulldoctor.rules.engine.Summary;
 import dev.pulldoctor.rules.model.CustomConnector;
-import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.model.Source;
 import java.util.Locale;
 
@@ -109,7 +108,7 @@ public final class ReportTree {
     node.put("status", result.status().word());
     node.put("severity", result.severity().word());
     if (result.subject() != null) {
-      node.set("subject", subject(result.subject()));
+      node.set("subject", ObjectRefTree.of(result.subject()));
     }
     if (result.image() != null) {
       node.put("image", result.image());
@@ -123,16 +122,6 @@ public final class ReportTree {
     }
     JsonNode evidence = MAPPER.valueToTree(result.evidence());
     node.set("evidence", evidence);
-    return node;
-  }
-
-  private static ObjectNode subject(ObjectRef ref) {
-    ObjectNode node = MAPPER.createObjectNode();
-    node.put("kind", ref.kind());
-    if (ref.namespace() != null) {
-      node.put("namespace", ref.namespace());
-    }
-    node.put("name", ref.name());
     return node;
   }
 

@@ -57,9 +57,7 @@ final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler
     heard.set(System.nanoTime());
     // The first list adds what existed when the last run read the cluster: not news. A later
     // re-list (after the watch fell behind) adds only what is new since.
-    if (!(listing && !listedOnce)
-        && kept.test(object)
-        && relevance.changes().test(targets.get(), object)) {
+    if (!(listing && !listedOnce) && keptAndRelevant(object)) {
       onChange.accept(describe(object) + " created");
     }
   }
@@ -69,8 +67,7 @@ final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler
     heard.set(System.nanoTime());
     if (!Objects.equals(
             before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
-        && kept.test(after)
-        && relevance.changes().test(targets.get(), after)) {
+        && keptAndRelevant(after)) {
       onChange.accept(describe(after) + " changed");
     }
   }
@@ -81,6 +78,11 @@ final class ChangeHandler<T extends HasMetadata> implements ResourceEventHandler
     if (relevance.deletesMatter() && relevance.changes().test(targets.get(), object)) {
       onChange.accept(describe(object) + " deleted");
     }
+  }
+
+  /** Whether the daemon keeps {@code object} and a change to it can change the findings. */
+  private boolean keptAndRelevant(T object) {
+    return kept.test(object) && relevance.changes().test(targets.get(), object);
   }
 
   /** E.g. {@code Secret airbyte/regcred}: names only, never an object's content. */

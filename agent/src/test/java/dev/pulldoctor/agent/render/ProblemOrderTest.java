@@ -73,7 +73,7 @@ class ProblemOrderTest {
   }
 
   private static Result result(String rule, Status status, String image, String message) {
-    return new Result(rule, status, Severity.CRITICAL, null, image, message, null, Map.of());
+    return new Result(rule, status, Severity.CRITICAL, null, image, message, null, Map.of(), null);
   }
 
   private static Report report(Result... results) {

@@ -80,6 +80,7 @@ final class Reports {
         image,
         status.word() + ": " + HOSTILE,
         null,
-        Map.of("detail", HOSTILE));
+        Map.of("detail", HOSTILE),
+        null);
   }
 }

@@ -220,11 +220,7 @@ public final class KindImageLoadedRule implements Rule {
     RegistryKind registry = RegistryHosts.kind(ref.domain());
     Optional<String> failure = observedPullFailure(diagnosis, image);
     Optional<KubeletKeyring.Match> secret = matchingPullSecret(diagnosis, ref);
-    Optional<String> loadedOn =
-        nodes.stream()
-            .filter(n -> NodeImages.loadedNotPulled(n, ref))
-            .map(n -> n.getMetadata().getName())
-            .findFirst();
+    Optional<String> loadedOn = NodeImages.firstLoadedNotPulled(nodes, ref);
     List<String> named = ReferencedSecrets.of(diagnosis).names();
     String failing = failure.map(f -> " (" + f + ")").orElse("");
     Status status;

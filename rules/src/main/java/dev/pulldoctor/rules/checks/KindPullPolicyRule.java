@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -101,37 +102,30 @@ public final class KindPullPolicyRule implements LauncherRule {
         Arrays.stream(PullPolicy.values()).filter(p -> p.kubernetesName().equals(raw)).findFirst();
     if (policy.isEmpty()) {
       return List.of(
-          setting
-              .result(
-                  Status.FAIL,
-                  null,
-                  JobEnv.PULL_POLICY
-                      + "='"
-                      + raw
-                      + "' ("
-                      + setting.where()
-                      + ") is not a pull policy: the API server rejects every job pod with"
-                      + " 'Unsupported value: \""
-                      + raw
-                      + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"', so no"
-                      + " connector starts.")
-              .withFix(setting.fix())
-              .withEvidence("value", raw));
+          setting.fixableValueResult(
+              Status.FAIL,
+              null,
+              JobEnv.PULL_POLICY
+                  + "='"
+                  + raw
+                  + "' ("
+                  + setting.where()
+                  + ") is not a pull policy: the API server rejects every job pod with"
+                  + " 'Unsupported value: \""
+                  + raw
+                  + "\": supported values: \"Always\", \"IfNotPresent\", \"Never\"', so no"
+                  + " connector starts."));
     }
     return switch (policy.get()) {
       case IF_NOT_PRESENT ->
           List.of(
-              setting
-                  .result(
-                      Status.PASS,
-                      null,
-                      JobEnv.PULL_POLICY
-                          + "=IfNotPresent ("
-                          + setting.where()
-                          + "): an image already on a node of "
-                          + where
-                          + " is used as is")
-                  .withEvidence("value", raw));
+              setting.valueResult(
+                  Status.PASS,
+                  null,
+                  setting.assignment()
+                      + ": an image already on a node of "
+                      + where
+                      + " is used as is"));
       case ALWAYS -> always(diagnosis, setting, kind);
       case NEVER -> never(diagnosis, setting, kind);
     };
@@ -140,21 +134,16 @@ public final class KindPullPolicyRule implements LauncherRule {
   private static List<Result> always(
       Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     String base =
-        JobEnv.PULL_POLICY
-            + "=Always ("
-            + setting.where()
-            + "): the kubelet contacts the registry on every connector start";
+        setting.assignment() + ": the kubelet contacts the registry on every connector start";
     if (kind.isEmpty()) {
       return List.of(
-          setting
-              .result(
-                  Status.PASS,
-                  null,
-                  base
-                      + ". That works while the registry is reachable and the pull secrets are"
-                      + " accepted, at the cost of a registry round trip per job; an image"
-                      + " copied onto the nodes by hand would be ignored.")
-              .withEvidence("value", "Always"));
+          setting.valueResult(
+              Status.PASS,
+              null,
+              base
+                  + ". That works while the registry is reachable and the pull secrets are"
+                  + " accepted, at the cost of a registry round trip per job; an image"
+                  + " copied onto the nodes by hand would be ignored."));
     }
     String cluster = kind.get().cluster();
     List<Node> nodes = NodeImages.schedulable(NodeImages.kindNodes(diagnosis.snapshot().nodes()));
@@ -164,11 +153,7 @@ public final class KindPullPolicyRule implements LauncherRule {
       if (ref.isEmpty()) {
         continue;
       }
-      Optional<String> loadedOn =
-          nodes.stream()
-              .filter(n -> NodeImages.loadedNotPulled(n, ref.get()))
-              .map(n -> n.getMetadata().getName())
-              .findFirst();
+      Optional<String> loadedOn = NodeImages.firstLoadedNotPulled(nodes, ref.get());
       String local = localOnly(ref.get());
       // A copy with a registry digest was pulled, so the registry has it and Always works.
       if (loadedOn.isPresent() || !local.isEmpty()) {
@@ -181,20 +166,17 @@ public final class KindPullPolicyRule implements LauncherRule {
                     + " has it without a registry digest"
                 : local;
         results.add(
-            setting
-                .result(
-                    Status.FAIL,
-                    image.effective(),
-                    base
-                        + " and ignores the copy on the node. "
-                        + image.effective()
-                        + " looks kind-loaded ("
-                        + why
-                        + "), so the pull from "
-                        + ref.get().apiHost()
-                        + " fails with ErrImagePull.")
-                .withFix(setting.fix())
-                .withEvidence("value", "Always"));
+            setting.fixableValueResult(
+                Status.FAIL,
+                image.effective(),
+                base
+                    + " and ignores the copy on the node. "
+                    + image.effective()
+                    + " looks kind-loaded ("
+                    + why
+                    + "), so the pull from "
+                    + ref.get().apiHost()
+                    + " fails with ErrImagePull."));
       }
     }
     String general =
@@ -203,7 +185,7 @@ public final class KindPullPolicyRule implements LauncherRule {
             + cluster
             + " an image loaded with kind load is never used: every connector must be pullable"
             + " from its registry.";
-    return perImageOrWarning(results, setting, "Always", general).stream()
+    return perImageOrWarning(results, setting, general).stream()
         .map(r -> r.withEvidence("kindCluster", cluster))
         .toList();
   }
@@ -211,11 +193,8 @@ public final class KindPullPolicyRule implements LauncherRule {
   private static List<Result> never(
       Diagnosis diagnosis, PolicySetting setting, Optional<NodeImages.KindNode> kind) {
     String base =
-        JobEnv.PULL_POLICY
-            + "=Never ("
-            + setting.where()
-            + "): the kubelet never pulls, so every connector image must already be on every"
-            + " node";
+        setting.assignment()
+            + ": the kubelet never pulls, so every connector image must already be on every node";
     List<Node> all = diagnosis.snapshot().nodes();
     List<Node> nodes = NodeImages.schedulable(kind.isPresent() ? NodeImages.kindNodes(all) : all);
     List<Result> results = new ArrayList<>();
@@ -236,7 +215,7 @@ public final class KindPullPolicyRule implements LauncherRule {
                 .orElse(letPull);
         results.add(
             setting
-                .result(
+                .valueResult(
                     Status.FAIL,
                     image.effective(),
                     base
@@ -248,40 +227,34 @@ public final class KindPullPolicyRule implements LauncherRule {
                         + image.effective()
                         + "\" is not present with pull policy of Never').")
                 .withFix(fix)
-                .withEvidence("value", "Never")
                 .withEvidence("nodesWithoutImage", census.absent()));
       } else if (census.onAll()) {
         results.add(
-            setting
-                .result(
-                    Status.PASS,
-                    image.effective(),
-                    base + "; " + image.effective() + " is on all of them.")
-                .withEvidence("value", "Never"));
+            setting.valueResult(
+                Status.PASS,
+                image.effective(),
+                base + "; " + image.effective() + " is on all of them."));
       } else {
         results.add(
-            setting
-                .result(
-                    Status.WARN,
-                    image.effective(),
-                    base
-                        + "; whether node "
-                        + census.unknown().get(0)
-                        + " has "
-                        + image.effective()
-                        + " is unknown (its status.images is missing or capped at "
-                        + NodeImages.NODE_STATUS_MAX_IMAGES
-                        + " by nodeStatusMaxImages). Where it is missing, job pods fail with"
-                        + " ErrImageNeverPull.")
-                .withFix(setting.fix())
-                .withEvidence("value", "Never"));
+            setting.fixableValueResult(
+                Status.WARN,
+                image.effective(),
+                base
+                    + "; whether node "
+                    + census.unknown().get(0)
+                    + " has "
+                    + image.effective()
+                    + " is unknown (its status.images is missing or capped at "
+                    + NodeImages.NODE_STATUS_MAX_IMAGES
+                    + " by nodeStatusMaxImages). Where it is missing, job pods fail with"
+                    + " ErrImageNeverPull."));
       }
     }
     String general =
         base
             + "; a node without the image fails the job pod with ErrImageNeverPull (no image or"
             + " node image list to check here).";
-    return perImageOrWarning(results, setting, "Never", general);
+    return perImageOrWarning(results, setting, general);
   }
 
   /**
@@ -289,15 +262,11 @@ public final class KindPullPolicyRule implements LauncherRule {
    * whole ({@code message}), fixed by setting IfNotPresent.
    */
   private static List<Result> perImageOrWarning(
-      List<Result> perImage, PolicySetting setting, String policy, String message) {
+      List<Result> perImage, PolicySetting setting, String message) {
     if (!perImage.isEmpty()) {
       return perImage;
     }
-    return List.of(
-        setting
-            .result(Status.WARN, null, message)
-            .withFix(setting.fix())
-            .withEvidence("value", policy));
+    return List.of(setting.fixableValueResult(Status.WARN, null, message));
   }
 
   /**
@@ -361,6 +330,11 @@ public final class KindPullPolicyRule implements LauncherRule {
           + workload.name();
     }
 
+    /** How findings about a valid policy name it: {@code VARIABLE=Always (set on deployment/x)}. */
+    String assignment() {
+      return JobEnv.PULL_POLICY + "=" + value.value() + " (" + where() + ")";
+    }
+
     /**
      * IfNotPresent on the launcher now, and where the lasting change goes (no chart key sets it).
      */
@@ -396,6 +370,20 @@ public final class KindPullPolicyRule implements LauncherRule {
 
     Result result(Status status, @Nullable String image, String message) {
       return Result.of(INFO, status, workload.ref(), image, message);
+    }
+
+    /**
+     * A result about a value that names a policy (valid or not), which every such finding repeats
+     * as evidence; only called once the variable is known to be set.
+     */
+    Result valueResult(Status status, @Nullable String image, String message) {
+      return result(status, image, message)
+          .withEvidence("value", Objects.requireNonNull(value.value(), "value"));
+    }
+
+    /** A {@link #valueResult} that setting IfNotPresent fixes. */
+    Result fixableValueResult(Status status, @Nullable String image, String message) {
+      return valueResult(status, image, message).withFix(fix());
     }
   }
 }

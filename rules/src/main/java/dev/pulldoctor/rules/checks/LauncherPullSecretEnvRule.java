@@ -407,6 +407,12 @@ public final class LauncherPullSecretEnvRule implements Rule {
     List<String> names = install.pullSecretNames();
     List<Result> results = new ArrayList<>();
     List<String> cleaned = names.stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+    // Every bad entry has the same fix: the list as Airbyte should have read it.
+    Fix rewrite =
+        Fix.of(
+            "Write the list without spaces or empty entries:",
+            Fixes.nameSecrets(diagnosis, cleaned));
+    Map<String, Object> evidence = evidence(install, launcher, value);
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       if (name.isEmpty()) {
@@ -422,11 +428,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
                         + raw
                         + "' is empty: job pods get an imagePullSecrets entry without a name, and"
                         + " the kubelet reports FailedToRetrieveImagePullSecret for it.")
-                .withFix(
-                    Fix.of(
-                        "Write the list without spaces or empty entries:",
-                        Fixes.nameSecrets(diagnosis, cleaned)))
-                .withEvidence(evidence(install, launcher, value)));
+                .withFix(rewrite)
+                .withEvidence(evidence));
       } else if (!name.equals(name.strip())) {
         results.add(
             result(
@@ -444,11 +447,8 @@ public final class LauncherPullSecretEnvRule implements Rule {
                         + name
                         + "', which cannot exist (secret names have no spaces), and pull without"
                         + " it.")
-                .withFix(
-                    Fix.of(
-                        "Write the list without spaces or empty entries:",
-                        Fixes.nameSecrets(diagnosis, cleaned)))
-                .withEvidence(evidence(install, launcher, value)));
+                .withFix(rewrite)
+                .withEvidence(evidence));
       }
     }
     if (results.isEmpty()) {
@@ -467,7 +467,7 @@ public final class LauncherPullSecretEnvRule implements Rule {
                       + "): job pods get imagePullSecrets "
                       + names
                       + note)
-              .withEvidence(evidence(install, launcher, value)));
+              .withEvidence(evidence));
     }
     return results;
   }

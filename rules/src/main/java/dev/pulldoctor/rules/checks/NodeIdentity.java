@@ -143,13 +143,7 @@ final class NodeIdentity {
     String region = isEcr ? ecr.group(2) : null;
     String partition = awsPartition(isEcr ? ecr.group(3) : "", region);
     List<Step> steps = new ArrayList<>();
-    Optional<Matcher> instance =
-        nodes.stream()
-            .map(n -> n.getSpec() == null ? null : n.getSpec().getProviderID())
-            .filter(Objects::nonNull)
-            .map(AWS_PROVIDER_ID::matcher)
-            .filter(Matcher::matches)
-            .findFirst();
+    Optional<Matcher> instance = providerId(nodes, AWS_PROVIDER_ID);
     Optional<String> nodegroup = label(nodes, NODEGROUP_LABEL);
     if (instance.isPresent()) {
       steps.add(
@@ -218,13 +212,7 @@ final class NodeIdentity {
 
   private static List<Step> gcpSteps(@Nullable ImageReference image, List<Node> nodes) {
     List<Step> steps = new ArrayList<>();
-    Optional<Matcher> instance =
-        nodes.stream()
-            .map(n -> n.getSpec() == null ? null : n.getSpec().getProviderID())
-            .filter(Objects::nonNull)
-            .map(GCE_PROVIDER_ID::matcher)
-            .filter(Matcher::matches)
-            .findFirst();
+    Optional<Matcher> instance = providerId(nodes, GCE_PROVIDER_ID);
     String meaning =
         " ('default' means PROJECT_NUMBER-compute@developer.gserviceaccount.com; the scopes must"
             + " include devstorage.read_only or cloud-platform):";
@@ -311,6 +299,16 @@ final class NodeIdentity {
 
   private static String hostOf(ImageReference image) {
     return image.domain().toLowerCase(Locale.ROOT);
+  }
+
+  /** The first node's {@code spec.providerID} that {@code pattern} matches, as matched. */
+  private static Optional<Matcher> providerId(List<Node> nodes, Pattern pattern) {
+    return nodes.stream()
+        .map(n -> n.getSpec() == null ? null : n.getSpec().getProviderID())
+        .filter(Objects::nonNull)
+        .map(pattern::matcher)
+        .filter(Matcher::matches)
+        .findFirst();
   }
 
   private static Optional<String> label(List<Node> nodes, String key) {

@@ -145,6 +145,16 @@ final class NodeImages {
     return false;
   }
 
+  /**
+   * The first of {@code nodes} that has the image loaded, not pulled ({@link #loadedNotPulled}).
+   */
+  static Optional<String> firstLoadedNotPulled(List<Node> nodes, ImageReference image) {
+    return nodes.stream()
+        .filter(n -> loadedNotPulled(n, image))
+        .map(n -> n.getMetadata().getName())
+        .findFirst();
+  }
+
   static Census census(List<Node> nodes, ImageReference image) {
     List<String> present = new ArrayList<>();
     List<String> absent = new ArrayList<>();

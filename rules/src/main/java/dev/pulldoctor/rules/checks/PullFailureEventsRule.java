@@ -300,7 +300,8 @@ public final class PullFailureEventsRule implements Rule {
                 image,
                 message.toString(),
                 null,
-                Map.of())
+                Map.of(),
+                null)
             .withFix(remediation(diagnosis, cause, rules, image, namespace, pod))
             .withCause(cause)
             .withDependsOn(List.copyOf(rules))

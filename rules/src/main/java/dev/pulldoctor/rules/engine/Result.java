@@ -51,26 +51,14 @@ public record Result(
     evidence = Collections.unmodifiableMap(new TreeMap<>(evidence));
   }
 
-  /** A result whose remediation is text only. */
-  public Result(
-      String rule,
-      Status status,
-      Severity severity,
-      @Nullable ObjectRef subject,
-      @Nullable String image,
-      String message,
-      @Nullable String remediation,
-      Map<String, Object> evidence) {
-    this(rule, status, severity, subject, image, message, remediation, evidence, null);
-  }
-
   public static Result of(
       RuleInfo rule,
       Status status,
       @Nullable ObjectRef subject,
       @Nullable String image,
       String message) {
-    return new Result(rule.id(), status, rule.severity(), subject, image, message, null, Map.of());
+    return new Result(
+        rule.id(), status, rule.severity(), subject, image, message, null, Map.of(), null);
   }
 
   /** A result about the run as a whole, on no one object and no image (e.g. why a rule skipped). */

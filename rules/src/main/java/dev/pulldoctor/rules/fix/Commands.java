@@ -1,5 +1,6 @@
 package dev.pulldoctor.rules.fix;
 
+import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.rbac.Permission;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,20 +80,13 @@ public final class Commands {
    */
   public static String render(Step step) {
     if (step instanceof Step.SetEnv s) {
-      return "kubectl set env deployment/"
-          + shellWord(s.deployment().name())
-          + " -n "
-          + shellWord(String.valueOf(s.deployment().namespace()))
+      return "kubectl set env "
+          + deploymentArgs(s.deployment())
           + " "
           + shellWord(s.name() + "=" + s.value());
     }
     if (step instanceof Step.UnsetEnv s) {
-      return "kubectl set env deployment/"
-          + shellWord(s.deployment().name())
-          + " -n "
-          + shellWord(String.valueOf(s.deployment().namespace()))
-          + " "
-          + shellWord(s.name() + "-");
+      return "kubectl set env " + deploymentArgs(s.deployment()) + " " + shellWord(s.name() + "-");
     }
     if (step instanceof Step.CreatePullSecret s) {
       String create =
@@ -122,10 +116,7 @@ public final class Commands {
           + shellWord(s.namespace());
     }
     if (step instanceof Step.RestartDeployment s) {
-      return "kubectl rollout restart deployment/"
-          + shellWord(s.deployment().name())
-          + " -n "
-          + shellWord(String.valueOf(s.deployment().namespace()));
+      return "kubectl rollout restart " + deploymentArgs(s.deployment());
     }
     if (step instanceof Step.LoadKindImage s) {
       return "kind load docker-image " + shellWord(s.image()) + " -n " + shellWord(s.cluster());
@@ -141,6 +132,14 @@ public final class Commands {
   }
 
   /** Quotes a word for a POSIX shell when it needs it; names from the cluster are untrusted. */
+  /** {@code deployment/NAME -n NAMESPACE}, the words kubectl names a deployment by. */
+  private static String deploymentArgs(ObjectRef deployment) {
+    return "deployment/"
+        + shellWord(deployment.name())
+        + " -n "
+        + shellWord(String.valueOf(deployment.namespace()));
+  }
+
   public static String shellWord(String word) {
     if (!word.isEmpty() && SHELL_SAFE.matcher(word).matches()) {
       return word;
@@ -214,18 +213,23 @@ public final class Commands {
     return yaml.toString();
   }
 
+  /** The head of the step's RBAC object of {@code kind}: its name and namespace are the step's. */
+  private static StringBuilder rbacObject(
+      StringBuilder yaml, String kind, Step.GrantPermissions step) {
+    return yaml.append("apiVersion: rbac.authorization.k8s.io/v1\n")
+        .append("kind: ")
+        .append(kind)
+        .append("\nmetadata:\n")
+        .append("  name: ")
+        .append(scalar(step.name()))
+        .append("\n  namespace: ")
+        .append(scalar(step.namespace()))
+        .append('\n');
+  }
+
   /** A Role and RoleBinding granting exactly the permissions, as a kubectl heredoc. */
   private static String grant(Step.GrantPermissions step) {
-    StringBuilder yaml =
-        new StringBuilder()
-            .append("apiVersion: rbac.authorization.k8s.io/v1\n")
-            .append("kind: Role\n")
-            .append("metadata:\n")
-            .append("  name: ")
-            .append(scalar(step.name()))
-            .append("\n  namespace: ")
-            .append(scalar(step.namespace()))
-            .append("\nrules:\n");
+    StringBuilder yaml = rbacObject(new StringBuilder(), "Role", step).append("rules:\n");
     for (RoleRule rule : rules(step.permissions())) {
       yaml.append("  - apiGroups: [")
           .append(quoted(rule.group()))
@@ -235,15 +239,9 @@ public final class Commands {
           .append(flow(rule.verbs()))
           .append('\n');
     }
-    yaml.append("---\n")
-        .append("apiVersion: rbac.authorization.k8s.io/v1\n")
-        .append("kind: RoleBinding\n")
-        .append("metadata:\n")
-        .append("  name: ")
-        .append(scalar(step.name()))
-        .append("\n  namespace: ")
-        .append(scalar(step.namespace()))
-        .append("\nroleRef:\n")
+    yaml.append("---\n");
+    rbacObject(yaml, "RoleBinding", step)
+        .append("roleRef:\n")
         .append("  apiGroup: rbac.authorization.k8s.io\n")
         .append("  kind: Role\n")
         .append("  name: ")

@@ -47,29 +47,6 @@ public record SecretInfo(
     valueFingerprints = Collections.unmodifiableMap(new TreeMap<>(valueFingerprints));
   }
 
-  /** A secret whose value fingerprints are unknown. */
-  public SecretInfo(
-      String namespace,
-      String name,
-      String type,
-      List<String> dataKeys,
-      @Nullable Instant createdAt,
-      @Nullable Instant lastWrittenAt,
-      @Nullable PullSecretView pullSecret) {
-    this(namespace, name, type, dataKeys, createdAt, lastWrittenAt, pullSecret, Map.of());
-  }
-
-  /** A view without a last-write time or fingerprints, for inputs that carry neither. */
-  public SecretInfo(
-      String namespace,
-      String name,
-      String type,
-      List<String> dataKeys,
-      @Nullable Instant createdAt,
-      @Nullable PullSecretView pullSecret) {
-    this(namespace, name, type, dataKeys, createdAt, null, pullSecret);
-  }
-
   /**
    * The type given to a Secret whose data was not read: a live collection reads the data of pull
    * secrets and Helm release records only, so any other Secret is known by its metadata alone.
@@ -83,7 +60,7 @@ public record SecretInfo(
   public static SecretInfo metadataOnly(
       String namespace, String name, @Nullable Instant createdAt, @Nullable Instant lastWrittenAt) {
     return new SecretInfo(
-        namespace, name, TYPE_NOT_READ, List.of(), createdAt, lastWrittenAt, null);
+        namespace, name, TYPE_NOT_READ, List.of(), createdAt, lastWrittenAt, null, Map.of());
   }
 
   /** Whether only the metadata of this Secret was read ({@link #metadataOnly}). */

@@ -104,15 +104,28 @@ final class ConfigJsonReader {
     return new ParseProblem(ProblemCode.INVALID_JSON, null, INVALID_JSON, line, column);
   }
 
-  /** {@code .dockerconfigjson}: {@code {"auths": {key: entry}, "HttpHeaders": {…}}}. */
-  private void readConfigJson(JsonToken first) throws IOException {
+  /**
+   * Whether the payload, which starts with {@code first}, is a JSON object; when it is not, files
+   * the problem the kubelet meets: a {@code null} payload holds no entries ({@code nullCode}), any
+   * other value has the wrong shape.
+   */
+  private boolean payloadIsObject(JsonToken first, ProblemCode nullCode, String nullMessage)
+      throws IOException {
     if (first == JsonToken.VALUE_NULL) {
-      out.problem(ProblemCode.MISSING_AUTHS, MISSING_AUTHS);
-      return;
+      out.problem(nullCode, nullMessage);
+      return false;
     }
     if (first != JsonToken.START_OBJECT) {
       out.problem(ProblemCode.WRONG_JSON_SHAPE, NOT_OBJECT);
       parser.skipChildren();
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code .dockerconfigjson}: {@code {"auths": {key: entry}, "HttpHeaders": {…}}}. */
+  private void readConfigJson(JsonToken first) throws IOException {
+    if (!payloadIsObject(first, ProblemCode.MISSING_AUTHS, MISSING_AUTHS)) {
       return;
     }
     boolean authsRead = false;
@@ -146,13 +159,7 @@ final class ConfigJsonReader {
 
   /** Legacy {@code .dockercfg}: a flat {@code {key: entry}} map. */
   private void readDockerCfg(JsonToken first) throws IOException {
-    if (first == JsonToken.VALUE_NULL) {
-      out.problem(ProblemCode.EMPTY_AUTHS, EMPTY_DOCKERCFG);
-      return;
-    }
-    if (first != JsonToken.START_OBJECT) {
-      out.problem(ProblemCode.WRONG_JSON_SHAPE, NOT_OBJECT);
-      parser.skipChildren();
+    if (!payloadIsObject(first, ProblemCode.EMPTY_AUTHS, EMPTY_DOCKERCFG)) {
       return;
     }
     boolean explained = false;

@@ -11,7 +11,15 @@ import org.junit.jupiter.api.Test;
 class ResultEvidenceTest {
   private static final Result BARE =
       new Result(
-          "events.pull-failures", Status.FAIL, Severity.CRITICAL, null, null, "m", null, Map.of());
+          "events.pull-failures",
+          Status.FAIL,
+          Severity.CRITICAL,
+          null,
+          null,
+          "m",
+          null,
+          Map.of(),
+          null);
 
   @Test
   void typed_evidence_is_printed_under_the_keys_the_report_contract_names() {

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -51,8 +50,8 @@ class SecretInfoFingerprintTest {
   }
 
   @Test
-  void the_short_constructor_knows_no_fingerprints() {
-    SecretInfo info = new SecretInfo("airbyte", "regcred", "Opaque", List.of("a"), null, null);
+  void a_secret_known_by_its_metadata_alone_has_no_fingerprints() {
+    SecretInfo info = SecretInfo.metadataOnly("airbyte", "regcred", null, null);
 
     assertThat(info.valueFingerprints()).isEmpty();
   }

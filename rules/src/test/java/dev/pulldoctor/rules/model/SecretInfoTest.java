@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The times a SecretInfo keeps: creation, and the last write from managedFields. */
@@ -77,17 +78,9 @@ class SecretInfoTest {
             List.of(),
             Instant.parse("2026-11-22T08:00:00Z"),
             Instant.parse("2026-11-20T08:00:00Z"),
-            null);
+            null,
+            Map.of());
 
     assertThat(info.writtenAt()).isEqualTo(Instant.parse("2026-11-22T08:00:00Z"));
-  }
-
-  @Test
-  void the_short_constructor_has_no_last_write() {
-    SecretInfo info =
-        new SecretInfo(
-            "airbyte", "regcred", "Opaque", List.of(), Instant.parse("2026-11-22T08:00:00Z"), null);
-
-    assertThat(info.lastWrittenAt()).isNull();
   }
 }
