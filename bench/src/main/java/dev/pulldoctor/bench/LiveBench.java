@@ -8,16 +8,17 @@ import dev.pulldoctor.agent.render.OutputFormat;
 import dev.pulldoctor.agent.render.RenderOptions;
 import dev.pulldoctor.agent.render.ReportRenderer;
 import dev.pulldoctor.rules.Rules;
-import dev.pulldoctor.rules.airbyte.AirbyteVersion;
-import dev.pulldoctor.rules.airbyte.Component;
 import dev.pulldoctor.rules.engine.Diagnosis;
 import dev.pulldoctor.rules.engine.Report;
 import dev.pulldoctor.rules.engine.RuleEngine;
 import dev.pulldoctor.rules.model.Snapshot;
-import dev.pulldoctor.rules.rbac.LauncherPermissions;
-import dev.pulldoctor.rules.rbac.Permission;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Item 1 of the harness: a full live diagnosis of the large namespace against the limit set by the
@@ -54,7 +56,7 @@ final class LiveBench {
   private List<Row> measure(MockCluster cluster) throws Exception {
     Path kubeconfig = cluster.kubeconfig();
     try (KubeClients.Connection bare = KubeClients.connect(kubeconfig, null)) {
-      compare(bare.client(), kubeconfig);
+      compare(cluster, bare.client(), kubeconfig);
       breakdown(bare.client());
     }
     cliProcess(kubeconfig);
@@ -66,13 +68,17 @@ final class LiveBench {
    * run, as the CLI makes one: a new client starts with empty Jackson caches, which the long-lived
    * one filled long ago.
    */
-  private void compare(KubernetesClient bare, Path kubeconfig) throws Exception {
+  private void compare(MockCluster cluster, KubernetesClient bare, Path kubeconfig)
+      throws Exception {
     String[] diagnose = {
       "diagnose", "--kubeconfig", kubeconfig.toString(), "-n", NAMESPACE, "--offline", "-o", "json"
     };
+    // The limit makes exactly the requests a diagnosis makes (its LISTs, page by page, and its
+    // access reviews), as the mock server received them during one diagnosis.
+    List<MockCluster.Recorded> calls = cluster.record(() -> check(InProcess.run(diagnose)));
     for (int i = 0; i < WARMUP; i++) {
-      limit(bare);
-      limitWithNewClient(kubeconfig);
+      limit(bare, calls);
+      limitWithNewClient(kubeconfig, calls);
       check(InProcess.run(diagnose));
     }
     Samples limit = new Samples();
@@ -80,15 +86,17 @@ final class LiveBench {
     Samples full = new Samples();
     for (int i = 0; i < runs; i++) {
       Bench.progress("live run " + (i + 1) + "/" + runs);
-      limit.time(() -> limit(bare));
+      limit.time(() -> limit(bare, calls));
       full.time(() -> check(InProcess.run(diagnose)));
-      fresh.time(() -> limitWithNewClient(kubeconfig));
+      fresh.time(() -> limitWithNewClient(kubeconfig, calls));
     }
     rows.add(
         Row.of(
             "live",
-            "limit: the collector's 12 LISTs + 13 SubjectAccessReviews, one after another, bare"
-                + " long-lived client",
+            "limit: the "
+                + describe(calls)
+                + " a diagnosis makes, made again one after another by a bare long-lived client,"
+                + " each answer deserialized",
             limit.describe()));
     rows.add(
         Row.of(
@@ -115,10 +123,22 @@ final class LiveBench {
             : String.format(Locale.ROOT, "missed by %.2f×", ratio - 1.3));
   }
 
-  private static void limitWithNewClient(Path kubeconfig) throws Exception {
+  private static void limitWithNewClient(Path kubeconfig, List<MockCluster.Recorded> calls)
+      throws Exception {
     try (KubeClients.Connection connection = KubeClients.connect(kubeconfig, null)) {
-      limit(connection.client());
+      limit(connection.client(), calls);
     }
+  }
+
+  /** "418 requests (400 GETs, 18 POSTs)". */
+  private static String describe(List<MockCluster.Recorded> calls) {
+    Map<String, Long> byMethod = new TreeMap<>();
+    calls.forEach(c -> byMethod.merge(c.method(), 1L, Long::sum));
+    StringBuilder methods = new StringBuilder();
+    byMethod.forEach(
+        (method, count) ->
+            methods.append(methods.length() == 0 ? "" : ", ").append(count + " " + method + "s"));
+    return calls.size() + " requests (" + methods + ")";
   }
 
   /** Where a diagnosis spends its time, stage by stage. */
@@ -203,47 +223,28 @@ final class LiveBench {
             root, "live", "`bin/pulldoctor diagnose` of the large namespace", command));
   }
 
-  /** Exactly the API calls the collector makes for a namespace given with -n, in a row. */
-  private static void limit(KubernetesClient client) {
-    client.apps().deployments().inNamespace(NAMESPACE).list();
-    client.configMaps().inNamespace(NAMESPACE).list();
-    client.pods().inNamespace(NAMESPACE).list();
-    client.v1().events().inNamespace(NAMESPACE).list();
-    client.serviceAccounts().inNamespace(NAMESPACE).list();
-    client.secrets().inNamespace(NAMESPACE).list();
-    client.rbac().roles().inNamespace(NAMESPACE).list();
-    client.rbac().roleBindings().inNamespace(NAMESPACE).list();
-    client.network().v1().networkPolicies().inNamespace(NAMESPACE).list();
-    client.nodes().list();
-    client.rbac().clusterRoles().list();
-    client.rbac().clusterRoleBindings().list();
-    for (Permission permission :
-        LauncherPermissions.grants(
-                Component.WORKLOAD_LAUNCHER,
-                AirbyteVersion.parse("1.8.5").orElseThrow(),
-                LauncherPermissions.Account.LAUNCHER)
-            .stream()
-            .map(LauncherPermissions.Grant::permission)
-            .toList()) {
+  /**
+   * Exactly the requests a diagnosis made ({@code calls}), one after another on {@code client}'s
+   * HTTP client, each answer read whole and deserialized as the client deserializes a typed call.
+   */
+  private static void limit(KubernetesClient client, List<MockCluster.Recorded> calls)
+      throws Exception {
+    HttpClient http = client.getHttpClient();
+    String master = client.getConfiguration().getMasterUrl().replaceAll("/+$", "");
+    for (MockCluster.Recorded call : calls) {
+      HttpRequest.Builder request = http.newHttpRequestBuilder().uri(master + call.path());
+      if (call.method().equals("POST")) {
+        request.post("application/json", call.body().getBytes(StandardCharsets.UTF_8));
+      } else if (!call.method().equals("GET")) {
+        throw new IllegalStateException("a diagnosis made a " + call.method() + " request");
+      }
+      HttpResponse<byte[]> response = http.sendAsync(request.build(), byte[].class).get();
+      if (!response.isSuccessful()) {
+        throw new IllegalStateException(call.method() + " " + call.path() + ": " + response.code());
+      }
       client
-          .authorization()
-          .v1()
-          .subjectAccessReview()
-          .create(
-              new SubjectAccessReviewBuilder()
-                  .withNewMetadata()
-                  .withGenerateName("bench-")
-                  .endMetadata()
-                  .withNewSpec()
-                  .withUser("system:serviceaccount:airbyte:airbyte-admin")
-                  .withNewResourceAttributes()
-                  .withNamespace(NAMESPACE)
-                  .withGroup(permission.group())
-                  .withResource(permission.resource())
-                  .withVerb(permission.verb())
-                  .endResourceAttributes()
-                  .endSpec()
-                  .build());
+          .getKubernetesSerialization()
+          .unmarshal(new ByteArrayInputStream(response.body()), KubernetesResource.class);
     }
   }
 

@@ -19,6 +19,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The large namespace ({@link LargeNamespace}, full size) in fabric8's mock API server, CRUD mode,
@@ -43,6 +46,7 @@ final class MockCluster implements AutoCloseable {
   private final Path kubeconfig;
   private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
   private volatile Set<String> staticPaths = Set.of();
+  private volatile @Nullable List<Recorded> recording;
 
   private MockCluster() throws IOException {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -53,6 +57,16 @@ final class MockCluster implements AutoCloseable {
           public MockResponse dispatch(RecordedRequest request) {
             String key = key(request);
             requests.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            List<Recorded> recorded = recording;
+            if (recorded != null && !key.endsWith(" watch")) {
+              recorded.add(
+                  new Recorded(
+                      request.getMethod(),
+                      Objects.requireNonNullElse(request.getPath(), ""),
+                      request.getBody() == null
+                          ? ""
+                          : new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
+            }
             if (key.endsWith(" watch")
                 && staticPaths.contains(key.substring("GET ".length(), key.length() - 6))) {
               // Nothing changes there: a watch that hears nothing, as an API server's watch from
@@ -128,6 +142,24 @@ final class MockCluster implements AutoCloseable {
         cluster.close();
       }
     }
+  }
+
+  /** One request as the server received it: method, path with its query, and body. */
+  record Recorded(String method, String path, String body) {}
+
+  /**
+   * The requests (watches left out) the server receives while {@code task} runs, in the order they
+   * arrive, so that another client can make exactly the same ones.
+   */
+  List<Recorded> record(Samples.Task task) throws Exception {
+    List<Recorded> recorded = Collections.synchronizedList(new ArrayList<>());
+    recording = recorded;
+    try {
+      task.run();
+    } finally {
+      recording = null;
+    }
+    return List.copyOf(recorded);
   }
 
   /** A client of the server, for seeding and changing objects. */
