@@ -4,9 +4,11 @@ import dev.pulldoctor.rules.model.ObjectRef;
 import dev.pulldoctor.rules.redact.SecretText;
 import dev.pulldoctor.rules.redact.VisibleText;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,10 @@ public final class ReportRedaction {
   }
 
   public Report apply(Report report) {
+    // A report repeats its texts (the same remediation, image or evidence value across results),
+    // and redaction is a pure function of the text: each distinct text is redacted once.
+    Map<String, String> shown = new HashMap<>();
+    Function<String, String> text = t -> shown.computeIfAbsent(t, this::text);
     List<Result> results = new ArrayList<>(report.results().size());
     for (Result r : report.results()) {
       results.add(
@@ -34,10 +40,10 @@ public final class ReportRedaction {
               r.status(),
               r.severity(),
               subject(r.subject()),
-              r.image() == null ? null : text(r.image()),
-              text(r.message()),
-              r.remediation() == null ? null : text(r.remediation()),
-              evidence(r.evidence()),
+              r.image() == null ? null : text.apply(r.image()),
+              text.apply(r.message()),
+              r.remediation() == null ? null : text.apply(r.remediation()),
+              evidence(r.evidence(), text),
               r.fix()));
     }
     return report.withResults(results);
@@ -58,26 +64,27 @@ public final class ReportRedaction {
     return shown.equals(subject) ? subject : shown;
   }
 
-  private Map<String, Object> evidence(Map<String, Object> evidence) {
+  private static Map<String, Object> evidence(
+      Map<String, Object> evidence, Function<String, String> text) {
     Map<String, Object> out = new LinkedHashMap<>();
-    evidence.forEach((key, value) -> out.put(key, value(value)));
+    evidence.forEach((key, value) -> out.put(key, value(value, text)));
     return out;
   }
 
-  private Object value(Object value) {
+  private static Object value(Object value, Function<String, String> text) {
     if (value instanceof String s) {
-      return text(s);
+      return text.apply(s);
     }
     if (value instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       for (Object item : list) {
-        out.add(item == null ? null : value(item));
+        out.add(item == null ? null : value(item, text));
       }
       return out;
     }
     if (value instanceof Map<?, ?> map) {
       Map<Object, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(k, v == null ? null : value(v)));
+      map.forEach((k, v) -> out.put(k, v == null ? null : value(v, text)));
       return out;
     }
     return value;
