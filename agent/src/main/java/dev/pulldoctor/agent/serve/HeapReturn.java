@@ -11,10 +11,11 @@ import java.util.function.Consumer;
  * <p>Why: a run makes every kept job pod and event an object again (the rules read fabric8 objects)
  * and holds them until the report is made. The young generation is too small to hold them all, so
  * part of them is promoted and the old generation grows; the serial collector (the image's) shrinks
- * it again only in a full collection, and the daemon otherwise has none between runs. The
- * collection takes tens of milliseconds on the large namespace (docs/daemon.md, "Footprint"), next
- * to a run of about a second. Other collectors return memory by themselves, or not at all, so under
- * them this does nothing. {@code -XX:+DisableExplicitGC} turns it off.
+ * it again only in a full collection, and the daemon otherwise has none between runs. It runs after
+ * the report is served, so it delays no report; it compacts what is live (about 30 MiB on the large
+ * namespace, docs/daemon.md, "Footprint"; its own time is not measured apart). Other collectors
+ * return memory by themselves, or not at all, so under them this does nothing. {@code
+ * -XX:+DisableExplicitGC} turns it off.
  */
 public final class HeapReturn implements Consumer<RunRecord> {
   // The serial collector's old-generation collector, as the JVM names it.
