@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -324,17 +326,26 @@ class DaemonFaultInjectionIT {
           System.out.printf(
               "outage cycle %2d: %d live threads of the daemon, heap after GC %.1f MiB%n",
               cycle, threads[cycle], heap[cycle] / (1024.0 * 1024.0));
+          // Which threads, by name without their numbers, so that a failure says what grew.
+          Map<String, Long> names =
+              daemonThreads.threads().stream()
+                  .map(t -> t.getName().replaceAll("\\d+", "N"))
+                  .collect(Collectors.groupingBy(n -> n, TreeMap::new, Collectors.counting()));
+          System.out.println("threads by name: " + names);
         }
       }
       System.out.printf(
           "20 outage cycles in %d s%n", Duration.ofNanos(System.nanoTime() - started).toSeconds());
       // A leak grows with every cycle; compare the second ten cycles, after the pools and the
       // watches have warmed up. Only the daemon's and its client's threads count (OwnedThreads).
-      // Pool threads still idling make the count move by up to 4 either way; a leak of one thread
-      // per outage adds 10.
+      // Pool threads still idling make the count move: the client's pools keep idle threads for a
+      // while, and the count is taken 2 s after the last outage. Seen
+      // (threads by name, printed above): its pool at 15, 16, 19 over cycles 1, 10, 20, and +6
+      // and +7 between cycles 10 and 20 in two runs of the same code that passed in others. A leak
+      // of one thread per outage adds 10.
       assertThat(threads[20])
           .as("the daemon's live threads after 20 outages, against cycle 10")
-          .isLessThanOrEqualTo(threads[10] + 5);
+          .isLessThanOrEqualTo(threads[10] + 8);
       assertThat(heap[20])
           .as("heap after GC after 20 outages, against cycle 10")
           .isLessThan(heap[10] + 16L * 1024 * 1024);
